@@ -1,0 +1,86 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import compress from '@fastify/compress'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.js'
+import type { AppContext } from './context.js'
+import { openMigratedDatabase, type Database } from './db/database.js'
+import { registerContentNegotiation } from './http/content.js'
+import { registerErrorHandling } from './http/errors.js'
+import { describeAuthorisation, registerOpenApi } from './http/openapi.js'
+import { requestIdOf } from './http/request-id.js'
+import type { Surface } from './http/route-config.js'
+import { registerValidation } from './http/validation.js'
+import { MODULES, registerAuthentication, type ModulePlugin } from './modules/index.js'
+import { VERSION } from './version.js'
+
+export interface BuildOptions {
+  /** An already-open, migrated database (tests share one per file); otherwise `config.databaseUrl` is opened. */
+  database?: Database
+  /** More route plugins, registered after the modules (tests use it for probe routes). */
+  plugins?: readonly ModulePlugin[]
+}
+
+export type App = FastifyInstance & { ctx: AppContext }
+
+/** Redacted wherever they appear in a log line. */
+export const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.secret',
+  '*.token',
+  '*.newPassword',
+]
+
+function surfaceOfPath(url: string): Surface {
+  if (url.startsWith('/cleartrial-ws')) return 'cleartrial'
+  if (/^\/api\/v1\/(recruit\/|saveVolunteerRequest|invokeReport)/.test(url)) return 'partner'
+  if (url.startsWith('/api/')) return 'native'
+  return 'system'
+}
+
+/** The app factory that `trialdeck serve` and every test use. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const ownsDatabase = options.database === undefined
+  const database = options.database ?? (await openMigratedDatabase(config.databaseUrl))
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const ctx: AppContext = { config, database, db: database.db }
+  app.decorate('ctx', ctx)
+
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ??= {})
+    const isApi = route.url.startsWith('/api/') || route.url.startsWith('/cleartrial-ws')
+    if (isApi && config.action === undefined) {
+      throw new Error(`route ${route.method.toString()} ${route.url} declares no role action (config.action)`)
+    }
+    config.surface ??= surfaceOfPath(route.url)
+    if (isApi) config.produces ??= ['json']
+    describeAuthorisation(route)
+  })
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Request-Id', request.id)
+    done()
+  })
+  if (ownsDatabase) app.addHook('onClose', () => database.close())
+
+  registerValidation(app)
+  registerErrorHandling(app)
+  registerContentNegotiation(app)
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] })
+  await registerOpenApi(app, VERSION)
+  registerAuthentication(app, ctx)
+  for (const module of [...MODULES, ...(options.plugins ?? [])]) await app.register(module, { ctx })
+  return app as unknown as App
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { ConfigError, loadConfig } from './config.js'
+
+test('defaults: port 8080 on 127.0.0.1, SQLite under data/', () => {
+  const c = loadConfig({})
+  assert.equal(c.port, 8080)
+  assert.equal(c.host, '127.0.0.1')
+  assert.equal(c.databaseUrl, 'sqlite:data/trialdeck.db')
+  assert.equal(c.bodyLimit, 32 * 1024 * 1024)
+})
+
+test('sizes and durations are read with units', () => {
+  const c = loadConfig({ BODY_LIMIT: '48mb', RATE_LIMIT_WINDOW: '30s', LOCKOUT_DURATION: '15m' })
+  assert.equal(c.bodyLimit, 48 * 1024 * 1024)
+  assert.equal(c.rateLimitWindowMs, 30_000)
+  assert.equal(c.lockoutMs, 900_000)
+})
+
+test('a bad value is one clear line naming the variable', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'eighty' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be between 0 and 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be sqlite:<file> or postgres/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ BODY_LIMIT: '1gb' }, /BODY_LIMIT must be a size/],
+    [{ BODY_LIMIT: '500mb' }, /BODY_LIMIT must be between 1kb and 64mb/],
+  ]
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadConfig(env),
+      (err: unknown) => err instanceof ConfigError && message.test(err.message),
+    )
+  }
+})

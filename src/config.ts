@@ -1,0 +1,115 @@
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** The whole runtime configuration; every value comes from the environment and is checked at start. */
+export const ConfigSchema = Type.Object({
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  host: Type.String({ minLength: 1 }),
+  databaseUrl: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$' }),
+  logLevel: Type.Enum(LOG_LEVELS),
+  /** Largest accepted request body in bytes: a whole plan's actuals fit (tens of MB), nothing much larger. */
+  bodyLimit: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
+  rateLimitMax: Type.Integer({ minimum: 1 }),
+  rateLimitWindowMs: Type.Integer({ minimum: 1000 }),
+  redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://.+' })),
+  trustProxy: Type.Boolean(),
+  /** Basic-auth failures in a row before an account locks, and for how long. */
+  lockoutThreshold: Type.Integer({ minimum: 1 }),
+  lockoutMs: Type.Integer({ minimum: 1000 }),
+})
+export type Config = Static<typeof ConfigSchema>
+
+export const DEFAULT_CONFIG: Config = {
+  port: 8080,
+  host: '127.0.0.1',
+  databaseUrl: 'sqlite:data/trialdeck.db',
+  logLevel: 'info',
+  bodyLimit: 32 * 1024 * 1024,
+  rateLimitMax: 1200,
+  rateLimitWindowMs: 60_000,
+  trustProxy: false,
+  lockoutThreshold: 10,
+  lockoutMs: 15 * 60_000,
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 * 1024 }
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+function integer(name: string, raw: string): number {
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number (got "${raw}")`)
+  return Number(raw)
+}
+
+function bytes(name: string, raw: string): number {
+  const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw.trim())
+  if (!m) throw new ConfigError(`${name} must be a size such as 32mb, 512kb or 1048576 (got "${raw}")`)
+  return Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toLowerCase()] ?? 1)
+}
+
+/** `90s`, `15m`, `12h`, `30d`, or plain milliseconds. */
+export function parseDuration(raw: string): number | undefined {
+  const m = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(raw.trim())
+  if (!m) return undefined
+  return Number(m[1]) * (DURATION_UNITS[m[2] ?? 'ms'] ?? 1)
+}
+
+function duration(name: string, raw: string): number {
+  const ms = parseDuration(raw)
+  if (ms === undefined)
+    throw new ConfigError(`${name} must be a duration such as 90s, 15m or 1h (got "${raw}")`)
+  return ms
+}
+
+function boolean(name: string, raw: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`)
+}
+
+const DESCRIBE: Partial<Record<keyof Config, string>> = {
+  port: 'PORT must be between 0 and 65535',
+  host: 'HOST must not be empty',
+  databaseUrl: 'DATABASE_URL must be sqlite:<file> or postgres://…',
+  logLevel: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`,
+  bodyLimit: 'BODY_LIMIT must be between 1kb and 64mb',
+  rateLimitMax: 'RATE_LIMIT_MAX must be at least 1',
+  rateLimitWindowMs: 'RATE_LIMIT_WINDOW must be at least 1s',
+  redisUrl: 'REDIS_URL must be redis://…',
+  lockoutThreshold: 'LOCKOUT_THRESHOLD must be at least 1',
+  lockoutMs: 'LOCKOUT_DURATION must be at least 1s',
+}
+
+/** Reads and checks the configuration; throws a ConfigError whose message is one line a person can act on. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const c: Config = { ...DEFAULT_CONFIG }
+  const read = (key: string): string | undefined => {
+    const v = env[key]
+    return v === undefined || v === '' ? undefined : v
+  }
+  let v: string | undefined
+  if ((v = read('PORT')) !== undefined) c.port = integer('PORT', v)
+  if ((v = read('HOST')) !== undefined) c.host = v
+  if ((v = read('DATABASE_URL')) !== undefined) c.databaseUrl = v
+  if ((v = read('LOG_LEVEL')) !== undefined) c.logLevel = v as Config['logLevel']
+  if ((v = read('BODY_LIMIT')) !== undefined) c.bodyLimit = bytes('BODY_LIMIT', v)
+  if ((v = read('RATE_LIMIT_MAX')) !== undefined) c.rateLimitMax = integer('RATE_LIMIT_MAX', v)
+  if ((v = read('RATE_LIMIT_WINDOW')) !== undefined) c.rateLimitWindowMs = duration('RATE_LIMIT_WINDOW', v)
+  if ((v = read('REDIS_URL')) !== undefined) c.redisUrl = v
+  if ((v = read('TRUST_PROXY')) !== undefined) c.trustProxy = boolean('TRUST_PROXY', v)
+  if ((v = read('LOCKOUT_THRESHOLD')) !== undefined) c.lockoutThreshold = integer('LOCKOUT_THRESHOLD', v)
+  if ((v = read('LOCKOUT_DURATION')) !== undefined) c.lockoutMs = duration('LOCKOUT_DURATION', v)
+  const merged = { ...c, ...overrides }
+  const first = Value.Errors(ConfigSchema, merged)[0]
+  if (first) {
+    const key = first.instancePath.split('/')[1] as keyof Config | undefined
+    const got = key ? JSON.stringify(merged[key]) : ''
+    throw new ConfigError(`${(key && DESCRIBE[key]) ?? first.message} (got ${got})`)
+  }
+  return merged
+}

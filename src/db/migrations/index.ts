@@ -1,0 +1,17 @@
+import type { Migration } from 'kysely'
+import type { Dialect } from '../database.js'
+import { identity0001 } from '../../modules/identity/migrations.js'
+import { studies0002 } from '../../modules/studies/migrations.js'
+
+/**
+ * Every migration, in order. One list for both dialects; each entry gets the dialect for the few places
+ * where column types differ (see `../columns.ts`). Names sort in the order they must run.
+ */
+const MIGRATIONS: Record<string, (dialect: Dialect) => Migration> = {
+  '0001_identity': identity0001,
+  '0002_studies': studies0002,
+}
+
+export function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  return Object.fromEntries(Object.entries(MIGRATIONS).map(([name, make]) => [name, make(dialect)]))
+}

@@ -1,0 +1,5 @@
+import type { IdentityTables } from '../modules/identity/schema.js'
+import type { StudiesTables } from '../modules/studies/schema.js'
+
+/** The whole database, one interface per module's tables. */
+export type DB = IdentityTables & StudiesTables

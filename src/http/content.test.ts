@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { negotiate, parseXml, toXml } from './content.js'
+
+test('negotiation honours q-values, wildcards and order of preference', () => {
+  assert.equal(negotiate(undefined, ['json', 'xml']), 'json')
+  assert.equal(negotiate('*/*', ['json', 'xml']), 'json')
+  assert.equal(negotiate('application/xml', ['json', 'xml']), 'xml')
+  assert.equal(negotiate('text/xml', ['json', 'xml']), 'xml')
+  assert.equal(negotiate('application/json;q=0.2, application/xml;q=0.9', ['json', 'xml']), 'xml')
+  assert.equal(negotiate('application/*', ['json', 'xml']), 'json')
+  assert.equal(negotiate('text/html', ['json', 'xml']), undefined)
+  assert.equal(negotiate('application/json;q=0', ['json']), undefined)
+  assert.equal(negotiate('*/*;q=0.1, application/json;q=0', ['json', 'xml']), 'xml')
+})
+
+test('XML round trip keeps numbers, nulls and declared arrays', () => {
+  const doc = { root: { n: 1.25, empty: null, item: [{ a: 1 }] } }
+  const xml = toXml(doc)
+  assert.deepEqual(parseXml(xml, { arrays: ['item'] }), doc)
+})
+
+test('XML with a DOCTYPE or entity is refused', () => {
+  assert.throws(() => parseXml('<!DOCTYPE x><x/>'), /DOCTYPE/)
+  assert.throws(() => parseXml('<x><!ENTITY e "e"></x>'), /DOCTYPE or ENTITY/)
+})

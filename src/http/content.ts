@@ -1,0 +1,205 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { XMLParser } from 'fast-xml-parser'
+import XMLBuilder from 'fast-xml-builder'
+import { SyntaxValidator } from 'fast-xml-validator'
+import { BadRequest, NotAcceptable, UnsupportedMediaType } from '../errors.js'
+import type { MediaFormat, XmlOptions } from './route-config.js'
+
+export const MEDIA_TYPES: Record<MediaFormat, readonly string[]> = {
+  json: ['application/json'],
+  xml: ['application/xml', 'text/xml'],
+  csv: ['text/csv'],
+  ndjson: ['application/x-ndjson', 'application/ndjson'],
+  xlsx: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  odm: ['application/vnd.cdisc.odm+xml', 'application/xml'],
+}
+
+interface AcceptRange {
+  type: string
+  subtype: string
+  q: number
+}
+
+function parseAccept(header: string): AcceptRange[] {
+  const ranges: AcceptRange[] = []
+  for (const part of header.split(',')) {
+    const [range = '', ...params] = part.trim().split(';')
+    const [type, subtype] = range.trim().toLowerCase().split('/')
+    if (!type || !subtype) continue
+    let q = 1
+    for (const p of params) {
+      const [k, v] = p.trim().split('=')
+      if (k?.trim().toLowerCase() === 'q') {
+        const n = Number(v)
+        q = Number.isFinite(n) ? Math.min(Math.max(n, 0), 1) : 0
+      }
+    }
+    ranges.push({ type, subtype, q })
+  }
+  return ranges
+}
+
+/** The q-value the Accept ranges give a media type, taking the most specific matching range (RFC 9110 §12.5.1). */
+function qualityOf(ranges: AcceptRange[], mediaType: string): number {
+  const [type, subtype] = mediaType.split('/')
+  let best = -1
+  let specificity = -1
+  for (const r of ranges) {
+    const s =
+      r.type === type && r.subtype === subtype
+        ? 2
+        : r.type === type && r.subtype === '*'
+          ? 1
+          : r.type === '*'
+            ? 0
+            : -1
+    if (s > specificity) {
+      specificity = s
+      best = r.q
+    }
+  }
+  return best < 0 ? 0 : best
+}
+
+/** Picks the format to answer in; `undefined` when the client accepts none of them. Ties go to the first offered. */
+export function negotiate(
+  accept: string | undefined,
+  offered: readonly MediaFormat[],
+): MediaFormat | undefined {
+  if (accept === undefined || accept.trim() === '') return offered[0]
+  const ranges = parseAccept(accept)
+  if (ranges.length === 0) return offered[0]
+  let chosen: MediaFormat | undefined
+  let chosenQ = 0
+  for (const format of offered) {
+    const q = Math.max(...MEDIA_TYPES[format].map((t) => qualityOf(ranges, t)))
+    if (q > chosenQ) {
+      chosen = format
+      chosenQ = q
+    }
+  }
+  return chosen
+}
+
+export function formatOfContentType(contentType: string | undefined): MediaFormat | 'other' | undefined {
+  if (contentType === undefined) return undefined
+  const base = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
+  if (base === 'application/json' || base.endsWith('+json')) return 'json'
+  if (base === 'application/xml' || base === 'text/xml' || base.endsWith('+xml')) return 'xml'
+  if (base === 'text/csv') return 'csv'
+  if (base === 'application/x-ndjson' || base === 'application/ndjson') return 'ndjson'
+  return 'other'
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length']
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined
+}
+
+const xmlBuilder = new XMLBuilder({ ignoreAttributes: true, suppressEmptyNode: true, format: false })
+
+/** null → an empty element; the parser reads an empty element back as null. */
+function nullsToEmpty(value: unknown): unknown {
+  if (value === null || value === undefined) return ''
+  if (Array.isArray(value)) return value.map(nullsToEmpty)
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, nullsToEmpty(v)]))
+  }
+  return value
+}
+
+export function toXml(payload: unknown, options: XmlOptions = {}): string {
+  let shaped = options.fromJson ? options.fromJson(payload) : payload
+  if (Array.isArray(shaped) || typeof shaped !== 'object' || shaped === null)
+    shaped = { list: { item: shaped } }
+  return '<?xml version="1.0" encoding="UTF-8"?>' + xmlBuilder.build(nullsToEmpty(shaped))
+}
+
+const FORBIDDEN_XML = /<!DOCTYPE|<!ENTITY/i
+
+/** Parses an XML request body safely: no DTD, no entity expansion; empty elements become null. */
+export function parseXml(body: string, options: XmlOptions = {}): unknown {
+  if (FORBIDDEN_XML.test(body)) {
+    throw new BadRequest('XML bodies may not contain a DOCTYPE or ENTITY declaration')
+  }
+  try {
+    SyntaxValidator.validate(body)
+  } catch (err) {
+    const e = err as { message?: string; line?: number; col?: number }
+    throw new BadRequest(`Malformed XML at line ${e.line ?? '?'}, column ${e.col ?? '?'}: ${e.message ?? ''}`)
+  }
+
+  const arrays = new Set(options.arrays ?? [])
+  const parser = new XMLParser({
+    ignoreAttributes: true,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    processEntities: false,
+    htmlEntities: false,
+    parseTagValue: true,
+    trimValues: true,
+    numberParseOptions: { hex: false, leadingZeros: false, eNotation: true },
+    isArray: (name) => arrays.has(name),
+  })
+  return emptyToNull(parser.parse(body))
+}
+
+function emptyToNull(value: unknown): unknown {
+  if (value === '') return null
+  if (Array.isArray(value)) return value.map(emptyToNull)
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, emptyToNull(v)]))
+  }
+  return value
+}
+
+/** Serialises the reply in the negotiated format. */
+export function useFormat(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.format === 'xml') {
+    const xml = request.routeOptions.config.xml
+    reply.type('application/xml; charset=utf-8').serializer((payload) => toXml(payload, xml))
+  }
+}
+
+/**
+ * Content negotiation for every route that declares what it produces/consumes: 406 when nothing in `Accept`
+ * can be served, 415 when the body is in a format the route does not take, and XML bodies parsed safely.
+ */
+export function registerContentNegotiation(app: FastifyInstance): void {
+  app.decorateRequest('format', 'json')
+  app.removeContentTypeParser('text/plain')
+  app.addContentTypeParser(
+    ['application/xml', 'text/xml'],
+    { parseAs: 'string' },
+    (request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+      try {
+        done(null, parseXml(body.toString(), request.routeOptions.config.xml))
+      } catch (err) {
+        done(err as Error)
+      }
+    },
+  )
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config
+    if (config.produces === undefined) return
+    const format = negotiate(request.headers.accept, config.produces)
+    if (format === undefined) {
+      const offered = config.produces.flatMap((f) => MEDIA_TYPES[f]).join(', ')
+      throw new NotAcceptable(
+        `Cannot answer in ${request.headers.accept ?? ''}; this resource offers ${offered}`,
+      )
+    }
+    request.format = format
+    useFormat(request, reply)
+    if (hasBody(request)) {
+      const consumes = config.consumes ?? ['json']
+      const bodyFormat = formatOfContentType(request.headers['content-type'])
+      if (bodyFormat === undefined || bodyFormat === 'other' || !consumes.includes(bodyFormat)) {
+        const accepted = consumes.flatMap((f) => MEDIA_TYPES[f]).join(', ')
+        throw new UnsupportedMediaType(
+          `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send ${accepted}`,
+        )
+      }
+    }
+  })
+}

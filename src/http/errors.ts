@@ -1,0 +1,153 @@
+import { STATUS_CODES } from 'node:http'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  BadRequest,
+  DomainError,
+  NotFound,
+  PayloadTooLarge,
+  UnsupportedMediaType,
+  ValidationFailed,
+  type ErrorKind,
+  type FieldError,
+} from '../errors.js'
+import { toXml } from './content.js'
+import type { Surface } from './route-config.js'
+
+const STATUS: Record<ErrorKind, number> = {
+  'bad-request': 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  'method-not-allowed': 405,
+  'not-acceptable': 406,
+  conflict: 409,
+  gone: 410,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  validation: 422,
+  'too-many-requests': 429,
+  internal: 500,
+  unavailable: 503,
+}
+
+const KIND_OF_STATUS = new Map<number, ErrorKind>(
+  Object.entries(STATUS).map(([kind, status]) => [status, kind as ErrorKind]),
+)
+
+/** Turns any thrown value (domain error, Fastify error, bug) into a domain error; `null` means a bug (500). */
+export function toDomainError(err: unknown): DomainError | null {
+  if (err instanceof DomainError) return err
+  const e = err as Partial<FastifyError>
+  if (Array.isArray(e.validation)) {
+    const where = e.validationContext ?? 'body'
+    return new ValidationFailed(
+      e.validation.map((v) => {
+        const missing = v.keyword === 'required' ? `/${String(v.params.missingProperty)}` : ''
+        const extra = v.keyword === 'additionalProperties' ? `/${String(v.params.additionalProperty)}` : ''
+        return {
+          path: `/${where}${v.instancePath}${missing}${extra}`,
+          message:
+            v.keyword === 'additionalProperties' ? 'is not a known field' : (v.message ?? 'is invalid'),
+          rule: v.keyword,
+        }
+      }),
+    )
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLarge('The request body is larger than this server accepts (see BODY_LIMIT)')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaType(e.message ?? 'Unsupported Content-Type')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new BadRequest('The body is empty but Content-Type says JSON; send a JSON document')
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new BadRequest(`Malformed JSON: ${e.message ?? ''}`)
+    default:
+  }
+  if (err instanceof SyntaxError && e.statusCode === 400)
+    return new BadRequest(`Malformed JSON: ${err.message}`)
+  const status = e.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const kind = KIND_OF_STATUS.get(status) ?? 'bad-request'
+    return new (class extends DomainError {
+      readonly kind = kind
+    })(e.message ?? STATUS_CODES[status] ?? 'Bad request')
+  }
+  return null
+}
+
+/** Which error shape a request gets: the route says so; for unknown routes the path decides. */
+export function surfaceOf(request: FastifyRequest): Surface {
+  const declared = request.routeOptions.config.surface
+  if (declared) return declared
+  const path = request.url
+  if (path.startsWith('/cleartrial-ws')) return 'cleartrial'
+  if (/^\/api\/v1\/(recruit\/|saveVolunteerRequest|invokeReport)/.test(path)) return 'partner'
+  return 'native'
+}
+
+export function statusOf(error: DomainError, surface: Surface): number {
+  // The Track contract answers validation errors with 400; the other surfaces with 422.
+  if (error.kind === 'validation' && surface === 'cleartrial') return 400
+  return STATUS[error.kind]
+}
+
+function errorsOf(error: DomainError): FieldError[] | undefined {
+  return error instanceof ValidationFailed ? error.errors : undefined
+}
+
+/** The Track surface's message: "The following validation errors occurred: [ … ] [ … ]". */
+function trackMessage(error: DomainError): string {
+  const errors = errorsOf(error)
+  if (!errors) return error.message
+  return `The following validation errors occurred: ${errors.map((e) => `[ ${e.path}: ${e.message} ]`).join(' ')}`
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
+  const surface = surfaceOf(request)
+  const status = statusOf(error, surface)
+  reply.headers(error.headers)
+  reply.code(status)
+  if (surface === 'cleartrial') {
+    const body = { error: { errorCode: STATUS_CODES[status] ?? 'Error', message: trackMessage(error) } }
+    if (request.format === 'xml') {
+      return reply
+        .type('application/xml; charset=utf-8')
+        .serializer((p) => toXml(p))
+        .send(body)
+    }
+    return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(body)
+  }
+  const errors = errorsOf(error)
+  const body = {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail: error.message,
+    instance: request.url.split('?')[0],
+    requestId: request.id,
+    ...(errors ? { errors } : {}),
+  }
+  return reply.type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body)
+}
+
+/** One error path for the whole server: domain errors, Fastify's own errors, unknown routes and bugs. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    const domain = toDomainError(err)
+    if (domain) {
+      if (domain.kind === 'unauthenticated' || domain.kind === 'forbidden') {
+        request.log.info({ reason: domain.message }, domain.kind)
+      }
+      return sendError(request, reply, domain)
+    }
+    request.log.error({ err }, 'unexpected error')
+    const internal = new (class extends DomainError {
+      readonly kind = 'internal' as const
+    })(`An unexpected error occurred; quote request id ${request.id} when reporting it`)
+    return sendError(request, reply, internal)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new NotFound(`No resource at ${request.method} ${request.url.split('?')[0]}`)),
+  )
+}

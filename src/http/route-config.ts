@@ -1,0 +1,46 @@
+import type { RoleAction } from '../modules/identity/actions.js'
+
+/** The API families Trialdeck serves; each renders errors its own way (see `errors.ts`). */
+export type Surface = 'native' | 'partner' | 'cleartrial' | 'system'
+
+/** Representations a route can produce or accept. */
+export type MediaFormat = 'json' | 'xml' | 'csv' | 'ndjson' | 'xlsx' | 'odm'
+
+export interface XmlOptions {
+  /** Element names that are always arrays, even with one element (`location`, `periods`, …). */
+  arrays?: readonly string[]
+  /** Reshapes the JSON representation before it is written as XML (e.g. `{List:[…]}` → `<studies><study/>…`). */
+  fromJson?: (payload: unknown) => unknown
+}
+
+export interface Principal {
+  tenantId: number
+  tenantCode: string
+  userId: number
+  username: string
+  actions: ReadonlySet<RoleAction>
+  /** How this request authenticated. */
+  via: 'basic' | 'bearer' | 'session'
+  tokenId?: number
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * What the caller must hold: a role action; `authenticated` for any signed-in caller; `public` for no
+     * authentication at all. Programmatic calls (Basic or Bearer) also need `api`. Reflected into the route's
+     * OpenAPI `security` and description.
+     */
+    action?: RoleAction | 'authenticated' | 'public'
+    surface?: Surface
+    produces?: readonly MediaFormat[]
+    consumes?: readonly MediaFormat[]
+    xml?: XmlOptions
+  }
+  interface FastifyRequest {
+    /** The representation negotiated from `Accept` (json when the route offers nothing else). */
+    format: MediaFormat
+    /** Who is calling; set by the identity module before the handler runs on any non-public route. */
+    principal: Principal | null
+  }
+}

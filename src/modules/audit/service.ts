@@ -1,0 +1,186 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { sha256Hex } from '../identity/secrets.js'
+import type { FastifyRequest } from 'fastify'
+
+/** Who did something: a user (through a token, Basic or a session), or the system itself (CLI, seed). */
+export interface Actor {
+  tenantId: number
+  kind: 'user' | 'token' | 'session' | 'basic' | 'system' | 'anonymous'
+  userId: number | null
+  tokenId: number | null
+  requestId: string | null
+}
+
+export interface AuditEntry {
+  action: string
+  entityType: string
+  entityId: string | number | null
+  before?: unknown
+  after?: unknown
+  reason?: string | null
+}
+
+export function systemActor(tenantId: number): Actor {
+  return { tenantId, kind: 'system', userId: null, tokenId: null, requestId: null }
+}
+
+/** The actor of an authenticated request (the identity module has set `request.principal`). */
+export function actorOf(request: FastifyRequest): Actor {
+  const p = request.principal
+  if (!p) throw new Error('actorOf called on a request without a principal')
+  return {
+    tenantId: p.tenantId,
+    kind: p.via === 'bearer' ? 'token' : p.via === 'basic' ? 'basic' : 'session',
+    userId: p.userId,
+    tokenId: p.tokenId ?? null,
+    requestId: request.id,
+  }
+}
+
+interface HashedFields {
+  tenant_id: number
+  seq: number
+  at: string
+  actor_kind: string
+  actor_user_id: number | null
+  actor_token_id: number | null
+  action: string
+  entity_type: string
+  entity_id: string | null
+  before: string | null
+  after: string | null
+  reason: string | null
+  request_id: string | null
+  prev_hash: string | null
+}
+
+/** The hash that chains a record to its predecessor; any change to a hashed field breaks the chain. */
+export function auditHash(r: HashedFields): string {
+  return sha256Hex(
+    JSON.stringify([
+      r.tenant_id,
+      r.seq,
+      r.at,
+      r.actor_kind,
+      r.actor_user_id === null ? null : r.actor_user_id,
+      r.actor_token_id === null ? null : r.actor_token_id,
+      r.action,
+      r.entity_type,
+      r.entity_id,
+      r.before,
+      r.after,
+      r.reason,
+      r.request_id,
+      r.prev_hash,
+    ]),
+  )
+}
+
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v))
+
+/**
+ * Appends to the tenant's audit chain. Call it with the transaction that makes the change, so the record and
+ * the change commit together. Taking the next sequence number locks the tenant's chain head row until commit,
+ * so concurrent writers append one after another and the chain never forks.
+ */
+export async function recordAudit(db: Kysely<DB>, actor: Actor, entry: AuditEntry): Promise<void> {
+  if (!db.isTransaction) {
+    await db.transaction().execute((trx) => recordAudit(trx, actor, entry))
+    return
+  }
+  const trx = db
+  const head = await trx
+    .updateTable('tenants')
+    .set((eb) => ({ audit_seq: eb('audit_seq', '+', 1) }))
+    .where('id', '=', actor.tenantId)
+    .returning(['audit_seq', 'audit_head'])
+    .executeTakeFirstOrThrow()
+  const row: HashedFields = {
+    tenant_id: actor.tenantId,
+    seq: head.audit_seq,
+    at: new Date().toISOString(),
+    actor_kind: actor.kind,
+    actor_user_id: actor.userId,
+    actor_token_id: actor.tokenId,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId === null ? null : String(entry.entityId),
+    before: json(entry.before),
+    after: json(entry.after),
+    reason: entry.reason ?? null,
+    request_id: actor.requestId,
+    prev_hash: head.audit_head,
+  }
+  const hash = auditHash(row)
+  await trx
+    .insertInto('audit_log')
+    .values({ ...row, hash })
+    .execute()
+  await trx.updateTable('tenants').set({ audit_head: hash }).where('id', '=', actor.tenantId).execute()
+}
+
+export interface ChainBreak {
+  tenantId: number
+  seq: number
+  id: number
+  problem: string
+}
+
+/** Walks every tenant's chain in order; returns the first broken record of each broken chain. */
+export async function verifyAuditChains(db: Kysely<DB>): Promise<{ checked: number; breaks: ChainBreak[] }> {
+  const tenants = await db
+    .selectFrom('tenants')
+    .select(['id', 'audit_seq', 'audit_head'])
+    .orderBy('id')
+    .execute()
+  const breaks: ChainBreak[] = []
+  let checked = 0
+  for (const tenant of tenants) {
+    let prev: string | null = null
+    let expectedSeq = 1
+    let lastId = 0
+    let broken = false
+    for (;;) {
+      const rows = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('tenant_id', '=', tenant.id)
+        .where('seq', '>=', expectedSeq)
+        .orderBy('seq')
+        .limit(1000)
+        .execute()
+      if (rows.length === 0) break
+      for (const r of rows) {
+        checked++
+        const seq = r.seq
+        const problem =
+          seq !== expectedSeq
+            ? `record ${expectedSeq} is missing`
+            : r.prev_hash !== prev
+              ? 'its prev_hash does not match the record before it'
+              : auditHash(r) !== r.hash
+                ? 'its content does not match its hash'
+                : null
+        if (problem) {
+          breaks.push({ tenantId: tenant.id, seq, id: r.id, problem })
+          broken = true
+          break
+        }
+        prev = r.hash
+        lastId = r.id
+        expectedSeq++
+      }
+      if (broken) break
+    }
+    if (!broken && (expectedSeq - 1 !== tenant.audit_seq || prev !== tenant.audit_head)) {
+      breaks.push({
+        tenantId: tenant.id,
+        seq: expectedSeq,
+        id: lastId,
+        problem: 'records after this one were removed',
+      })
+    }
+  }
+  return { checked, breaks }
+}

@@ -1,0 +1,163 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import type { ApiTokensTable, TenantsTable, UsersTable } from './schema.js'
+
+export type TenantRow = Selectable<TenantsTable>
+export type UserRow = Selectable<UsersTable>
+export type TokenRow = Selectable<ApiTokensTable>
+
+/** SQL for tenants, users, roles and tokens. Every method that reads tenant data takes the tenant id first. */
+export class IdentityRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  findTenantByCode(code: string): Promise<TenantRow | undefined> {
+    return this.db
+      .selectFrom('tenants')
+      .selectAll()
+      .where('code_key', '=', code.toLowerCase())
+      .executeTakeFirst()
+  }
+
+  findTenantById(id: number): Promise<TenantRow | undefined> {
+    return this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  /** The sole tenant, when exactly one exists. */
+  async findSoleTenant(): Promise<TenantRow | undefined> {
+    const rows = await this.db.selectFrom('tenants').selectAll().limit(2).execute()
+    return rows.length === 1 ? rows[0] : undefined
+  }
+
+  async insertTenant(
+    db: Kysely<DB>,
+    code: string,
+    name: string,
+    settings: object,
+    now: string,
+  ): Promise<number> {
+    const row = await db
+      .insertInto('tenants')
+      .values({
+        code,
+        code_key: code.toLowerCase(),
+        name,
+        settings: JSON.stringify(settings),
+        created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return row.id
+  }
+
+  findUserByUsername(tenantId: number, username: string): Promise<UserRow | undefined> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('username', '=', username)
+      .executeTakeFirst()
+  }
+
+  findUserById(tenantId: number, userId: number): Promise<UserRow | undefined> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', userId)
+      .executeTakeFirst()
+  }
+
+  /** The token with this secret hash, its user and its tenant code, in one query. */
+  findTokenByHash(secretHash: string) {
+    return this.db
+      .selectFrom('api_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .innerJoin('tenants as n', 'n.id', 't.tenant_id')
+      .select([
+        't.id as token_id',
+        't.tenant_id',
+        't.expires_at',
+        't.revoked_at',
+        't.last_used_at',
+        'u.id as user_id',
+        'u.username',
+        'u.active',
+        'u.credentials_version',
+        'n.code as tenant_code',
+      ])
+      .where('t.secret_hash', '=', secretHash)
+      .executeTakeFirst()
+  }
+
+  async actionsOfUser(tenantId: number, userId: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('user_roles as ur')
+      .innerJoin('roles as r', 'r.id', 'ur.role_id')
+      .innerJoin('role_actions as ra', 'ra.role_id', 'r.id')
+      .select('ra.action')
+      .distinct()
+      .where('r.tenant_id', '=', tenantId)
+      .where('ur.user_id', '=', userId)
+      .execute()
+    return rows.map((r) => r.action)
+  }
+
+  async roleIdsByName(
+    db: Kysely<DB>,
+    tenantId: number,
+    names: readonly string[],
+  ): Promise<Map<string, number>> {
+    if (names.length === 0) return new Map()
+    const rows = await db
+      .selectFrom('roles')
+      .select(['id', 'name'])
+      .where('tenant_id', '=', tenantId)
+      .where('name', 'in', names)
+      .execute()
+    return new Map(rows.map((r) => [r.name, r.id]))
+  }
+
+  async recordLoginFailure(
+    tenantId: number,
+    userId: number,
+    threshold: number,
+    lockUntil: string,
+  ): Promise<UserRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('users')
+        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', userId)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      if (row.failed_logins >= threshold) {
+        return trx
+          .updateTable('users')
+          .set({ locked_until: lockUntil, failed_logins: 0 })
+          .where('id', '=', userId)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+      }
+      return row
+    })
+  }
+
+  async clearLoginFailures(tenantId: number, userId: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', userId)
+      .execute()
+  }
+
+  async touchToken(tenantId: number, tokenId: number, now: string): Promise<void> {
+    await this.db
+      .updateTable('api_tokens')
+      .set({ last_used_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', tokenId)
+      .execute()
+  }
+}

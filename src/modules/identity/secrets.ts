@@ -1,0 +1,39 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { hash, verify, type Algorithm } from '@node-rs/argon2'
+
+/** `Algorithm.Argon2id` (a const enum, which isolated modules cannot read). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the enum's value, spelled out
+const ARGON2ID = 2 as Algorithm
+
+export const TOKEN_PREFIX = 'td_'
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, { algorithm: ARGON2ID })
+}
+
+export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  return verify(passwordHash, password).catch(() => false)
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex')
+}
+
+/** A new API token: `td_` + 43 url-safe characters (256 random bits). Only its SHA-256 is ever stored. */
+export function newTokenSecret(): { secret: string; hash: string; prefix: string } {
+  const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url')
+  return { secret, hash: sha256Hex(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + 6) }
+}
+
+/**
+ * Keys the in-memory Basic-auth cache. An HMAC with a key made at start-up, so a memory dump of the cache
+ * does not give a way to test passwords offline.
+ */
+export function credentialCacheKey(
+  key: Buffer,
+  tenantId: number,
+  username: string,
+  password: string,
+): string {
+  return createHmac('sha256', key).update(`${tenantId}\u0000${username}\u0000${password}`).digest('base64url')
+}

@@ -1,0 +1,206 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { inTransaction } from '../../db/database.js'
+import { nowIso } from '../../db/columns.js'
+import { Conflict, ErrorList, NotFound } from '../../errors.js'
+import { recordAudit, systemActor, type Actor } from '../audit/service.js'
+import { BUILT_IN_ROLES } from './actions.js'
+import { IdentityRepository, type TenantRow, type UserRow } from './repository.js'
+import { hashPassword, newTokenSecret } from './secrets.js'
+
+export interface TenantSettings {
+  recruitEnabled: boolean
+  /** Requests per rate-limit window for each principal; defaults to the server's RATE_LIMIT_MAX. */
+  rateLimitMax?: number
+}
+
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = { recruitEnabled: true }
+
+export interface NewUser {
+  username: string
+  password?: string | undefined
+  displayName?: string | null | undefined
+  email?: string | null | undefined
+  basicAuthEnabled?: boolean | undefined
+  active?: boolean | undefined
+  roles?: readonly string[] | undefined
+}
+
+export interface CreatedToken {
+  id: number
+  name: string
+  secret: string
+  prefix: string
+  expiresAt: string | null
+  createdAt: string
+}
+
+const TENANT_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/
+const USERNAME = /^[^\s:]{1,128}$/
+
+export function checkPassword(errors: ErrorList, path: string, password: string): void {
+  if (password.length < 1 || password.length > 255) errors.add(path, 'must be 1 to 255 characters', 'length')
+}
+
+export function settingsOf(tenant: TenantRow): TenantSettings {
+  try {
+    return { ...DEFAULT_TENANT_SETTINGS, ...(JSON.parse(tenant.settings) as Partial<TenantSettings>) }
+  } catch {
+    return { ...DEFAULT_TENANT_SETTINGS }
+  }
+}
+
+/** Tenants, users and tokens: the rules. SQL lives in the repository. */
+export class IdentityService {
+  readonly repo: IdentityRepository
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.repo = new IdentityRepository(db)
+  }
+
+  /** A new tenant with the built-in roles. */
+  async createTenant(code: string, name: string, settings: Partial<TenantSettings> = {}): Promise<TenantRow> {
+    const errors = new ErrorList()
+    if (!TENANT_CODE.test(code)) errors.add('/code', 'must be 1-63 letters, digits, - or _', 'pattern')
+    if (name.trim() === '') errors.add('/name', 'cannot be empty', 'required')
+    errors.throwIfAny()
+    if (await this.repo.findTenantByCode(code))
+      throw new Conflict(`A tenant with code ${code} already exists`)
+    const now = nowIso()
+    const tenantId = await inTransaction(this.db, async (trx) => {
+      const id = await this.repo.insertTenant(
+        trx,
+        code,
+        name,
+        { ...DEFAULT_TENANT_SETTINGS, ...settings },
+        now,
+      )
+      for (const [roleName, role] of Object.entries(BUILT_IN_ROLES)) {
+        const r = await trx
+          .insertInto('roles')
+          .values({
+            tenant_id: id,
+            name: roleName,
+            description: role.description,
+            built_in: 1,
+            created_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        await trx
+          .insertInto('role_actions')
+          .values(role.actions.map((action) => ({ role_id: r.id, action })))
+          .execute()
+      }
+      await recordAudit(trx, systemActor(id), {
+        action: 'tenant.create',
+        entityType: 'tenant',
+        entityId: id,
+        after: { code, name },
+      })
+      return id
+    })
+    const tenant = await this.repo.findTenantById(tenantId)
+    if (!tenant) throw new NotFound('tenant vanished')
+    return tenant
+  }
+
+  async createUser(tenantId: number, input: NewUser, actor: Actor): Promise<UserRow> {
+    const errors = new ErrorList()
+    if (!USERNAME.test(input.username))
+      errors.add('/username', 'must be 1-128 characters without spaces or ":"', 'pattern')
+    if (input.password !== undefined) checkPassword(errors, '/password', input.password)
+    const roles = input.roles ?? []
+    const roleIds = await this.repo.roleIdsByName(this.db, tenantId, roles)
+    roles.forEach((r, i) => {
+      if (!roleIds.has(r)) errors.add(`/roles/${i}`, `no role named ${r}`, 'unknown')
+    })
+    errors.throwIfAny()
+    if (await this.repo.findUserByUsername(tenantId, input.username)) {
+      throw new Conflict(`A user named ${input.username} already exists`)
+    }
+    const passwordHash = input.password === undefined ? null : await hashPassword(input.password)
+    const now = nowIso()
+    const userId = await inTransaction(this.db, async (trx) => {
+      const row = await trx
+        .insertInto('users')
+        .values({
+          tenant_id: tenantId,
+          username: input.username,
+          display_name: input.displayName ?? null,
+          email: input.email ?? null,
+          password_hash: passwordHash,
+          active: input.active === false ? 0 : 1,
+          basic_auth_enabled: input.basicAuthEnabled ? 1 : 0,
+          locked_until: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const id = row.id
+      if (roleIds.size > 0) {
+        await trx
+          .insertInto('user_roles')
+          .values([...roleIds.values()].map((role_id) => ({ user_id: id, role_id })))
+          .execute()
+      }
+      await recordAudit(trx, actor, {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: id,
+        after: { username: input.username, roles, basicAuthEnabled: input.basicAuthEnabled ?? false },
+      })
+      return id
+    })
+    const user = await this.repo.findUserById(tenantId, userId)
+    if (!user) throw new NotFound('user vanished')
+    return user
+  }
+
+  /** A new API token for the user; the secret is in the result and nowhere else, ever. */
+  async createToken(
+    tenantId: number,
+    userId: number,
+    input: { name: string; expiresAt?: string | null },
+    actor: Actor,
+  ): Promise<CreatedToken> {
+    const errors = new ErrorList()
+    if (input.name.trim() === '' || input.name.length > 200)
+      errors.add('/name', 'must be 1-200 characters', 'length')
+    if (input.expiresAt != null && !(Date.parse(input.expiresAt) > Date.now())) {
+      errors.add('/expiresAt', 'must be a date-time in the future', 'range')
+    }
+    errors.throwIfAny()
+    const user = await this.repo.findUserById(tenantId, userId)
+    if (!user) throw new NotFound(`No user ${userId}`)
+    const { secret, hash, prefix } = newTokenSecret()
+    const now = nowIso()
+    const expiresAt = input.expiresAt == null ? null : new Date(input.expiresAt).toISOString()
+    const id = await inTransaction(this.db, async (trx) => {
+      const row = await trx
+        .insertInto('api_tokens')
+        .values({
+          tenant_id: tenantId,
+          user_id: userId,
+          name: input.name,
+          prefix,
+          secret_hash: hash,
+          expires_at: expiresAt,
+          created_at: now,
+          last_used_at: null,
+          revoked_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await recordAudit(trx, actor, {
+        action: 'token.create',
+        entityType: 'api_token',
+        entityId: row.id,
+        after: { userId, name: input.name, prefix, expiresAt },
+      })
+      return row.id
+    })
+    return { id, name: input.name, secret, prefix, expiresAt, createdAt: now }
+  }
+}

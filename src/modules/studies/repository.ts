@@ -1,0 +1,91 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import type { StudiesTable, StudySitesTable } from './schema.js'
+
+export type StudyRow = Selectable<StudiesTable>
+export type StudySiteRow = Selectable<StudySitesTable>
+
+export interface NewStudy {
+  protocol: string
+  name: string
+  phase?: string | null
+  sponsor?: string | null
+  compound?: string | null
+  status?: string
+  description?: string | null
+}
+
+/** SQL for studies and their sites; the tenant id comes first in every method. */
+export class StudiesRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  findById(tenantId: number, id: number): Promise<StudyRow | undefined> {
+    return this.db
+      .selectFrom('studies')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+  }
+
+  findByProtocol(tenantId: number, protocol: string): Promise<StudyRow | undefined> {
+    return this.db
+      .selectFrom('studies')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('protocol', '=', protocol)
+      .executeTakeFirst()
+  }
+
+  async insert(db: Kysely<DB>, tenantId: number, study: NewStudy, now: string): Promise<number> {
+    const row = await db
+      .insertInto('studies')
+      .values({
+        tenant_id: tenantId,
+        protocol: study.protocol,
+        name: study.name,
+        phase: study.phase ?? null,
+        sponsor: study.sponsor ?? null,
+        compound: study.compound ?? null,
+        status: study.status ?? 'planned',
+        description: study.description ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return row.id
+  }
+
+  sitesOf(tenantId: number, studyId: number): Promise<StudySiteRow[]> {
+    return this.db
+      .selectFrom('study_sites')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('study_id', '=', studyId)
+      .orderBy('site_id')
+      .execute()
+  }
+
+  async insertSite(
+    db: Kysely<DB>,
+    tenantId: number,
+    studyId: number,
+    site: { siteId: number; name: string; locationOid?: string | null },
+    now: string,
+  ): Promise<number> {
+    const row = await db
+      .insertInto('study_sites')
+      .values({
+        tenant_id: tenantId,
+        study_id: studyId,
+        site_id: site.siteId,
+        name: site.name,
+        location_oid: site.locationOid ?? null,
+        created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return row.id
+  }
+}

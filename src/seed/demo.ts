@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { seedIdentityDemo } from '../modules/identity/demo.js'
+
+export interface DemoContext {
+  db: Kysely<DB>
+  tenantId: number
+}
+
+/** Each module's demo data, in order; every seeder is idempotent (running the seed twice changes nothing). */
+const SEEDERS: readonly { name: string; run: (ctx: DemoContext) => Promise<void> }[] = []
+
+export async function seedDemo(db: Kysely<DB>, log: (line: string) => void = () => undefined): Promise<void> {
+  const tenantId = await seedIdentityDemo(db)
+  log('identity: tenant DEMO, user demo')
+  for (const seeder of SEEDERS) {
+    await seeder.run({ db, tenantId })
+    log(`${seeder.name}: done`)
+  }
+}
