@@ -10,7 +10,7 @@ import {
   type ErrorKind,
   type FieldError,
 } from '../errors.js'
-import { toXml } from './content.js'
+import { negotiate, toXml } from './content.js'
 import type { Surface } from './route-config.js'
 
 const STATUS: Record<ErrorKind, number> = {
@@ -147,7 +147,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
     })(`An unexpected error occurred; quote request id ${request.id} when reporting it`)
     return sendError(request, reply, internal)
   })
-  app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new NotFound(`No resource at ${request.method} ${request.url.split('?')[0]}`)),
-  )
+  app.setNotFoundHandler((request, reply) => {
+    // No route, so nothing negotiated the format yet: the Track surface still answers in XML when asked.
+    if (surfaceOf(request) === 'cleartrial')
+      request.format = negotiate(request.headers.accept, ['json', 'xml']) ?? 'json'
+    return sendError(
+      request,
+      reply,
+      new NotFound(`No resource at ${request.method} ${request.url.split('?')[0]}`),
+    )
+  })
 }

@@ -160,6 +160,13 @@ onEveryDatabase(
       const track = await h.app.inject({ url: '/cleartrial-ws/nothing-here' })
       assert.equal(track.statusCode, 404)
       assert.equal(track.json<{ error: { errorCode: string } }>().error.errorCode, 'Not Found')
+      const trackXml = await h.app.inject({
+        url: '/cleartrial-ws/nothing-here',
+        headers: { accept: 'application/xml' },
+      })
+      assert.equal(trackXml.statusCode, 404)
+      assert.match(String(trackXml.headers['content-type']), /application\/xml/)
+      assert.match(trackXml.body, /<error><errorCode>Not Found<\/errorCode>/)
     })
 
     test('responses are gzip-compressed when asked', async () => {
