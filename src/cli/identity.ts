@@ -36,9 +36,20 @@ export function registerIdentityCommands(program: Command): void {
     .description('create a tenant (a customer) with the built-in roles')
     .argument('<code>', 'the customerCode, e.g. ACME')
     .requiredOption('--name <name>', 'display name')
-    .action(async (code: string, opts: { name: string }) => {
+    .option(
+      '--rate-limit-max <n>',
+      "requests per window per token or user (default: the server's RATE_LIMIT_MAX)",
+    )
+    .action(async (code: string, opts: { name: string; rateLimitMax?: string }) => {
+      const max = opts.rateLimitMax === undefined ? undefined : Number(opts.rateLimitMax)
+      if (max !== undefined && !(Number.isInteger(max) && max > 0))
+        throw new Error(`--rate-limit-max must be a whole number above 0 (got ${opts.rateLimitMax ?? ''})`)
       await withDatabase(async ({ db }) => {
-        const created = await new IdentityService(db).createTenant(code, opts.name)
+        const created = await new IdentityService(db).createTenant(
+          code,
+          opts.name,
+          max === undefined ? {} : { rateLimitMax: max },
+        )
         console.log(`tenant ${created.code} created (id ${created.id})`)
       })
     })
