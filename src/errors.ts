@@ -19,6 +19,7 @@ export type ErrorKind =
   | 'not-acceptable'
   | 'conflict'
   | 'gone'
+  | 'precondition-failed'
   | 'payload-too-large'
   | 'unsupported-media-type'
   | 'validation'
@@ -55,6 +56,10 @@ export class Conflict extends DomainError {
 }
 export class Gone extends DomainError {
   readonly kind = 'gone'
+}
+/** An `If-Match` that no longer matches the resource's current `ETag`. */
+export class PreconditionFailed extends DomainError {
+  readonly kind = 'precondition-failed'
 }
 export class NotAcceptable extends DomainError {
   readonly kind = 'not-acceptable'

@@ -1,8 +1,27 @@
 import type { Command } from 'commander'
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
 import { parseDuration } from '../config.js'
 import { systemActor, verifyAuditChains } from '../modules/audit/service.js'
 import { IdentityService } from '../modules/identity/service.js'
 import { collect, readStdin, withDatabase } from './support.js'
+
+/** `trialdeck audit verify`: 0 when every chain is intact, 1 naming the first broken record of each chain. */
+export async function verifyAudit(
+  db: Kysely<DB>,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  const { checked, breaks } = await verifyAuditChains(db)
+  if (breaks.length === 0) {
+    out(`audit chain intact: ${checked} records checked`)
+    return 0
+  }
+  for (const b of breaks) {
+    err(`tenant ${b.tenantId}: record seq ${b.seq} (id ${b.id}) is broken: ${b.problem}`)
+  }
+  return 1
+}
 
 async function tenantOf(service: IdentityService, code: string) {
   const tenant = await service.repo.findTenantByCode(code)
@@ -17,9 +36,20 @@ export function registerIdentityCommands(program: Command): void {
     .description('create a tenant (a customer) with the built-in roles')
     .argument('<code>', 'the customerCode, e.g. ACME')
     .requiredOption('--name <name>', 'display name')
-    .action(async (code: string, opts: { name: string }) => {
+    .option(
+      '--rate-limit-max <n>',
+      "requests per window per token or user (default: the server's RATE_LIMIT_MAX)",
+    )
+    .action(async (code: string, opts: { name: string; rateLimitMax?: string }) => {
+      const max = opts.rateLimitMax === undefined ? undefined : Number(opts.rateLimitMax)
+      if (max !== undefined && !(Number.isInteger(max) && max > 0))
+        throw new Error(`--rate-limit-max must be a whole number above 0 (got ${opts.rateLimitMax ?? ''})`)
       await withDatabase(async ({ db }) => {
-        const created = await new IdentityService(db).createTenant(code, opts.name)
+        const created = await new IdentityService(db).createTenant(
+          code,
+          opts.name,
+          max === undefined ? {} : { rateLimitMax: max },
+        )
         console.log(`tenant ${created.code} created (id ${created.id})`)
       })
     })
@@ -120,15 +150,7 @@ export function registerIdentityCommands(program: Command): void {
     .description('check every tenant’s audit hash chain; exit 1 at the first broken record')
     .action(async () => {
       await withDatabase(async ({ db }) => {
-        const { checked, breaks } = await verifyAuditChains(db)
-        if (breaks.length === 0) {
-          console.log(`audit chain intact: ${checked} records checked`)
-          return
-        }
-        for (const b of breaks) {
-          console.error(`tenant ${b.tenantId}: record seq ${b.seq} (id ${b.id}) is broken: ${b.problem}`)
-        }
-        process.exitCode = 1
+        process.exitCode = await verifyAudit(db, console.log, console.error)
       })
     })
 }

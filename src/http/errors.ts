@@ -22,6 +22,7 @@ const STATUS: Record<ErrorKind, number> = {
   'not-acceptable': 406,
   conflict: 409,
   gone: 410,
+  'precondition-failed': 412,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   validation: 422,

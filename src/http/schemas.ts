@@ -40,6 +40,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found (or not in your tenant)',
   406: 'None of the Accept media types can be produced',
   409: 'Conflict',
+  412: 'If-Match does not match the current ETag',
   413: 'Body too large',
   415: 'Unsupported Content-Type',
   422: 'Validation failed; every error is listed',

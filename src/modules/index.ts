@@ -2,10 +2,12 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { AppContext } from '../context.js'
 import health from './health/routes.js'
 import identity from './identity/routes.js'
+import identityAdmin from './identity/admin-routes.js'
+import audit from './audit/routes.js'
 
 export { registerAuthentication } from './identity/auth.js'
 
 export type ModulePlugin = FastifyPluginAsync<{ ctx: AppContext }>
 
 /** Every module's routes, registered in this order by `buildApp`. */
-export const MODULES: readonly ModulePlugin[] = [health, identity]
+export const MODULES: readonly ModulePlugin[] = [health, identity, identityAdmin, audit]

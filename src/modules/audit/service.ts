@@ -2,6 +2,10 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { sha256Hex } from '../identity/secrets.js'
 import type { FastifyRequest } from 'fastify'
+import { ErrorList } from '../../errors.js'
+import { decodeCursor, pageOf, type Page } from '../identity/pagination.js'
+import { AuditRepository, type AuditRow } from './repository.js'
+import type { AuditQuery, AuditRecord } from './schemas.js'
 
 /** Who did something: a user (through a token, Basic or a session), or the system itself (CLI, seed). */
 export interface Actor {
@@ -183,4 +187,66 @@ export async function verifyAuditChains(db: Kysely<DB>): Promise<{ checked: numb
     }
   }
   return { checked, breaks }
+}
+
+function parsed(text: string | null): unknown {
+  if (text === null) return null
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+function recordView(r: AuditRow): AuditRecord {
+  return {
+    seq: r.seq,
+    at: r.at,
+    actor: { kind: r.actor_kind, userId: r.actor_user_id, tokenId: r.actor_token_id },
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    before: parsed(r.before),
+    after: parsed(r.after),
+    reasonForChange: r.reason,
+    requestId: r.request_id,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }
+}
+
+/** A page of the tenant's audit trail, newest first, filtered by entity, actor, action and time. */
+export async function listAuditRecords(
+  db: Kysely<DB>,
+  tenantId: number,
+  query: AuditQuery,
+): Promise<Page<AuditRecord>> {
+  const errors = new ErrorList()
+  const instant = (name: 'from' | 'to'): string | undefined => {
+    const v = query[name]
+    if (v === undefined) return undefined
+    const t = Date.parse(v)
+    if (Number.isNaN(t)) errors.add(`/querystring/${name}`, 'must be an ISO 8601 date-time', 'format')
+    return Number.isNaN(t) ? undefined : new Date(t).toISOString()
+  }
+  const from = instant('from')
+  const to = instant('to')
+  if (from !== undefined && to !== undefined && from >= to)
+    errors.add('/querystring/to', 'must be later than from', 'range')
+  errors.throwIfAny()
+  const limit = query.limit ?? 50
+  const rows = await new AuditRepository(db).list(
+    tenantId,
+    {
+      entityType: query.entityType,
+      entityId: query.entityId,
+      actorUserId: query.actorUserId,
+      action: query.action,
+      from,
+      to,
+      beforeSeq: decodeCursor(query.cursor),
+    },
+    limit,
+  )
+  return pageOf(rows, limit, (r) => r.seq, recordView)
 }

@@ -80,4 +80,53 @@ onEveryDatabase('authentication', (h) => {
       assert.match(r.secret_hash, /^[0-9a-f]{64}$/)
     }
   })
+
+  test('Bearer works until the token is revoked, then 401 saying so', async () => {
+    const t = await createTenant(h)
+    const created = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/users/${t.userId}/tokens`,
+      headers: t.bearer,
+      payload: { name: 'to revoke' },
+    })
+    const token = created.json<{ id: number; secret: string }>()
+    const headers = { authorization: `Bearer ${token.secret}` }
+    assert.equal((await me(headers)).statusCode, 200)
+    const revoked = await h.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/admin/users/${t.userId}/tokens/${token.id}`,
+      headers: t.bearer,
+    })
+    assert.equal(revoked.statusCode, 204)
+    const res = await me(headers)
+    assert.equal(res.statusCode, 401)
+    assert.match(res.json<{ detail: string }>().detail, /revoked/)
+    assert.equal((await me(t.bearer)).statusCode, 200)
+  })
+
+  test('an inactive account fails with Basic and Bearer alike', async () => {
+    const t = await createTenant(h)
+    await h.database.db.updateTable('users').set({ active: 0 }).where('id', '=', t.userId).execute()
+    assert.equal((await me(t.basic)).statusCode, 401)
+    assert.equal((await me(t.bearer)).statusCode, 401)
+  })
+
+  test('Basic with another tenant’s customerCode → 401 (the user is not found there)', async () => {
+    const a = await createTenant(h)
+    const b = await createTenant(h)
+    const res = await me({ ...a.basic, customercode: b.code })
+    assert.equal(res.statusCode, 401)
+  })
+
+  test('a token or password not in this shape → 401, never 500', async () => {
+    for (const authorization of [
+      'Bearer nonsense',
+      'Bearer td_' + 'x'.repeat(300),
+      'Basic !!!',
+      'Digest x',
+    ]) {
+      const res = await me({ authorization })
+      assert.equal(res.statusCode, 401, authorization)
+    }
+  })
 })

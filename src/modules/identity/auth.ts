@@ -5,6 +5,7 @@ import { Forbidden, Unauthenticated } from '../../errors.js'
 import type { Principal } from '../../http/route-config.js'
 import { recordAudit } from '../audit/service.js'
 import { isRoleAction, type RoleAction } from './actions.js'
+import { registerRateLimit } from './rate-limit.js'
 import { IdentityRepository, type TenantRow } from './repository.js'
 import { credentialCacheKey, sha256Hex, TOKEN_PREFIX, verifyPassword } from './secrets.js'
 
@@ -200,7 +201,10 @@ export function authorise(principal: Principal, action: RoleAction | 'authentica
   }
 }
 
-/** Authenticates and authorises every route that declares a role action, before its body is read. */
+/**
+ * Authenticates and authorises every route that declares a role action, before its body is read; then counts
+ * the request against its principal's rate limit (route-level hooks run after these instance-level ones).
+ */
 export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
   const authenticator = new Authenticator(ctx)
   app.decorateRequest('principal', null)
@@ -211,4 +215,5 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
     request.principal = principal
     authorise(principal, action)
   })
+  registerRateLimit(app, ctx)
 }

@@ -1,0 +1,33 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { ModulePlugin } from '../index.js'
+import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
+import { AuditPageSchema, AuditQuerySchema } from './schemas.js'
+import { listAuditRecords } from './service.js'
+
+/** `GET /api/v1/audit`: the tenant's tamper-evident audit trail. */
+const auditRoutes: ModulePlugin = async (plain, { ctx }) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  app.get(
+    '/api/v1/audit',
+    {
+      config: { action: 'audit.view' },
+      schema: {
+        summary: "Your tenant's audit trail, newest first",
+        description:
+          'Every write of every module, with actor, before/after, request id and the hash chaining it to the ' +
+          'record before (`trialdeck audit verify` checks the chain).',
+        tags: ['audit'],
+        operationId: 'listAudit',
+        querystring: AuditQuerySchema,
+        response: { 200: AuditPageSchema, ...errorResponses([...AUTH_ERRORS, 422]) },
+      },
+    },
+    async (request) => {
+      const p = request.principal
+      if (!p) throw new Error('no principal on an authenticated route')
+      return listAuditRecords(ctx.db, p.tenantId, request.query)
+    },
+  )
+}
+
+export default auditRoutes

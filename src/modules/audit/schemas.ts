@@ -1,0 +1,39 @@
+import { Type, type Static } from 'typebox'
+import { PageQuerySchema, pageSchema } from '../identity/pagination.js'
+
+const Timestamp = Type.String({ format: 'date-time' })
+
+export const AuditRecordSchema = Type.Object({
+  seq: Type.Integer({ description: "Position in the tenant's hash chain, from 1" }),
+  at: Timestamp,
+  actor: Type.Object({
+    kind: Type.String({ description: 'token, basic, session, system or anonymous (a failed login)' }),
+    userId: Type.Union([Type.Integer(), Type.Null()]),
+    tokenId: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  action: Type.String({ description: 'What happened, e.g. user.update, token.revoke, auth.failed' }),
+  entityType: Type.String(),
+  entityId: Type.Union([Type.String(), Type.Null()]),
+  before: Type.Unknown({ description: 'The changed fields before (null when created)' }),
+  after: Type.Unknown({ description: 'The changed fields after (null when removed)' }),
+  reasonForChange: Type.Union([Type.String(), Type.Null()]),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  prevHash: Type.Union([Type.String(), Type.Null()]),
+  hash: Type.String({ description: 'SHA-256 over this record and prevHash' }),
+})
+export type AuditRecord = Static<typeof AuditRecordSchema>
+export const AuditPageSchema = pageSchema(AuditRecordSchema)
+
+export const AuditQuerySchema = Type.Object(
+  {
+    ...PageQuerySchema.properties,
+    entityType: Type.Optional(Type.String({ maxLength: 100, description: 'e.g. user, api_token, role' })),
+    entityId: Type.Optional(Type.String({ maxLength: 100 })),
+    actorUserId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only what this user did' })),
+    action: Type.Optional(Type.String({ maxLength: 100 })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'At or after (inclusive)' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Before (exclusive)' })),
+  },
+  { additionalProperties: false },
+)
+export type AuditQuery = Static<typeof AuditQuerySchema>

@@ -1,0 +1,337 @@
+import type { Kysely, Updateable } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { inTransaction } from '../../db/database.js'
+import { nowIso } from '../../db/columns.js'
+import { parseDuration } from '../../config.js'
+import {
+  Conflict,
+  ErrorList,
+  Forbidden,
+  NotFound,
+  PreconditionFailed,
+  ValidationFailed,
+} from '../../errors.js'
+import { recordAudit, type Actor } from '../audit/service.js'
+import { isRoleAction, type RoleAction } from './actions.js'
+import { AdminRepository, type RoleWithActions } from './admin-repository.js'
+import type {
+  CreatedTokenView,
+  NewRoleBody,
+  NewTokenBody,
+  NewUserBody,
+  RoleView,
+  TokenView,
+  UserPatch,
+  UserView,
+} from './admin-schemas.js'
+import { decodeCursor, pageOf, type Page, type PageQuery } from './pagination.js'
+import type { TokenRow, UserRow } from './repository.js'
+import { hashPassword } from './secrets.js'
+import { checkPassword, IdentityService } from './service.js'
+import type { UsersTable } from './schema.js'
+
+/** Who is asking, and what they hold: nobody hands out a role action they do not hold themselves. */
+export interface Caller {
+  actor: Actor
+  actions: ReadonlySet<RoleAction>
+}
+
+function tokenView(t: TokenRow, now = Date.now()): TokenView {
+  const status =
+    t.revoked_at !== null
+      ? 'revoked'
+      : t.expires_at !== null && Date.parse(t.expires_at) <= now
+        ? 'expired'
+        : 'active'
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    status,
+    createdAt: t.created_at,
+    expiresAt: t.expires_at,
+    lastUsedAt: t.last_used_at,
+    revokedAt: t.revoked_at,
+  }
+}
+
+function roleView(r: RoleWithActions): RoleView {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    builtIn: r.built_in === 1,
+    actions: r.actions.filter(isRoleAction),
+    createdAt: r.created_at,
+  }
+}
+
+/** The ETag of a user: its version, which every change through the admin API bumps. */
+export function etagOf(user: UserRow): string {
+  return `"${user.credentials_version}"`
+}
+
+/** Users, tokens and roles as the admin API manages them. Rules here; SQL in the repositories. */
+export class AdminService {
+  private readonly repo: AdminRepository
+  private readonly identity: IdentityService
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.repo = new AdminRepository(db)
+    this.identity = new IdentityService(db)
+  }
+
+  private userView(u: UserRow, roles: string[]): UserView {
+    const locked = u.locked_until !== null && Date.parse(u.locked_until) > Date.now()
+    return {
+      id: u.id,
+      username: u.username,
+      displayName: u.display_name,
+      email: u.email,
+      active: u.active === 1,
+      basicAuthEnabled: u.basic_auth_enabled === 1,
+      lockedUntil: locked ? u.locked_until : null,
+      roles,
+      createdAt: u.created_at,
+      updatedAt: u.updated_at,
+    }
+  }
+
+  private async userOrNotFound(tenantId: number, userId: number): Promise<UserRow> {
+    const user = await this.identity.repo.findUserById(tenantId, userId)
+    if (!user) throw new NotFound(`No user ${userId} in this tenant`)
+    return user
+  }
+
+  /** Refuses when `actions` include any the caller lacks, naming them. */
+  private mustHold(caller: Caller, actions: readonly string[], what: string): void {
+    const missing = [...new Set(actions)].filter((a) => !caller.actions.has(a as RoleAction)).sort()
+    if (missing.length > 0) {
+      throw new Forbidden(
+        `You cannot ${what}: it carries role actions you do not hold (${missing.join(', ')})`,
+        missing[0],
+      )
+    }
+  }
+
+  /** Acting on another account (its password, flags, tokens) is only for callers who hold all it holds. */
+  private async mustOutrank(caller: Caller, tenantId: number, user: UserRow, what: string): Promise<void> {
+    if (caller.actor.userId === user.id) return
+    this.mustHold(caller, await this.identity.repo.actionsOfUser(tenantId, user.id), what)
+  }
+
+  /** The roles named, checked to exist and to be grantable by the caller. */
+  private async grantableRoles(
+    tenantId: number,
+    names: readonly string[],
+    caller: Caller,
+  ): Promise<RoleWithActions[]> {
+    const roles = await this.repo.rolesByName(tenantId, names)
+    const errors = new ErrorList()
+    names.forEach((n, i) => {
+      if (!roles.some((r) => r.name === n)) errors.add(`/body/roles/${i}`, `no role named ${n}`, 'unknown')
+    })
+    errors.throwIfAny()
+    for (const r of roles) this.mustHold(caller, r.actions, `grant the role ${r.name}`)
+    return roles
+  }
+
+  async listUsers(tenantId: number, page: PageQuery): Promise<Page<UserView>> {
+    const limit = page.limit ?? 50
+    const rows = await this.repo.listUsers(tenantId, decodeCursor(page.cursor), limit)
+    const roles = await this.repo.roleNamesOf(
+      tenantId,
+      rows.slice(0, limit).map((r) => r.id),
+    )
+    return pageOf(
+      rows,
+      limit,
+      (r) => r.id,
+      (r) => this.userView(r, roles.get(r.id) ?? []),
+    )
+  }
+
+  async getUser(tenantId: number, userId: number): Promise<{ user: UserView; etag: string }> {
+    const row = await this.userOrNotFound(tenantId, userId)
+    const roles = await this.repo.roleNamesOf(tenantId, [userId])
+    return { user: this.userView(row, roles.get(userId) ?? []), etag: etagOf(row) }
+  }
+
+  async createUser(
+    tenantId: number,
+    input: NewUserBody,
+    caller: Caller,
+  ): Promise<{ user: UserView; etag: string }> {
+    await this.grantableRoles(tenantId, input.roles ?? [], caller)
+    const row = await this.identity.createUser(tenantId, input, caller.actor)
+    return this.getUser(tenantId, row.id)
+  }
+
+  /** Changes flags, roles or the password; with `ifMatch`, only if the user is still as the caller saw it. */
+  async updateUser(
+    tenantId: number,
+    userId: number,
+    patch: UserPatch,
+    caller: Caller,
+    ifMatch?: string,
+  ): Promise<{ user: UserView; etag: string }> {
+    const user = await this.userOrNotFound(tenantId, userId)
+    if (ifMatch !== undefined && ifMatch.trim() !== '*' && ifMatch.trim() !== etagOf(user)) {
+      throw new PreconditionFailed(
+        `User ${userId} has changed since you read it (ETag now ${etagOf(user)}); read it again`,
+      )
+    }
+    await this.mustOutrank(caller, tenantId, user, `change user ${user.username}`)
+    const errors = new ErrorList()
+    if (patch.password !== undefined) checkPassword(errors, '/body/password', patch.password)
+    errors.throwIfAny()
+    const current = (await this.repo.roleNamesOf(tenantId, [userId])).get(userId) ?? []
+    const added = (patch.roles ?? []).filter((r) => !current.includes(r))
+    await this.grantableRoles(tenantId, added, caller)
+    const roleIds =
+      patch.roles === undefined
+        ? undefined
+        : await this.identity.repo.roleIdsByName(this.db, tenantId, patch.roles)
+
+    const now = nowIso()
+    const set: Updateable<UsersTable> = { updated_at: now }
+    const before: Record<string, unknown> = {}
+    const after: Record<string, unknown> = {}
+    const change = (field: string, from: unknown, to: unknown): void => {
+      before[field] = from
+      after[field] = to
+    }
+    if (patch.displayName !== undefined) {
+      set.display_name = patch.displayName
+      change('displayName', user.display_name, patch.displayName)
+    }
+    if (patch.email !== undefined) {
+      set.email = patch.email
+      change('email', user.email, patch.email)
+    }
+    if (patch.active !== undefined) {
+      set.active = patch.active ? 1 : 0
+      change('active', user.active === 1, patch.active)
+    }
+    if (patch.basicAuthEnabled !== undefined) {
+      set.basic_auth_enabled = patch.basicAuthEnabled ? 1 : 0
+      change('basicAuthEnabled', user.basic_auth_enabled === 1, patch.basicAuthEnabled)
+    }
+    if (patch.password !== undefined) {
+      set.password_hash = await hashPassword(patch.password)
+      after.passwordChanged = true
+    }
+    if (patch.unlock === true || patch.password !== undefined) {
+      set.failed_logins = 0
+      set.locked_until = null
+      if (user.locked_until !== null) change('lockedUntil', user.locked_until, null)
+    }
+    if (patch.roles !== undefined) change('roles', current, [...patch.roles].sort())
+
+    await inTransaction(this.db, async (trx) => {
+      if (!(await this.repo.updateUser(trx, tenantId, userId, user.credentials_version, set))) {
+        throw (ifMatch ?? '') !== ''
+          ? new PreconditionFailed(`User ${userId} has changed since you read it; read it again`)
+          : new Conflict(`User ${userId} was changed by someone else at the same moment; try again`)
+      }
+      if (roleIds) await this.repo.replaceRoles(trx, userId, [...roleIds.values()])
+      await recordAudit(trx, caller.actor, {
+        action: 'user.update',
+        entityType: 'user',
+        entityId: userId,
+        before,
+        after,
+      })
+    })
+    return this.getUser(tenantId, userId)
+  }
+
+  async listTokens(tenantId: number, userId: number, page: PageQuery): Promise<Page<TokenView>> {
+    await this.userOrNotFound(tenantId, userId)
+    const limit = page.limit ?? 50
+    const rows = await this.repo.listTokens(tenantId, userId, decodeCursor(page.cursor), limit)
+    return pageOf(
+      rows,
+      limit,
+      (t) => t.id,
+      (t) => tokenView(t),
+    )
+  }
+
+  async createToken(
+    tenantId: number,
+    userId: number,
+    input: NewTokenBody,
+    caller: Caller,
+  ): Promise<CreatedTokenView> {
+    const user = await this.userOrNotFound(tenantId, userId)
+    await this.mustOutrank(caller, tenantId, user, `create a token for ${user.username}`)
+    let expiresAt = input.expiresAt ?? null
+    if (input.expiresIn !== undefined) {
+      if (expiresAt !== null) {
+        throw ValidationFailed.one('/body/expiresIn', 'give expiresAt or expiresIn, not both', 'exclusive')
+      }
+      expiresAt = new Date(Date.now() + (parseDuration(input.expiresIn) ?? 0)).toISOString()
+    }
+    const created = await this.identity.createToken(
+      tenantId,
+      userId,
+      { name: input.name, expiresAt },
+      caller.actor,
+    )
+    const row = await this.repo.findToken(tenantId, userId, created.id)
+    if (!row) throw new NotFound(`token ${created.id} vanished`)
+    return { ...tokenView(row), secret: created.secret }
+  }
+
+  /** Revokes a token (idempotent); it stops working on the next request, on every instance. */
+  async revokeToken(tenantId: number, userId: number, tokenId: number, caller: Caller): Promise<void> {
+    const user = await this.userOrNotFound(tenantId, userId)
+    const token = await this.repo.findToken(tenantId, userId, tokenId)
+    if (!token) throw new NotFound(`User ${userId} has no token ${tokenId}`)
+    await this.mustOutrank(caller, tenantId, user, `revoke a token of ${user.username}`)
+    await inTransaction(this.db, async (trx) => {
+      if (!(await this.repo.revokeToken(trx, tenantId, tokenId, nowIso()))) return
+      await recordAudit(trx, caller.actor, {
+        action: 'token.revoke',
+        entityType: 'api_token',
+        entityId: tokenId,
+        before: { userId, name: token.name, prefix: token.prefix },
+      })
+    })
+  }
+
+  async listRoles(tenantId: number, page: PageQuery): Promise<Page<RoleView>> {
+    const limit = page.limit ?? 50
+    const rows = await this.repo.listRoles(tenantId, decodeCursor(page.cursor), limit)
+    return pageOf(rows, limit, (r) => r.id, roleView)
+  }
+
+  async createRole(tenantId: number, input: NewRoleBody, caller: Caller): Promise<RoleView> {
+    this.mustHold(caller, input.actions, `create the role ${input.name}`)
+    if ((await this.repo.rolesByName(tenantId, [input.name])).length > 0) {
+      throw new Conflict(`A role named ${input.name} already exists`)
+    }
+    const now = nowIso()
+    const id = await inTransaction(this.db, async (trx) => {
+      const roleId = await this.repo.insertRole(trx, {
+        tenant_id: tenantId,
+        name: input.name,
+        description: input.description ?? null,
+        built_in: 0,
+        created_at: now,
+        actions: input.actions,
+      })
+      await recordAudit(trx, caller.actor, {
+        action: 'role.create',
+        entityType: 'role',
+        entityId: roleId,
+        after: { name: input.name, actions: [...input.actions].sort() },
+      })
+      return roleId
+    })
+    const [role] = await this.repo.rolesByName(tenantId, [input.name])
+    if (role?.id !== id) throw new NotFound('role vanished')
+    return roleView(role)
+  }
+}
