@@ -1,5 +1,6 @@
 import type { IdentityTables } from '../modules/identity/schema.js'
 import type { StudiesTables } from '../modules/studies/schema.js'
+import type { TrackTables } from '../modules/track/schema.js'
 
 /** The whole database, one interface per module's tables. */
-export type DB = IdentityTables & StudiesTables
+export type DB = IdentityTables & StudiesTables & TrackTables

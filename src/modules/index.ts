@@ -4,10 +4,12 @@ import health from './health/routes.js'
 import identity from './identity/routes.js'
 import identityAdmin from './identity/admin-routes.js'
 import audit from './audit/routes.js'
+import track from './track/routes.js'
+import studies from './studies/routes.js'
 
 export { registerAuthentication } from './identity/auth.js'
 
 export type ModulePlugin = FastifyPluginAsync<{ ctx: AppContext }>
 
 /** Every module's routes, registered in this order by `buildApp`. */
-export const MODULES: readonly ModulePlugin[] = [health, identity, identityAdmin, audit]
+export const MODULES: readonly ModulePlugin[] = [health, identity, identityAdmin, audit, studies, track]

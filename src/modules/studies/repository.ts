@@ -89,3 +89,38 @@ export class StudiesRepository {
     return row.id
   }
 }
+
+/** Listing and editing studies (native studies API). */
+export class StudiesListing {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  list(tenantId: number, afterId: number, limit: number): Promise<StudyRow[]> {
+    return this.db
+      .selectFrom('studies')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+  }
+
+  /** Applies `changes` only if the study is still at `updatedAt` (optimistic locking); false when it was not. */
+  async update(
+    db: Kysely<DB>,
+    tenantId: number,
+    id: number,
+    changes: Partial<NewStudy>,
+    updatedAt: string,
+    now: string,
+  ): Promise<boolean> {
+    const result = await db
+      .updateTable('studies')
+      .set({ ...changes, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('updated_at', '=', updatedAt)
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+}

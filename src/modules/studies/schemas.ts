@@ -1,0 +1,67 @@
+import { Type, type Static } from 'typebox'
+
+export const STUDY_STATUSES = ['planned', 'recruiting', 'active', 'completed', 'closed'] as const
+
+const Nullable = (s: ReturnType<typeof Type.String>) => Type.Union([s, Type.Null()])
+
+export const StudySchema = Type.Object({
+  id: Type.Integer(),
+  protocol: Type.String({ description: 'Protocol identifier, unique in the tenant' }),
+  name: Type.String(),
+  phase: Type.Union([Type.String(), Type.Null()]),
+  sponsor: Type.Union([Type.String(), Type.Null()]),
+  compound: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String({ description: STUDY_STATUSES.join(' | ') }),
+  description: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+})
+export type Study = Static<typeof StudySchema>
+
+const fields = {
+  name: Type.String({ minLength: 1, maxLength: 300 }),
+  phase: Nullable(Type.String({ maxLength: 50 })),
+  sponsor: Nullable(Type.String({ maxLength: 300 })),
+  compound: Nullable(Type.String({ maxLength: 300 })),
+  status: Type.Enum(STUDY_STATUSES),
+  description: Nullable(Type.String({ maxLength: 4000 })),
+}
+
+export const NewStudySchema = Type.Object(
+  {
+    protocol: Type.String({ minLength: 1, maxLength: 100 }),
+    name: fields.name,
+    phase: Type.Optional(fields.phase),
+    sponsor: Type.Optional(fields.sponsor),
+    compound: Type.Optional(fields.compound),
+    status: Type.Optional(fields.status),
+    description: Type.Optional(fields.description),
+  },
+  { additionalProperties: false },
+)
+export type NewStudyBody = Static<typeof NewStudySchema>
+
+export const StudyPatchSchema = Type.Object(
+  {
+    name: Type.Optional(fields.name),
+    phase: Type.Optional(fields.phase),
+    sponsor: Type.Optional(fields.sponsor),
+    compound: Type.Optional(fields.compound),
+    status: Type.Optional(fields.status),
+    description: Type.Optional(fields.description),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type StudyPatch = Static<typeof StudyPatchSchema>
+
+export const StudyListSchema = Type.Object({
+  items: Type.Array(StudySchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= for the next page' }),
+})
+
+export const StudyListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+})
+
+export const StudyIdParams = Type.Object({ studyId: Type.Integer({ minimum: 1 }) })
