@@ -1,5 +1,6 @@
 import type { IdentityTables } from '../modules/identity/schema.js'
 import type { StudiesTables } from '../modules/studies/schema.js'
+import type { RecruitTables } from '../modules/recruit/schema.js'
 
 /** The whole database, one interface per module's tables. */
-export type DB = IdentityTables & StudiesTables
+export type DB = IdentityTables & StudiesTables & RecruitTables
