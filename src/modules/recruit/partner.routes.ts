@@ -39,6 +39,11 @@ const WRITE_ERRORS = errorResponses([...AUTH_ERRORS, 400, 404, 409, 415, 422])
 const tags = ['recruit']
 const config = { action: 'recruit.use' } as const
 
+/** Request lines are logged without their query string: reasonForChange and filters may hold personal data. */
+const logSerializers = {
+  req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], reqId: req.id }),
+}
+
 /**
  * The Partner-compatible Recruit API a clinic's website calls (`/api/v1/recruit/*`, `/api/v1/saveVolunteerRequest`).
  * Every path needs `recruit.use` (and `api`); when the tenant has Recruit disabled, every path answers 404.
@@ -59,6 +64,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
     '/api/v1/recruit/saveVolunteer',
     {
       config,
+      logSerializers,
       schema: {
         tags,
         operationId: 'saveVolunteer',
@@ -77,6 +83,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
     '/api/v1/recruit/updateVolunteer',
     {
       config,
+      logSerializers,
       schema: {
         tags,
         operationId: 'updateVolunteer',
@@ -101,6 +108,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
     '/api/v1/recruit/findActiveStudySites',
     {
       config,
+      logSerializers,
       schema: {
         tags,
         operationId: 'findActiveStudySites',
@@ -117,6 +125,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
     '/api/v1/recruit/findUnassignedAppointments',
     {
       config,
+      logSerializers,
       schema: {
         tags,
         operationId: 'findUnassignedAppointments',
@@ -132,6 +141,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
     '/api/v1/recruit/assignAppointment',
     {
       config,
+      logSerializers,
       schema: {
         tags,
         operationId: 'assignAppointment',
@@ -147,6 +157,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
     '/api/v1/recruit/cancelAppointment',
     {
       config,
+      logSerializers,
       schema: {
         tags,
         operationId: 'cancelAppointment',
@@ -162,6 +173,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
     '/api/v1/recruit/expressInterest',
     {
       config,
+      logSerializers,
       schema: {
         tags,
         operationId: 'expressInterest',
@@ -177,6 +189,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
     '/api/v1/recruit/findMatchingStudies',
     {
       config,
+      logSerializers,
       schema: {
         tags,
         operationId: 'findMatchingStudies',
@@ -193,6 +206,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
     '/api/v1/saveVolunteerRequest',
     {
       config,
+      logSerializers,
       schema: {
         tags,
         operationId: 'saveVolunteerRequest',
