@@ -2,5 +2,7 @@ import type { IdentityTables } from '../modules/identity/schema.js'
 import type { StudiesTables } from '../modules/studies/schema.js'
 import type { TrackTables } from '../modules/track/schema.js'
 
+import type { RecruitTables } from '../modules/recruit/schema.js'
+
 /** The whole database, one interface per module's tables. */
-export type DB = IdentityTables & StudiesTables & TrackTables
+export type DB = IdentityTables & StudiesTables & TrackTables & RecruitTables

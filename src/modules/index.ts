@@ -6,10 +6,19 @@ import identityAdmin from './identity/admin-routes.js'
 import audit from './audit/routes.js'
 import track from './track/routes.js'
 import studies from './studies/routes.js'
+import recruit from './recruit/routes.js'
 
 export { registerAuthentication } from './identity/auth.js'
 
 export type ModulePlugin = FastifyPluginAsync<{ ctx: AppContext }>
 
 /** Every module's routes, registered in this order by `buildApp`. */
-export const MODULES: readonly ModulePlugin[] = [health, identity, identityAdmin, audit, studies, track]
+export const MODULES: readonly ModulePlugin[] = [
+  health,
+  identity,
+  identityAdmin,
+  audit,
+  studies,
+  track,
+  recruit,
+]

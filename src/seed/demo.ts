@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { seedIdentityDemo } from '../modules/identity/demo.js'
 import { seedTrackDemo } from '../modules/track/demo.js'
+import { seedRecruitDemo } from '../modules/recruit/demo.js'
 
 export interface DemoContext {
   db: Kysely<DB>
@@ -11,6 +12,7 @@ export interface DemoContext {
 /** Each module's demo data, in order; every seeder is idempotent (running the seed twice changes nothing). */
 const SEEDERS: readonly { name: string; run: (ctx: DemoContext) => Promise<void> }[] = [
   { name: 'track', run: seedTrackDemo },
+  { name: 'recruit', run: seedRecruitDemo },
 ]
 
 export async function seedDemo(db: Kysely<DB>, log: (line: string) => void = () => undefined): Promise<void> {

@@ -3,6 +3,7 @@ import type { Dialect } from '../database.js'
 import { identity0001 } from '../../modules/identity/migrations.js'
 import { studies0002 } from '../../modules/studies/migrations.js'
 import { track0004 } from '../../modules/track/migrations.js'
+import { recruit0005 } from '../../modules/recruit/migrations.js'
 
 /**
  * Every migration, in order. One list for both dialects; each entry gets the dialect for the few places
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, (dialect: Dialect) => Migration> = {
   '0001_identity': identity0001,
   '0002_studies': studies0002,
   '0004_track': track0004,
+  '0005_recruit': recruit0005,
 }
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {

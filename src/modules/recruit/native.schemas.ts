@@ -1,0 +1,207 @@
+import { Type, type Static, type TSchema } from 'typebox'
+import { ANSWER_TYPES } from './answers.js'
+import { AddressSchema, AnswerSchema, AnswerValueSchema, SexSchema } from './schemas.js'
+
+/** Native staff API shapes for recruitment (`/api/v1/studies/{studyId}/…`, `/api/v1/volunteers`, …). */
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength })
+
+export const StudyParamsSchema = Type.Object({ studyId: Type.Integer() })
+export const SiteParamsSchema = Type.Object({ studyId: Type.Integer(), siteId: Type.Integer() })
+export const CohortParamsSchema = Type.Object({ studyId: Type.Integer(), cohortId: Type.Integer() })
+export const SlotParamsSchema = Type.Object({
+  studyId: Type.Integer(),
+  siteId: Type.Integer(),
+  slotId: Type.Integer(),
+})
+export const QuestionParamsSchema = Type.Object({ questionId: Type.Integer() })
+export const VolunteerParamsSchema = Type.Object({ volunteerId: Type.Integer() })
+export const UserParamsSchema = Type.Object({ userId: Type.Integer() })
+
+export const SiteInputSchema = Type.Object(
+  {
+    siteId: Type.Integer({ minimum: 1, description: 'the integer site id the Partner API speaks of' }),
+    name: Text(200),
+    locationOid: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  },
+  { additionalProperties: false },
+)
+export type SiteInput = Static<typeof SiteInputSchema>
+export const SiteUpdateSchema = Type.Object(
+  { name: Text(200), locationOid: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))) },
+  { additionalProperties: false },
+)
+export type SiteUpdate = Static<typeof SiteUpdateSchema>
+export const SiteSchema = Type.Object({
+  studyId: Type.Integer(),
+  siteId: Type.Integer(),
+  name: Type.String(),
+  locationOid: Nullable(Type.String()),
+})
+export type Site = Static<typeof SiteSchema>
+
+export const CohortInputSchema = Type.Object(
+  { name: Text(200), description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))) },
+  { additionalProperties: false },
+)
+export type CohortInput = Static<typeof CohortInputSchema>
+export const CohortSchema = Type.Object({
+  cohortId: Type.Integer(),
+  studyId: Type.Integer(),
+  name: Type.String(),
+  description: Nullable(Type.String()),
+})
+export type Cohort = Static<typeof CohortSchema>
+
+export const RECRUITING_STATUSES = ['not-recruiting', 'recruiting', 'paused', 'closed'] as const
+
+const profileProps = {
+  status: Type.Enum(RECRUITING_STATUSES, {
+    description: 'only recruiting studies are offered to the website',
+  }),
+  publicTitle: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+  publicDescription: Type.Optional(Nullable(Type.String({ maxLength: 10000 }))),
+  minAge: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 130 }))),
+  maxAge: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 130 }))),
+  sex: Type.Optional(Nullable(SexSchema)),
+  minBmi: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 200 }))),
+  maxBmi: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 200 }))),
+  healthyVolunteers: Type.Optional(
+    Nullable(
+      Type.Boolean({ description: 'true: healthy volunteers only; false: patients only; null: either' }),
+    ),
+  ),
+  requiredAnswers: Type.Optional(Type.Array(AnswerSchema, { maxItems: 100 })),
+  compensation: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+}
+export const ProfileInputSchema = Type.Object(profileProps, {
+  additionalProperties: false,
+  description: 'The whole recruitment profile; absent fields are cleared',
+})
+export type ProfileInput = Static<typeof ProfileInputSchema>
+export const ProfileSchema = Type.Object({
+  studyId: Type.Integer(),
+  status: Type.Enum(RECRUITING_STATUSES),
+  publicTitle: Nullable(Type.String()),
+  publicDescription: Nullable(Type.String()),
+  minAge: Nullable(Type.Integer()),
+  maxAge: Nullable(Type.Integer()),
+  sex: Nullable(SexSchema),
+  minBmi: Nullable(Type.Number()),
+  maxBmi: Nullable(Type.Number()),
+  healthyVolunteers: Nullable(Type.Boolean()),
+  requiredAnswers: Type.Array(Type.Object({ question: Type.String(), answer: AnswerValueSchema })),
+  compensation: Nullable(Type.String()),
+  updatedAt: Nullable(Type.String()),
+})
+export type Profile = Static<typeof ProfileSchema>
+
+export const SlotInputSchema = Type.Object(
+  {
+    start: Type.String({ format: 'date-time' }),
+    end: Type.String({ format: 'date-time' }),
+    capacity: Type.Integer({ minimum: 1, maximum: 10000 }),
+  },
+  { additionalProperties: false },
+)
+export type SlotInput = Static<typeof SlotInputSchema>
+export const SlotSchema = Type.Object({
+  appointmentId: Type.Integer(),
+  studyId: Type.Integer(),
+  siteId: Type.Integer(),
+  start: Type.String(),
+  end: Type.String(),
+  capacity: Type.Integer(),
+  booked: Type.Integer(),
+  placesLeft: Type.Integer(),
+})
+export type Slot = Static<typeof SlotSchema>
+
+export const QuestionInputSchema = Type.Object(
+  {
+    text: Text(1000),
+    answerType: Type.Enum(ANSWER_TYPES),
+    options: Type.Optional(Nullable(Type.Array(Text(200), { minItems: 1, maxItems: 100 }))),
+    siteId: Type.Optional(Nullable(Type.Integer({ description: 'set for a site-specific question' }))),
+    required: Type.Optional(Type.Boolean({ description: 'must be answered at registration' })),
+  },
+  { additionalProperties: false },
+)
+export type QuestionInput = Static<typeof QuestionInputSchema>
+export const QuestionSchema = Type.Object({
+  questionId: Type.Integer(),
+  text: Type.String(),
+  answerType: Type.Enum(ANSWER_TYPES),
+  options: Nullable(Type.Array(Type.String())),
+  siteId: Nullable(Type.Integer()),
+  required: Type.Boolean(),
+})
+export type Question = Static<typeof QuestionSchema>
+
+export const StaffSitesSchema = Type.Object(
+  { siteIds: Type.Array(Type.Integer(), { maxItems: 1000, description: 'empty: not restricted' }) },
+  { additionalProperties: false },
+)
+export type StaffSites = Static<typeof StaffSitesSchema>
+
+export const VolunteerViewSchema = Type.Object({
+  volunteerId: Type.Integer(),
+  firstName: Type.String(),
+  lastName: Type.String(),
+  dateOfBirth: Type.String(),
+  sex: SexSchema,
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  address: AddressSchema,
+  heightCm: Nullable(Type.Number()),
+  weightKg: Nullable(Type.Number()),
+  healthyVolunteer: Nullable(Type.Boolean()),
+  sitePreferenceId: Nullable(Type.Integer()),
+  consentToContact: Type.Boolean(),
+  source: Nullable(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+})
+export type VolunteerView = Static<typeof VolunteerViewSchema>
+
+export const VolunteerListQuerySchema = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'prefix of the email, first or last name' })),
+  siteId: Type.Optional(Type.Integer()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+})
+export type VolunteerListQuery = Static<typeof VolunteerListQuerySchema>
+export const VolunteerListSchema = Type.Object({
+  items: Type.Array(VolunteerViewSchema),
+  nextCursor: Nullable(Type.String()),
+})
+export type VolunteerList = Static<typeof VolunteerListSchema>
+
+export const VolunteerDetailSchema = Type.Object({
+  ...VolunteerViewSchema.properties,
+  answers: Type.Array(Type.Object({ question: Type.String(), answer: Type.String() })),
+  interests: Type.Array(
+    Type.Object({
+      interestId: Type.Integer(),
+      studyId: Type.Integer(),
+      cohortId: Nullable(Type.Integer()),
+      createdAt: Type.String(),
+    }),
+  ),
+  appointments: Type.Array(
+    Type.Object({
+      bookingId: Type.Integer(),
+      appointmentId: Type.Integer(),
+      studyId: Type.Integer(),
+      siteId: Type.Integer(),
+      start: Type.String(),
+      end: Type.String(),
+      status: Type.String(),
+      bookedAt: Type.String(),
+      cancelledAt: Nullable(Type.String()),
+      cancelReason: Nullable(Type.String()),
+    }),
+  ),
+})
+export type VolunteerDetail = Static<typeof VolunteerDetailSchema>

@@ -1,0 +1,217 @@
+import { Type, type Static, type TSchema } from 'typebox'
+
+/** Partner-compatible Recruit API shapes (`/api/v1/recruit/*`). Bodies are validated exactly: no coercion. */
+
+const Text = (maxLength: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) })
+
+export const SexSchema = Type.Enum(['M', 'F'], { description: 'M or F' })
+
+export const AddressSchema = Type.Object(
+  {
+    line1: Type.Optional(Type.String({ maxLength: 200 })),
+    line2: Type.Optional(Type.String({ maxLength: 200 })),
+    city: Type.Optional(Type.String({ maxLength: 100 })),
+    region: Type.Optional(Type.String({ maxLength: 100 })),
+    postalCode: Type.Optional(Type.String({ maxLength: 20 })),
+    country: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+)
+export type Address = Static<typeof AddressSchema>
+
+export const AnswerValueSchema = Type.Unsafe<string | number | boolean>({
+  type: ['string', 'number', 'boolean'],
+  description: 'a string, a number or a boolean, as the question’s answer type says',
+})
+
+export const AnswerSchema = Type.Object(
+  {
+    question: Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      description: 'exactly the configured question text',
+    }),
+    answer: AnswerValueSchema,
+  },
+  { additionalProperties: false },
+)
+export type Answer = Static<typeof AnswerSchema>
+
+const volunteerProps = {
+  firstName: Text(100),
+  lastName: Text(100),
+  dateOfBirth: Type.String({ format: 'date', description: 'YYYY-MM-DD' }),
+  sex: SexSchema,
+  email: Type.String({ format: 'email', maxLength: 254 }),
+  phone: Type.Optional(Type.String({ maxLength: 40 })),
+  address: Type.Optional(AddressSchema),
+  heightCm: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, maximum: 300, description: 'a number, not a string' }),
+  ),
+  weightKg: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, maximum: 700, description: 'a number, not a string' }),
+  ),
+  healthyVolunteer: Type.Optional(
+    Type.Boolean({ description: 'the volunteer describes themself as healthy (not a patient)' }),
+  ),
+  sitePreferenceId: Type.Optional(
+    Type.Integer({
+      description: 'the siteId the volunteer prefers; required when the clinic has several sites',
+    }),
+  ),
+  consentToContact: Type.Optional(Type.Boolean()),
+  answers: Type.Optional(Type.Array(AnswerSchema, { maxItems: 200 })),
+  source: Type.Optional(Type.String({ maxLength: 100, description: 'where the volunteer came from' })),
+}
+
+export const VolunteerSchema = Type.Object(volunteerProps, {
+  additionalProperties: false,
+  description: 'A volunteer registering through the website',
+})
+export type VolunteerInput = Static<typeof VolunteerSchema>
+
+const optional = <T extends Record<string, TSchema>>(props: T) =>
+  Object.fromEntries(Object.entries(props).map(([k, v]) => [k, Type.Optional(v)])) as unknown as {
+    [K in keyof T]: ReturnType<typeof Type.Optional<T[K]>>
+  }
+
+export const VolunteerUpdateSchema = Type.Object(
+  { volunteerId: Type.Integer(), ...optional(volunteerProps) },
+  { additionalProperties: false, description: 'The volunteer and the fields to change' },
+)
+export type VolunteerUpdateInput = Static<typeof VolunteerUpdateSchema>
+
+export const UpdateQuerySchema = Type.Object({
+  reasonForChange: Text(1000, 'why the details change; recorded in the audit trail'),
+})
+
+export const VolunteerRequestSchema = Type.Object(
+  { ...volunteerProps, studyId: Type.Integer(), cohortId: Type.Optional(Type.Integer()) },
+  { additionalProperties: false, description: 'A volunteer and the study they are interested in' },
+)
+export type VolunteerRequestInput = Static<typeof VolunteerRequestSchema>
+
+export const VolunteerIdSchema = Type.Object({ volunteerId: Type.Integer() })
+export const VolunteerRequestResultSchema = Type.Object({
+  volunteerRequestId: Type.Integer({ description: 'the interest registered' }),
+  volunteerId: Type.Integer(),
+})
+
+export const ActiveSitesQuerySchema = Type.Object({
+  studyName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
+  siteName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
+  siteId: Type.Optional(Type.Integer()),
+  locationOid: Type.Optional(Type.String({ description: 'case-sensitive' })),
+})
+export type ActiveSitesQuery = Static<typeof ActiveSitesQuerySchema>
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
+
+export const CohortRefSchema = Type.Object({ cohortId: Type.Integer(), name: Type.String() })
+
+export const ActiveStudySiteSchema = Type.Object({
+  studyId: Type.Integer(),
+  studyName: Type.String(),
+  protocol: Type.String(),
+  siteId: Type.Integer(),
+  siteName: Type.String(),
+  locationOid: Nullable(Type.String()),
+  publicTitle: Nullable(Type.String()),
+  publicDescription: Nullable(Type.String()),
+  compensation: Nullable(Type.String()),
+  cohorts: Type.Array(CohortRefSchema),
+})
+export type ActiveStudySite = Static<typeof ActiveStudySiteSchema>
+
+export const UnassignedQuerySchema = Type.Object({
+  studyName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
+  studyId: Type.Optional(Type.Integer()),
+  siteId: Type.Optional(Type.Integer()),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'slots starting at or after' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'slots starting before' })),
+})
+export type UnassignedQuery = Static<typeof UnassignedQuerySchema>
+
+export const OpenSlotSchema = Type.Object({
+  appointmentId: Type.Integer(),
+  studyId: Type.Integer(),
+  siteId: Type.Integer(),
+  start: Type.String({ format: 'date-time' }),
+  end: Type.String({ format: 'date-time' }),
+  placesLeft: Type.Integer(),
+})
+export type OpenSlot = Static<typeof OpenSlotSchema>
+
+export const AssignSchema = Type.Object(
+  { volunteerId: Type.Integer(), appointmentId: Type.Integer() },
+  { additionalProperties: false },
+)
+export type AssignInput = Static<typeof AssignSchema>
+
+export const CancelSchema = Type.Object(
+  { volunteerId: Type.Integer(), appointmentId: Type.Integer(), reason: Text(1000) },
+  { additionalProperties: false },
+)
+export type CancelInput = Static<typeof CancelSchema>
+
+export const AppointmentSchema = Type.Object({
+  volunteerId: Type.Integer(),
+  appointmentId: Type.Integer(),
+  studyId: Type.Integer(),
+  siteId: Type.Integer(),
+  start: Type.String({ format: 'date-time' }),
+  end: Type.String({ format: 'date-time' }),
+  status: Type.Enum(['booked', 'cancelled']),
+})
+export type Appointment = Static<typeof AppointmentSchema>
+
+export const InterestInputSchema = Type.Object(
+  { volunteerId: Type.Integer(), studyId: Type.Integer(), cohortId: Type.Optional(Type.Integer()) },
+  { additionalProperties: false },
+)
+export type InterestInput = Static<typeof InterestInputSchema>
+
+export const InterestSchema = Type.Object({
+  interestId: Type.Integer(),
+  volunteerId: Type.Integer(),
+  studyId: Type.Integer(),
+  cohortId: Nullable(Type.Integer()),
+  createdAt: Type.String(),
+})
+export type Interest = Static<typeof InterestSchema>
+
+export const MatchInputSchema = Type.Object(
+  {
+    volunteerId: Type.Optional(Type.Integer({ description: 'match a registered volunteer…' })),
+    dateOfBirth: Type.Optional(Type.String({ format: 'date' })),
+    sex: Type.Optional(SexSchema),
+    heightCm: volunteerProps.heightCm,
+    weightKg: volunteerProps.weightKg,
+    healthyVolunteer: volunteerProps.healthyVolunteer,
+    sitePreferenceId: volunteerProps.sitePreferenceId,
+    answers: volunteerProps.answers,
+  },
+  { additionalProperties: false, description: 'A volunteerId, or the attributes to match (not both)' },
+)
+export type MatchInput = Static<typeof MatchInputSchema>
+
+export const FailedCriterionSchema = Type.Object({
+  criterion: Type.Enum(['age', 'sex', 'bmi', 'healthyVolunteers', 'answer', 'site']),
+  message: Type.String(),
+})
+
+const StudyRefProps = {
+  studyId: Type.Integer(),
+  studyName: Type.String(),
+  publicTitle: Nullable(Type.String()),
+  compensation: Nullable(Type.String()),
+}
+
+export const MatchResultSchema = Type.Object({
+  matching: Type.Array(Type.Object(StudyRefProps)),
+  notMatching: Type.Array(
+    Type.Object({ ...StudyRefProps, failedCriteria: Type.Array(FailedCriterionSchema) }),
+  ),
+})
+export type MatchResult = Static<typeof MatchResultSchema>
