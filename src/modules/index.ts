@@ -4,10 +4,11 @@ import health from './health/routes.js'
 import identity from './identity/routes.js'
 import track from './track/routes.js'
 import studies from './studies/routes.js'
+import plans from './plans/routes.js'
 
 export { registerAuthentication } from './identity/auth.js'
 
 export type ModulePlugin = FastifyPluginAsync<{ ctx: AppContext }>
 
 /** Every module's routes, registered in this order by `buildApp`. */
-export const MODULES: readonly ModulePlugin[] = [health, identity, studies, track]
+export const MODULES: readonly ModulePlugin[] = [health, identity, studies, plans, track]
