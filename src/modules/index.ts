@@ -5,10 +5,11 @@ import identity from './identity/routes.js'
 import track from './track/routes.js'
 import studies from './studies/routes.js'
 import plans from './plans/routes.js'
+import trackResources from './track/resources-routes.js'
 
 export { registerAuthentication } from './identity/auth.js'
 
 export type ModulePlugin = FastifyPluginAsync<{ ctx: AppContext }>
 
 /** Every module's routes, registered in this order by `buildApp`. */
-export const MODULES: readonly ModulePlugin[] = [health, identity, studies, plans, track]
+export const MODULES: readonly ModulePlugin[] = [health, identity, studies, plans, track, trackResources]
