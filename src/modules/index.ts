@@ -7,6 +7,8 @@ import audit from './audit/routes.js'
 import track from './track/routes.js'
 import studies from './studies/routes.js'
 import recruit from './recruit/routes.js'
+import plans from './plans/routes.js'
+import trackResources from './track/resources-routes.js'
 
 export { registerAuthentication } from './identity/auth.js'
 
@@ -19,6 +21,8 @@ export const MODULES: readonly ModulePlugin[] = [
   identityAdmin,
   audit,
   studies,
+  plans,
   track,
+  trackResources,
   recruit,
 ]

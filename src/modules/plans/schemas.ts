@@ -6,7 +6,7 @@ const Decimal = Type.Union(
     description: 'A decimal number (JSON number, or decimal text to keep every digit)',
   },
 )
-const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
+const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' })
 const Id = Type.Integer({ minimum: 0 })
 
 export const FEE_TRACKING_LEVELS = [
@@ -153,3 +153,16 @@ export const PlanSummarySchema = Type.Object({
   updatedAt: Type.String(),
 })
 export type PlanSummary = Static<typeof PlanSummarySchema>
+
+export const PlanListSchema = Type.Object({
+  items: Type.Array(PlanSummarySchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= for the next page' }),
+})
+
+export const PlanListQuery = Type.Object({
+  studyId: Type.Optional(Type.Integer({ minimum: 1 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+})
+
+export const PlanIdParams = Type.Object({ planId: Type.Integer({ minimum: 1 }) })

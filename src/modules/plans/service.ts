@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js'
 import { inTransaction } from '../../db/database.js'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
-import { Conflict, NotFound } from '../../errors.js'
+import { Conflict, NotFound, ValidationFailed } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { StudiesRepository } from '../studies/repository.js'
 import { PlansRepository, type PlanRow } from '../track/repository.js'
@@ -90,6 +90,71 @@ export class PlansService {
       return id
     })
     if (options.baseline === true) return this.setBaseline(actor, planId)
+    return this.get(tenantId, planId)
+  }
+
+  async list(
+    tenantId: number,
+    query: { studyId?: number; cursor?: string; limit?: number },
+  ): Promise<{ items: PlanSummary[]; nextCursor: string | null }> {
+    const limit = query.limit ?? 100
+    const rows = await this.repo.listPlans(tenantId, {
+      ...(query.studyId !== undefined ? { studyId: query.studyId } : {}),
+      afterId: query.cursor === undefined ? 0 : Number(query.cursor),
+      limit: limit + 1,
+    })
+    const page = rows.slice(0, limit)
+    const last = page[page.length - 1]
+    return { items: page.map(planSummary), nextCursor: rows.length > limit && last ? String(last.id) : null }
+  }
+
+  /**
+   * Replaces a plan's structure and planned values with a new document. A baseline plan is fixed: its
+   * planned values are what earned value is measured against, so changing them answers 409.
+   */
+  async replace(actor: Actor, planId: number, doc: PlanDocument): Promise<PlanRow> {
+    const tenantId = actor.tenantId
+    const plan = await this.get(tenantId, planId)
+    if (plan.is_baseline === 1) {
+      throw new Conflict(
+        `Plan ${planId} is the baseline of study ${plan.study_id}; its planned values cannot change. Create a new plan instead`,
+      )
+    }
+    if (doc.studyId !== plan.study_id) {
+      throw ValidationFailed.one(
+        '/body/studyId',
+        `must stay ${plan.study_id}, the study of plan ${planId}`,
+        'range',
+      )
+    }
+    const rows = planRows(tenantId, planId, doc, Date.now())
+    await inTransaction(this.db, async (trx) => {
+      const updated = await trx
+        .updateTable('plans')
+        .set({
+          name: doc.name,
+          code: doc.code ?? null,
+          description: doc.description ?? null,
+          plan_state: doc.planState ?? 'Draft',
+          start_date: doc.startDate,
+          currency: doc.currency,
+          updated_at: nowIso(),
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', planId)
+        .where('is_baseline', '=', 0)
+        .executeTakeFirst()
+      if (Number(updated.numUpdatedRows) !== 1)
+        throw new Conflict(`Plan ${planId} became a baseline meanwhile`)
+      await this.repo.deleteStructure(trx, tenantId, planId)
+      await this.repo.insertStructure(trx, rows)
+      await recordAudit(trx, actor, {
+        action: 'plans.replace',
+        entityType: 'plan',
+        entityId: planId,
+        after: { name: doc.name, locations: doc.locations.length },
+      })
+    })
     return this.get(tenantId, planId)
   }
 

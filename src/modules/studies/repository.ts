@@ -124,3 +124,8 @@ export class StudiesListing {
     return Number(result.numUpdatedRows) === 1
   }
 }
+
+/** Every study of a tenant, in id order (the Track surface lists them unpaged, as the vendor's 5.1 did). */
+export function listAllStudies(db: Kysely<DB>, tenantId: number): Promise<StudyRow[]> {
+  return db.selectFrom('studies').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute()
+}

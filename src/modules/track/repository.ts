@@ -45,7 +45,7 @@ async function insertChunked<T extends keyof DB>(
 
 /** SQL for plans and their Track data; the tenant id comes first in every method. */
 export class PlansRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(readonly db: Kysely<DB>) {}
 
   findPlan(tenantId: number, planId: number): Promise<PlanRow | undefined> {
     return this.db
@@ -274,6 +274,22 @@ export class PlansRepository {
     await insertChunked(db, 'plan_weekly_values', rows.weekly)
     await insertChunked(db, 'plan_monthly_values', rows.monthly)
     await insertChunked(db, 'plan_lock_tokens', rows.tokens)
+  }
+
+  /** Removes a plan's structure and values (before it is replaced by a new document). */
+  async deleteStructure(db: Kysely<DB>, tenantId: number, planId: number): Promise<void> {
+    for (const table of [
+      'plan_lock_tokens',
+      'plan_monthly_values',
+      'plan_weekly_values',
+      'plan_item_locations',
+      'plan_costs',
+      'plan_major_tasks',
+      'plan_providers',
+      'plan_locations',
+    ] as const) {
+      await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('plan_id', '=', planId).execute()
+    }
   }
 
   async setBaseline(db: Kysely<DB>, tenantId: number, plan: PlanRow, now: string): Promise<void> {
