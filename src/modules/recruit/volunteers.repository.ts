@@ -59,9 +59,8 @@ export class VolunteersRepository {
     return [...byEmail, ...byName]
   }
 
-  async insert(db: Kysely<DB>, row: Insertable<RecruitVolunteersTable>): Promise<number> {
-    const r = await db.insertInto('recruit_volunteers').values(row).returning('id').executeTakeFirstOrThrow()
-    return r.id
+  insert(db: Kysely<DB>, row: Insertable<RecruitVolunteersTable>): Promise<VolunteerRow> {
+    return db.insertInto('recruit_volunteers').values(row).returningAll().executeTakeFirstOrThrow()
   }
 
   async update(
