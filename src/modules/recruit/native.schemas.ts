@@ -179,7 +179,7 @@ export type VolunteerList = Static<typeof VolunteerListSchema>
 
 export const VolunteerDetailSchema = Type.Object({
   ...VolunteerViewSchema.properties,
-  answers: Type.Array(Type.Object({ question: Type.String(), answer: Type.String() })),
+  answers: Type.Array(Type.Object({ question: Type.String(), answer: AnswerValueSchema })),
   interests: Type.Array(
     Type.Object({
       interestId: Type.Integer(),

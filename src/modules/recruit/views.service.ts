@@ -101,7 +101,15 @@ export class VolunteerViews {
     ])
     return {
       ...volunteerViewOf(v),
-      answers: answers.map((a) => ({ question: a.question, answer: a.answer })),
+      answers: answers.map((a) => ({
+        question: a.question,
+        answer:
+          a.answer_type === 'number'
+            ? Number(a.answer)
+            : a.answer_type === 'yesno'
+              ? a.answer === 'true'
+              : a.answer,
+      })),
       interests: interests.map((i) => ({
         interestId: i.id,
         studyId: i.study_id,
