@@ -14,7 +14,7 @@ onEveryDatabase('Recruit demo data', (h) => {
             .selectFrom(t)
             .select((eb) => eb.fn.countAll<number | string>().as('n'))
             .executeTakeFirstOrThrow()
-          return Number(r.n)
+          return r.n
         }),
       )
     const first = await count()

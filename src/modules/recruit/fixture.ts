@@ -4,6 +4,7 @@ import { nowIso } from '../../db/columns.js'
 import { systemActor } from '../audit/service.js'
 import { StudiesRepository } from '../studies/repository.js'
 import type { ProfileInput, QuestionInput, SiteInput } from './native.schemas.js'
+import { QuestionsService } from './questions.service.js'
 import { RecruitSetupService } from './setup.service.js'
 
 export interface StudySpec {
@@ -55,7 +56,7 @@ export async function createQuestions(
   tenantId: number,
   questions: QuestionInput[],
 ): Promise<number[]> {
-  const setup = new RecruitSetupService(db)
+  const setup = new QuestionsService(db)
   const ids: number[] = []
   for (const q of questions)
     ids.push((await setup.createQuestion(tenantId, q, systemActor(tenantId))).questionId)

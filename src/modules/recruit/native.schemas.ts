@@ -1,10 +1,9 @@
-import { Type, type Static, type TSchema } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { ANSWER_TYPES } from './answers.js'
-import { AddressSchema, AnswerSchema, AnswerValueSchema, SexSchema } from './schemas.js'
+import { AddressSchema, AnswerSchema, AnswerValueSchema, Nullable, SexSchema } from './schemas.js'
 
 /** Native staff API shapes for recruitment (`/api/v1/studies/{studyId}/…`, `/api/v1/volunteers`, …). */
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength })
 
 export const StudyParamsSchema = Type.Object({ studyId: Type.Integer() })
@@ -180,7 +179,7 @@ export type VolunteerList = Static<typeof VolunteerListSchema>
 
 export const VolunteerDetailSchema = Type.Object({
   ...VolunteerViewSchema.properties,
-  answers: Type.Array(Type.Object({ question: Type.String(), answer: Type.String() })),
+  answers: Type.Array(Type.Object({ question: Type.String(), answer: AnswerValueSchema })),
   interests: Type.Array(
     Type.Object({
       interestId: Type.Integer(),

@@ -2,6 +2,18 @@ import { Type, type Static, type TSchema } from 'typebox'
 
 /** Partner-compatible Recruit API shapes (`/api/v1/recruit/*`). Bodies are validated exactly: no coercion. */
 
+/**
+ * `T` or null, as one JSON-schema type list (`["number","null"]`) rather than an anyOf, so a wrong value gets one
+ * clear error instead of one per branch.
+ */
+export function Nullable<T extends TSchema>(t: T) {
+  const s = t as unknown as Record<string, unknown>
+  if (typeof s.type === 'string') return Type.Unsafe<Static<T> | null>({ ...s, type: [s.type, 'null'] })
+  if (Array.isArray(s.enum))
+    return Type.Unsafe<Static<T> | null>({ ...s, enum: [...(s.enum as unknown[]), null] })
+  return Type.Union([t, Type.Null()])
+}
+
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) })
 
@@ -105,8 +117,6 @@ export const ActiveSitesQuerySchema = Type.Object({
   locationOid: Type.Optional(Type.String({ description: 'case-sensitive' })),
 })
 export type ActiveSitesQuery = Static<typeof ActiveSitesQuerySchema>
-
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
 
 export const CohortRefSchema = Type.Object({ cohortId: Type.Integer(), name: Type.String() })
 

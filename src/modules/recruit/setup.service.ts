@@ -5,16 +5,14 @@ import { nowIso } from '../../db/columns.js'
 import { Conflict, ErrorList, NotFound, ValidationFailed } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { StudiesRepository, type StudyRow } from '../studies/repository.js'
-import { optionsOf, resolveAnswers, typedAnswer, type AnswerType } from './answers.js'
-import { CatalogRepository, type QuestionRow, type SlotRow } from './catalog.repository.js'
+import { resolveAnswers, typedAnswer } from './answers.js'
+import { CatalogRepository, type SlotRow } from './catalog.repository.js'
 import { isUniqueViolation } from './db-errors.js'
 import type {
   Cohort,
   CohortInput,
   Profile,
   ProfileInput,
-  Question,
-  QuestionInput,
   Site,
   SiteInput,
   SiteUpdate,
@@ -22,17 +20,6 @@ import type {
   SlotInput,
 } from './native.schemas.js'
 import { SitesRepository } from './sites.repository.js'
-
-export function questionOf(q: QuestionRow): Question {
-  return {
-    questionId: q.id,
-    text: q.text,
-    answerType: q.answer_type as AnswerType,
-    options: optionsOf(q),
-    siteId: q.site_id,
-    required: q.required === 1,
-  }
-}
 
 export function slotOf(s: SlotRow): Slot {
   return {
@@ -366,101 +353,6 @@ export class RecruitSetupService {
         entityType: 'study',
         entityId: studyId,
         before: slotOf(slot),
-      })
-    })
-  }
-
-  async listQuestions(tenantId: number): Promise<Question[]> {
-    return (await this.catalog.questions(tenantId)).map(questionOf)
-  }
-
-  private checkQuestion(input: QuestionInput): void {
-    const errors = new ErrorList()
-    const hasOptions = input.options != null
-    if (input.answerType === 'choice' && !hasOptions)
-      errors.add('/body/options', 'a choice question needs options', 'required')
-    if (input.answerType !== 'choice' && hasOptions)
-      errors.add('/body/options', 'only a choice question has options', 'unknown')
-    errors.throwIfAny()
-  }
-
-  private questionRow(input: QuestionInput) {
-    return {
-      text: input.text,
-      answer_type: input.answerType,
-      options: input.options == null ? null : JSON.stringify(input.options.map((o) => o.trim())),
-      site_id: input.siteId ?? null,
-      required: input.required ? 1 : 0,
-    }
-  }
-
-  async createQuestion(tenantId: number, input: QuestionInput, actor: Actor): Promise<Question> {
-    this.checkQuestion(input)
-    try {
-      return await inTransaction(this.db, async (trx) => {
-        const row = { ...this.questionRow(input), tenant_id: tenantId, created_at: nowIso() }
-        const id = await this.catalog.insertQuestion(trx, row)
-        const question = questionOf({ ...row, id })
-        await recordAudit(trx, actor, {
-          action: 'recruit.question.create',
-          entityType: 'question',
-          entityId: id,
-          after: question,
-        })
-        return question
-      })
-    } catch (err) {
-      if (isUniqueViolation(err))
-        throw new Conflict('A volunteer question with this exact text already exists')
-      throw err
-    }
-  }
-
-  async updateQuestion(
-    tenantId: number,
-    questionId: number,
-    input: QuestionInput,
-    actor: Actor,
-  ): Promise<Question> {
-    const existing = await this.catalog.findQuestion(tenantId, questionId)
-    if (!existing) throw new NotFound(`No volunteer question ${questionId}`)
-    this.checkQuestion(input)
-    if (input.answerType !== existing.answer_type && (await this.catalog.questionInUse(tenantId, questionId)))
-      throw new Conflict(`Question ${questionId} has answers; its answer type cannot change`)
-    const row = this.questionRow(input)
-    const after = questionOf({ ...existing, ...row })
-    try {
-      await inTransaction(this.db, async (trx) => {
-        await this.catalog.updateQuestion(trx, tenantId, questionId, row)
-        const before = questionOf(existing)
-        await recordAudit(trx, actor, {
-          action: 'recruit.question.update',
-          entityType: 'question',
-          entityId: questionId,
-          before,
-          after,
-        })
-      })
-    } catch (err) {
-      if (isUniqueViolation(err))
-        throw new Conflict('A volunteer question with this exact text already exists')
-      throw err
-    }
-    return after
-  }
-
-  async deleteQuestion(tenantId: number, questionId: number, actor: Actor): Promise<void> {
-    const existing = await this.catalog.findQuestion(tenantId, questionId)
-    if (!existing) throw new NotFound(`No volunteer question ${questionId}`)
-    if (await this.catalog.questionInUse(tenantId, questionId))
-      throw new Conflict(`Question ${questionId} is answered or required by a study; it cannot be deleted`)
-    await inTransaction(this.db, async (trx) => {
-      await this.catalog.deleteQuestion(trx, tenantId, questionId)
-      await recordAudit(trx, actor, {
-        action: 'recruit.question.delete',
-        entityType: 'question',
-        entityId: questionId,
-        before: questionOf(existing),
       })
     })
   }

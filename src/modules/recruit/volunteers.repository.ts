@@ -59,9 +59,8 @@ export class VolunteersRepository {
     return [...byEmail, ...byName]
   }
 
-  async insert(db: Kysely<DB>, row: Insertable<RecruitVolunteersTable>): Promise<number> {
-    const r = await db.insertInto('recruit_volunteers').values(row).returning('id').executeTakeFirstOrThrow()
-    return r.id
+  insert(db: Kysely<DB>, row: Insertable<RecruitVolunteersTable>): Promise<VolunteerRow> {
+    return db.insertInto('recruit_volunteers').values(row).returningAll().executeTakeFirstOrThrow()
   }
 
   async update(
@@ -91,7 +90,7 @@ export class VolunteersRepository {
     return db
       .selectFrom('recruit_answers as a')
       .innerJoin('recruit_questions as q', 'q.id', 'a.question_id')
-      .select(['a.question_id', 'q.text as question', 'a.answer'])
+      .select(['a.question_id', 'q.text as question', 'q.answer_type', 'a.answer'])
       .where('a.tenant_id', '=', tenantId)
       .where('a.volunteer_id', '=', volunteerId)
       .orderBy('a.question_id')

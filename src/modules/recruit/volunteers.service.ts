@@ -206,10 +206,9 @@ export class VolunteerService {
       created_at: now,
       updated_at: now,
     } as Insertable<RecruitVolunteersTable>
-    const volunteerId = await this.volunteers.insert(trx, row)
+    const created = await this.volunteers.insert(trx, row)
+    const volunteerId = created.id
     await this.volunteers.putAnswers(trx, tenantId, volunteerId, answers)
-    const created = await this.volunteers.find(tenantId, volunteerId, trx)
-    if (!created) throw new NotFound(`No volunteer ${volunteerId}`)
     await recordAudit(trx, actor, {
       action: 'volunteer.create',
       entityType: 'volunteer',

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { onEveryDatabase } from '../../../test/support/harness.js'
+import { systemActor } from '../audit/service.js'
+import { daysFromNow } from './fixture.js'
+import { RecruitSetupService } from './setup.service.js'
 import {
   CIGARETTES,
   LEEDS_TRAVEL,
@@ -259,6 +262,19 @@ onEveryDatabase('Recruit API: the website flow', (h) => {
     const closed = await post('assignAppointment', { volunteerId: ok, appointmentId: w.closed.slotIds[0]! })
     assert.equal(closed.statusCode, 404)
     assert.deepEqual(await openSlots(`studyId=${w.closed.studyId}`), [])
+    const past = await new RecruitSetupService(h.database.db).createSlot(
+      w.admin.id,
+      w.pk.studyId,
+      1,
+      { start: daysFromNow(-1, 9), end: daysFromNow(-1, 10), capacity: 5 },
+      systemActor(w.admin.id),
+    )
+    const started = await post('assignAppointment', { volunteerId: ok, appointmentId: past.appointmentId })
+    assert.equal(started.statusCode, 409)
+    assert.match(started.json<Problem>().detail, /already started/)
+    assert.ok(
+      !(await openSlots(`studyId=${w.pk.studyId}`)).some((s) => s.appointmentId === past.appointmentId),
+    )
   })
 
   test('updateVolunteer needs reasonForChange, which lands in the audit trail with before and after', async () => {
