@@ -19,10 +19,11 @@ function startServer(env: Record<string, string>) {
 
 void test('trialdeck serve migrates, answers, and stops cleanly on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'trialdeck-serve-'))
+  const { child, output } = startServer({ DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, PORT: '0' })
   try {
-    const { child, output } = startServer({ DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, PORT: '0' })
     let url: string | undefined
-    for (let i = 0; i < 100 && !url; i++) {
+    // tsx compiles on start: allow for a busy machine.
+    for (let i = 0; i < 600 && !url; i++) {
       await new Promise((r) => setTimeout(r, 100))
       url = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1]
     }
@@ -34,6 +35,7 @@ void test('trialdeck serve migrates, answers, and stops cleanly on SIGTERM', asy
     assert.equal(code, 0)
     assert.match(output(), /shutting down/)
   } finally {
+    if (child.exitCode === null) child.kill('SIGKILL')
     rmSync(dir, { recursive: true, force: true })
   }
 })

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { seedIdentityDemo } from '../modules/identity/demo.js'
+import { seedConductDemo } from '../modules/conduct/demo.js'
 
 export interface DemoContext {
   db: Kysely<DB>
@@ -8,7 +9,9 @@ export interface DemoContext {
 }
 
 /** Each module's demo data, in order; every seeder is idempotent (running the seed twice changes nothing). */
-const SEEDERS: readonly { name: string; run: (ctx: DemoContext) => Promise<void> }[] = []
+const SEEDERS: readonly { name: string; run: (ctx: DemoContext) => Promise<void> }[] = [
+  { name: 'study data: DEMO-PK-01', run: ({ db, tenantId }) => seedConductDemo(db, tenantId) },
+]
 
 export async function seedDemo(db: Kysely<DB>, log: (line: string) => void = () => undefined): Promise<void> {
   const tenantId = await seedIdentityDemo(db)

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import type { Dialect } from '../database.js'
 import { identity0001 } from '../../modules/identity/migrations.js'
 import { studies0002 } from '../../modules/studies/migrations.js'
+import { reports0006 } from '../../modules/reports/migrations.js'
 
 /**
  * Every migration, in order. One list for both dialects; each entry gets the dialect for the few places
@@ -10,6 +11,7 @@ import { studies0002 } from '../../modules/studies/migrations.js'
 const MIGRATIONS: Record<string, (dialect: Dialect) => Migration> = {
   '0001_identity': identity0001,
   '0002_studies': studies0002,
+  '0006_reports': reports0006,
 }
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
