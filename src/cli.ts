@@ -6,6 +6,7 @@ import { seedDemo } from './seed/demo.js'
 import { serve } from './server.js'
 import { VERSION } from './version.js'
 import { registerIdentityCommands } from './cli/identity.js'
+import { registerBenchSeedCommand } from './cli/bench.js'
 import { withDatabase } from './cli/support.js'
 
 export function buildCli(): Command {
@@ -35,9 +36,8 @@ export function buildCli(): Command {
       }
     })
 
-  program
-    .command('seed')
-    .description('load data sets')
+  const seed = program.command('seed').description('load data sets')
+  seed
     .command('demo')
     .description('load the demo data set (tenant DEMO, user demo / p@55w0rd, plans, studies); idempotent')
     .action(async () => {
@@ -48,6 +48,7 @@ export function buildCli(): Command {
       })
     })
 
+  registerBenchSeedCommand(seed)
   registerIdentityCommands(program)
   return program
 }

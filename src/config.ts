@@ -18,6 +18,12 @@ export const ConfigSchema = Type.Object({
   /** Basic-auth failures in a row before an account locks, and for how long. */
   lockoutThreshold: Type.Integer({ minimum: 1 }),
   lockoutMs: Type.Integer({ minimum: 1000 }),
+  /** Reports (interactive and jobs) running at once on one instance; report jobs polled for this often. */
+  reportConcurrency: Type.Integer({ minimum: 1, maximum: 64 }),
+  reportJobPollMs: Type.Integer({ minimum: 10 }),
+  /** How long a job's result is kept; a running job whose heartbeat is older than reportJobStaleMs is re-run. */
+  reportResultTtlMs: Type.Integer({ minimum: 1000 }),
+  reportJobStaleMs: Type.Integer({ minimum: 100 }),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -32,6 +38,10 @@ export const DEFAULT_CONFIG: Config = {
   trustProxy: false,
   lockoutThreshold: 10,
   lockoutMs: 15 * 60_000,
+  reportConcurrency: 4,
+  reportJobPollMs: 1000,
+  reportResultTtlMs: 24 * 3_600_000,
+  reportJobStaleMs: 60_000,
 }
 
 export class ConfigError extends Error {}
@@ -83,6 +93,10 @@ const DESCRIBE: Partial<Record<keyof Config, string>> = {
   redisUrl: 'REDIS_URL must be redis://…',
   lockoutThreshold: 'LOCKOUT_THRESHOLD must be at least 1',
   lockoutMs: 'LOCKOUT_DURATION must be at least 1s',
+  reportConcurrency: 'REPORT_CONCURRENCY must be between 1 and 64',
+  reportJobPollMs: 'REPORT_JOB_POLL must be at least 10ms',
+  reportResultTtlMs: 'REPORT_RESULT_TTL must be at least 1s',
+  reportJobStaleMs: 'REPORT_JOB_STALE must be at least 100ms',
 }
 
 /** Reads and checks the configuration; throws a ConfigError whose message is one line a person can act on. */
@@ -104,6 +118,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if ((v = read('TRUST_PROXY')) !== undefined) c.trustProxy = boolean('TRUST_PROXY', v)
   if ((v = read('LOCKOUT_THRESHOLD')) !== undefined) c.lockoutThreshold = integer('LOCKOUT_THRESHOLD', v)
   if ((v = read('LOCKOUT_DURATION')) !== undefined) c.lockoutMs = duration('LOCKOUT_DURATION', v)
+  if ((v = read('REPORT_CONCURRENCY')) !== undefined) c.reportConcurrency = integer('REPORT_CONCURRENCY', v)
+  if ((v = read('REPORT_JOB_POLL')) !== undefined) c.reportJobPollMs = duration('REPORT_JOB_POLL', v)
+  if ((v = read('REPORT_RESULT_TTL')) !== undefined) c.reportResultTtlMs = duration('REPORT_RESULT_TTL', v)
+  if ((v = read('REPORT_JOB_STALE')) !== undefined) c.reportJobStaleMs = duration('REPORT_JOB_STALE', v)
   const merged = { ...c, ...overrides }
   const first = Value.Errors(ConfigSchema, merged)[0]
   if (first) {

@@ -9,6 +9,8 @@ import studies from './studies/routes.js'
 import recruit from './recruit/routes.js'
 import plans from './plans/routes.js'
 import trackResources from './track/resources-routes.js'
+import conduct from './conduct/routes.js'
+import reports from './reports/routes.js'
 
 export { registerAuthentication } from './identity/auth.js'
 
@@ -25,4 +27,6 @@ export const MODULES: readonly ModulePlugin[] = [
   track,
   trackResources,
   recruit,
+  conduct,
+  reports,
 ]

@@ -4,6 +4,7 @@ import { identity0001 } from '../../modules/identity/migrations.js'
 import { studies0002 } from '../../modules/studies/migrations.js'
 import { track0004 } from '../../modules/track/migrations.js'
 import { recruit0005 } from '../../modules/recruit/migrations.js'
+import { reports0006 } from '../../modules/reports/migrations.js'
 
 /**
  * Every migration, in order. One list for both dialects; each entry gets the dialect for the few places
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, (dialect: Dialect) => Migration> = {
   '0002_studies': studies0002,
   '0004_track': track0004,
   '0005_recruit': recruit0005,
+  '0006_reports': reports0006,
 }
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {

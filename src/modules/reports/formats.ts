@@ -1,0 +1,142 @@
+import { once } from 'node:events'
+import { PassThrough, Readable } from 'node:stream'
+import { stringify } from 'csv-stringify/sync'
+import ExcelJS from 'exceljs'
+import type { ReportFormat } from './catalogue.js'
+import type { Cell, Table } from './producers.js'
+
+export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  xml: 'application/xml; charset=utf-8',
+  odm: 'application/vnd.cdisc.odm+xml; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+}
+export const REPORT_EXTENSIONS: Record<ReportFormat, string> = {
+  csv: 'csv',
+  json: 'json',
+  xml: 'xml',
+  odm: 'odm.xml',
+  xlsx: 'xlsx',
+}
+
+/** Counts what went out; `done` says whether the whole output was produced. */
+export interface Progress {
+  rows: number
+  onBatch?: (rows: number) => void
+}
+
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+}
+// Characters XML 1.0 cannot carry at all are dropped.
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
+export function xmlEscape(value: string): string {
+  return value.replace(XML_INVALID, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c)
+}
+
+async function* counted(table: Table, progress: Progress): AsyncGenerator<Cell[][]> {
+  for await (const batch of table.batches) {
+    progress.rows += batch.length
+    progress.onBatch?.(progress.rows)
+    yield batch
+  }
+}
+
+/** CSV with a header line; cells that a spreadsheet would run as formulas are neutralised. */
+export async function* csvChunks(
+  table: Table,
+  delimiter: string,
+  progress: Progress,
+): AsyncGenerator<string> {
+  const options = { delimiter, escape_formulas: true, record_delimiter: '\r\n' as const }
+  yield stringify([table.columns], options)
+  for await (const batch of counted(table, progress)) yield stringify(batch, options)
+}
+
+/** A JSON array of objects keyed by column name. */
+export async function* jsonChunks(table: Table, progress: Progress): AsyncGenerator<string> {
+  const keys = table.columns.map((c) => JSON.stringify(c))
+  let first = true
+  yield '['
+  for await (const batch of counted(table, progress)) {
+    let out = ''
+    for (const row of batch) {
+      out += first ? '\n{' : ',\n{'
+      first = false
+      for (let i = 0; i < keys.length; i++) {
+        out += `${i === 0 ? '' : ','}${keys[i] ?? ''}:${JSON.stringify(row[i] ?? null)}`
+      }
+      out += '}'
+    }
+    yield out
+  }
+  yield '\n]\n'
+}
+
+/** <report name="…" study="…"><row><COLUMN>value</COLUMN>…</row>…</report> */
+export async function* xmlChunks(
+  table: Table,
+  meta: { report: string; study: string },
+  progress: Progress,
+): AsyncGenerator<string> {
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<report name="${xmlEscape(meta.report)}" study="${xmlEscape(meta.study)}">\n`
+  for await (const batch of counted(table, progress)) {
+    let out = ''
+    for (const row of batch) {
+      out += '<row>'
+      table.columns.forEach((c, i) => {
+        const v = row[i]
+        out += v === null || v === undefined ? `<${c}/>` : `<${c}>${xmlEscape(String(v))}</${c}>`
+      })
+      out += '</row>\n'
+    }
+    yield out
+  }
+  yield '</report>\n'
+}
+
+/** Text chunks → a byte stream that pulls the next chunk only when the last one has been taken (backpressure). */
+export function streamOf(chunks: AsyncGenerator<string>): Readable {
+  return Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 })
+}
+
+/**
+ * An Excel workbook written by exceljs's streaming WorkbookWriter: rows are committed as they come and the zip
+ * is streamed out; production waits whenever the reader falls behind.
+ */
+export function xlsxStream(
+  table: Table,
+  sheetName: string,
+  progress: Progress,
+): { stream: Readable; done: Promise<void> } {
+  const out = new PassThrough({ highWaterMark: 256 * 1024 })
+  const done = (async () => {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: out,
+      useStyles: false,
+      useSharedStrings: false,
+    })
+    const sheet = workbook.addWorksheet(sheetName.slice(0, 31))
+    sheet.addRow(table.columns).commit()
+    for await (const batch of counted(table, progress)) {
+      for (const row of batch) sheet.addRow(row).commit()
+      const gone = (): boolean => out.destroyed
+      if (gone()) throw new Error('the reader went away')
+      while (out.writableNeedDrain) {
+        await Promise.race([once(out, 'drain'), once(out, 'close')])
+        if (gone()) throw new Error('the reader went away')
+      }
+    }
+    sheet.commit()
+    await workbook.commit()
+  })()
+  done.catch((err: unknown) => {
+    out.destroy(err as Error)
+  })
+  return { stream: out, done }
+}

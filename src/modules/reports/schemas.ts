@@ -1,0 +1,54 @@
+import { Type, type Static } from 'typebox'
+import { RoleActionSchema } from '../identity/schemas.js'
+import { REPORT_FORMATS } from './catalogue.js'
+
+const ParameterSchema = Type.Object({
+  name: Type.String(),
+  type: Type.Enum(['string', 'integer', 'boolean', 'date', 'list']),
+  required: Type.Boolean(),
+  description: Type.String(),
+  default: Type.Optional(
+    Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]),
+  ),
+  values: Type.Optional(Type.Array(Type.String())),
+})
+
+export const ReportInfoSchema = Type.Object({
+  name: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  action: RoleActionSchema,
+  formats: Type.Array(Type.Enum(REPORT_FORMATS)),
+  parameters: Type.Array(ParameterSchema),
+})
+
+export const CatalogueSchema = Type.Object({ reports: Type.Array(ReportInfoSchema) })
+export type Catalogue = Static<typeof CatalogueSchema>
+
+export const ReportFileSchema = Type.Unsafe<unknown>({
+  type: 'string',
+  format: 'binary',
+  description: 'The report file, streamed as it is produced (Content-Disposition names it)',
+})
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'expired'] as const
+
+export const JobSchema = Type.Object({
+  id: Type.Integer(),
+  status: Type.Enum(JOB_STATUSES),
+  reportName: Type.String(),
+  format: Type.Enum(REPORT_FORMATS),
+  parameters: Type.Record(Type.String(), Type.Unknown()),
+  rows: Type.Integer({ description: 'rows produced so far (the total once succeeded)' }),
+  attempts: Type.Integer(),
+  errors: Type.Array(Type.String()),
+  createdAt: Type.String(),
+  startedAt: Type.Union([Type.String(), Type.Null()]),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  sizeBytes: Type.Union([Type.Integer(), Type.Null()]),
+  resultUrl: Type.Union([Type.String(), Type.Null()]),
+})
+export type Job = Static<typeof JobSchema>
+
+export const JobParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })

@@ -1,0 +1,210 @@
+import type { Readable } from 'node:stream'
+import type { AppContext } from '../../context.js'
+import { TooManyRequests } from '../../errors.js'
+import { recordAudit, type Actor } from '../audit/service.js'
+import type { RoleAction } from '../identity/actions.js'
+import { REPORTS, type ReportInfo, type ReportFormat } from './catalogue.js'
+import {
+  csvChunks,
+  jsonChunks,
+  REPORT_EXTENSIONS,
+  REPORT_MEDIA_TYPES,
+  streamOf,
+  xlsxStream,
+  xmlChunks,
+  type Progress,
+} from './formats.js'
+import { odmChunks } from './odm.js'
+import type { Catalogue } from './schemas.js'
+import { requiredAction, resolveReport, type InvokeInput, type ResolvedReport } from './params.js'
+import {
+  loadDimensions,
+  subjectsTable,
+  transferTable,
+  visitCompletionTable,
+  type Table,
+} from './producers.js'
+import { ReportSource, type Snapshot } from './source.js'
+
+export interface ReportOutput {
+  mediaType: string
+  filename: string
+  stream: Readable
+  /** Settles when the output has ended (completed) or was abandoned (the reader went away, or an error). */
+  finished: Promise<{ rows: number; completed: boolean }>
+}
+
+/** At most `size` reports run at once on this instance; interactive requests are never queued behind them. */
+export class Slots {
+  private used = 0
+  constructor(readonly size: number) {}
+  get free(): number {
+    return this.size - this.used
+  }
+  tryAcquire(): (() => void) | undefined {
+    if (this.used >= this.size) return undefined
+    this.used++
+    let released = false
+    return () => {
+      if (!released) {
+        released = true
+        this.used--
+      }
+    }
+  }
+}
+
+export function reportFilename(r: ResolvedReport, at = new Date()): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+  const study = r.study.protocol.replace(/[^A-Za-z0-9._-]+/g, '_')
+  return `${r.info.name}_${study}_${stamp}.${REPORT_EXTENSIONS[r.params.format]}`
+}
+
+/** Runs reports: checks parameters and rights, reads a snapshot, streams it in the asked format, audits the run. */
+export class ReportService {
+  readonly source: ReportSource
+  readonly slots: Slots
+
+  constructor(private readonly ctx: AppContext) {
+    this.slots = new Slots(ctx.config.reportConcurrency)
+    this.source = new ReportSource(ctx.database, ctx.config.reportConcurrency + 1)
+  }
+
+  async catalogue(tenantId: number): Promise<Catalogue['reports']> {
+    const reports = await Promise.all(
+      REPORTS.map(async (r): Promise<ReportInfo> => ({
+        ...r,
+        action: await requiredAction(this.ctx.db, tenantId, r),
+      })),
+    )
+    return reports as unknown as Catalogue['reports']
+  }
+
+  resolve(
+    actor: Actor,
+    actions: ReadonlySet<RoleAction> | 'all',
+    input: InvokeInput,
+    defaultFormat?: ReportFormat,
+  ): Promise<ResolvedReport> {
+    return resolveReport(this.ctx.db, actor, actions, input, defaultFormat)
+  }
+
+  /** Starts producing the report; throws TooManyRequests when every slot is busy. */
+  async open(
+    r: ResolvedReport,
+    onRows?: (rows: number) => void,
+    release?: () => void,
+  ): Promise<ReportOutput> {
+    const free = release ?? this.slots.tryAcquire()
+    if (!free) {
+      const err = new TooManyRequests(
+        `${this.slots.size} reports are running on this instance; retry shortly or submit a job (POST /api/v1/reports/jobs)`,
+      )
+      err.headers['Retry-After'] = '5'
+      throw err
+    }
+    let snap: Snapshot
+    try {
+      snap = await this.source.snapshot()
+    } catch (err) {
+      free()
+      throw err
+    }
+    const progress: Progress = { rows: 0, ...(onRows ? { onBatch: onRows } : {}) }
+    let settle: (v: { rows: number; completed: boolean }) => void = () => undefined
+    const finished = new Promise<{ rows: number; completed: boolean }>((resolve) => (settle = resolve))
+    let closed = false
+    const cleanup = async (completed: boolean): Promise<void> => {
+      if (closed) return
+      closed = true
+      try {
+        await snap.close()
+      } finally {
+        free()
+        settle({ rows: progress.rows, completed })
+      }
+    }
+    try {
+      const db = this.ctx.db
+      const dims = r.info.name === 'subjects' ? undefined : await loadDimensions(db, snap, r)
+      const table = (): Table =>
+        r.info.name === 'subjects'
+          ? subjectsTable(db, snap, r)
+          : r.info.name === 'visit-completion'
+            ? visitCompletionTable(db, snap, r, dims ?? never())
+            : transferTable(db, snap, r, dims ?? never())
+      const filename = reportFilename(r)
+      const mediaType = REPORT_MEDIA_TYPES[r.params.format]
+      if (r.params.format === 'xlsx') {
+        const { stream, done } = xlsxStream(table(), r.info.name, progress)
+        done.then(
+          () => cleanup(true),
+          () => cleanup(false),
+        )
+        return { mediaType, filename, stream, finished }
+      }
+      const chunks =
+        r.params.format === 'odm'
+          ? odmChunks(db, snap, r, dims ?? never(), progress)
+          : r.params.format === 'json'
+            ? jsonChunks(table(), progress)
+            : r.params.format === 'xml'
+              ? xmlChunks(table(), { report: r.info.name, study: r.study.protocol }, progress)
+              : csvChunks(table(), r.params.delimiter, progress)
+      let started = false
+      async function* guarded(): AsyncGenerator<string> {
+        started = true
+        let completed = false
+        try {
+          yield* chunks
+          completed = true
+        } finally {
+          await cleanup(completed)
+        }
+      }
+      const stream = streamOf(guarded())
+      // A stream destroyed before its first read never enters guarded(): release its snapshot here.
+      stream.on('close', () => {
+        if (!started) void cleanup(false)
+      })
+      return { mediaType, filename, stream, finished }
+    } catch (err) {
+      await cleanup(false)
+      throw err
+    }
+  }
+
+  /** Every run is audited: who, which report, which parameters, how many rows, whether it completed. */
+  async audit(
+    actor: Actor,
+    r: ResolvedReport,
+    result: { rows: number; completed: boolean },
+    via: 'invokeReport' | 'job',
+    jobId?: number,
+  ): Promise<void> {
+    await recordAudit(this.ctx.db, actor, {
+      action: 'report.run',
+      entityType: 'study',
+      entityId: r.study.id,
+      after: {
+        report: r.info.name,
+        parameters: r.params,
+        rows: result.rows,
+        completed: result.completed,
+        via,
+        ...(jobId !== undefined ? { jobId } : {}),
+      },
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.source.close()
+  }
+}
+
+function never(): never {
+  throw new Error('report dimensions were not loaded')
+}
