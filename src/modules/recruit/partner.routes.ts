@@ -2,7 +2,8 @@ import { Type } from 'typebox'
 import type { FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../index.js'
-import { NotFound } from '../../errors.js'
+import { NotFound, ValidationFailed } from '../../errors.js'
+import { toDomainError } from '../../http/errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
 import { actorOf } from '../audit/service.js'
 import { IdentityRepository } from '../identity/repository.js'
@@ -93,15 +94,34 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         body: VolunteerUpdateSchema,
         response: { 200: VolunteerIdSchema, ...WRITE_ERRORS },
       },
+      // Fastify stops at the first invalid part (the body comes before the query string): keep going, so one
+      // 422 lists the body's errors and a missing reasonForChange together.
+      attachValidation: true,
     },
-    async (request) => ({
-      volunteerId: await volunteers.update(
-        tenantOf(request),
-        request.body,
-        request.query.reasonForChange,
-        actorOf(request),
-      ),
-    }),
+    async (request) => {
+      const invalid = request.validationError
+      if (invalid) {
+        const error = toDomainError(invalid)
+        if (!(error instanceof ValidationFailed)) throw invalid
+        const reason: unknown = (request.query as Record<string, unknown>).reasonForChange
+        const reasonChecked = invalid.validationContext === 'querystring'
+        if (!reasonChecked && (typeof reason !== 'string' || reason.length === 0 || reason.length > 1000))
+          error.errors.push({
+            path: '/querystring/reasonForChange',
+            message: 'is required: 1 to 1000 characters saying why the details change',
+            rule: 'required',
+          })
+        throw new ValidationFailed(error.errors)
+      }
+      return {
+        volunteerId: await volunteers.update(
+          tenantOf(request),
+          request.body,
+          request.query.reasonForChange,
+          actorOf(request),
+        ),
+      }
+    },
   )
 
   app.get(

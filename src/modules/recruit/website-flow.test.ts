@@ -309,6 +309,11 @@ onEveryDatabase('Recruit API: the website flow', (h) => {
     })
     const stringNumber = await post('updateVolunteer?reasonForChange=x', { volunteerId: id, weightKg: '80' })
     assert.equal(stringNumber.statusCode, 422)
+    const both = await post('updateVolunteer', { volunteerId: id, weightKg: '80' })
+    assert.deepEqual(
+      both.json<Problem>().errors!.map((e) => `${e.path} ${e.rule}`),
+      ['/body/weightKg type', '/querystring/reasonForChange required'],
+    )
     const known = volunteer()
     await register(known)
     const other = await register()
