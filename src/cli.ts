@@ -7,6 +7,7 @@ import { serve } from './server.js'
 import { VERSION } from './version.js'
 import { registerIdentityCommands } from './cli/identity.js'
 import { registerBenchSeedCommand } from './cli/bench.js'
+import { registerStudyAccessCommands } from './cli/study-access.js'
 import { withDatabase } from './cli/support.js'
 
 export function buildCli(): Command {
@@ -49,6 +50,7 @@ export function buildCli(): Command {
     })
 
   registerBenchSeedCommand(seed)
+  registerStudyAccessCommands(program)
   registerIdentityCommands(program)
   return program
 }

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3'
 import type { Insertable, Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
@@ -68,6 +69,8 @@ export async function importObservations(
   actor: Actor,
   study: { id: number; protocol: string },
   records: AsyncIterable<BodyRecord>,
+  /** SQLite only: the connection under `db`, for one prepared upsert per row instead of a statement per batch. */
+  sqlite?: BetterSqlite3.Database,
 ): Promise<ImportResult> {
   const tenantId = actor.tenantId
   const repo = new ConductRepository(db)
@@ -85,12 +88,41 @@ export async function importObservations(
   let written = 0
   let rows = 0
 
+  const upsert = sqlite?.prepare(
+    `insert into observations (tenant_id, study_id, subject_id, timepoint_id, item_id, value, unit, collected_at, locked, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (tenant_id, study_id, subject_id, timepoint_id, item_id) do update set value = excluded.value,
+       unit = excluded.unit, collected_at = excluded.collected_at, locked = excluded.locked, updated_at = excluded.updated_at
+     where observations.locked = 0
+     returning id`,
+  )
   return db.transaction().execute(async (trx) => {
     let batch: Pending[] = []
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return
       const current = batch
       batch = []
+      if (upsert) {
+        for (const p of current) {
+          const v = p.values
+          const r = upsert.get(
+            v.tenant_id,
+            v.study_id,
+            v.subject_id,
+            v.timepoint_id,
+            v.item_id,
+            v.value,
+            v.unit,
+            v.collected_at,
+            v.locked,
+            v.updated_at,
+          )
+          if (r === undefined)
+            fail(p.line, '', 'targets a locked observation, which cannot be changed', 'locked')
+          else written++
+        }
+        return
+      }
       const returned = await trx
         .insertInto('observations')
         .values(current.map((p) => p.values))
@@ -120,6 +152,9 @@ export async function importObservations(
 
     for await (const record of records) {
       rows++
+      // A buffered body and a synchronous driver would otherwise keep this loop in microtasks: let other
+      // requests in between batches.
+      if (rows % BATCH === 0) await new Promise((resolve) => setImmediate(resolve))
       if (record.error !== undefined) {
         fail(record.line, '', record.error, 'format')
         continue
@@ -187,7 +222,9 @@ export async function importObservations(
           updated_at: now,
         },
       })
-      if (batch.length >= BATCH) await flush()
+      if (batch.length >= BATCH) {
+        await flush()
+      }
     }
     await flush()
     if (rows === 0) fail(0, '', 'the body holds no records', 'required')

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
@@ -56,7 +57,11 @@ export class ConductService {
   readonly repo: ConductRepository
   private readonly studies: StudiesRepository
 
-  constructor(private readonly db: Kysely<DB>) {
+  /** `sqlite`: the raw connection under `db` when it is SQLite (bulk imports use it for speed). */
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly sqlite?: BetterSqlite3.Database,
+  ) {
     this.repo = new ConductRepository(db)
     this.studies = new StudiesRepository(db)
   }
@@ -286,7 +291,7 @@ export class ConductService {
     records: AsyncIterable<BodyRecord>,
   ): Promise<ImportResult> {
     const study = await this.study(actor, studyId)
-    return importObservations(this.db, actor, study, records)
+    return importObservations(this.db, actor, study, records, this.sqlite)
   }
 }
 

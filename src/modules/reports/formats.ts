@@ -105,6 +105,20 @@ export function streamOf(chunks: AsyncGenerator<string>): Readable {
   return Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 })
 }
 
+interface StreamState {
+  length?: number
+}
+/**
+ * Bytes of sheet XML waiting for the zip compressor. exceljs's StreamBuf ignores backpressure, so without this a
+ * producer faster than deflate buffers the whole sheet; its (readable-stream) pipe's buffers tell how far behind.
+ */
+function zipBacklog(sheet: unknown): number {
+  const pipe = (
+    sheet as { stream?: { pipes?: { _writableState?: StreamState; _readableState?: StreamState }[] } }
+  ).stream?.pipes?.[0]
+  return (pipe?._writableState?.length ?? 0) + (pipe?._readableState?.length ?? 0)
+}
+
 /**
  * An Excel workbook written by exceljs's streaming WorkbookWriter: rows are committed as they come and the zip
  * is streamed out; production waits whenever the reader falls behind.
@@ -127,6 +141,10 @@ export function xlsxStream(
       for (const row of batch) sheet.addRow(row).commit()
       const gone = (): boolean => out.destroyed
       if (gone()) throw new Error('the reader went away')
+      while (zipBacklog(sheet) > 1024 * 1024) {
+        await new Promise((resolve) => setTimeout(resolve, 2))
+        if (gone()) throw new Error('the reader went away')
+      }
       while (out.writableNeedDrain) {
         await Promise.race([once(out, 'drain'), once(out, 'close')])
         if (gone()) throw new Error('the reader went away')

@@ -119,7 +119,7 @@ onEveryDatabase('Report API', (h) => {
 
   test('JSON, XML and visit-completion match their golden files', async () => {
     golden(
-      'transfer.json',
+      'transfer.json.txt',
       (
         await run(
           `reportName=transfer&${S}&subjects=1024&timepoints=Day 1 8h&includeUnlockedForms=true&format=json`,

@@ -23,7 +23,7 @@ export interface Snapshot {
   close(): Promise<void>
 }
 
-const BATCH = 2000
+const BATCH = 500
 
 class SqliteSnapshot implements Snapshot {
   private open = true
