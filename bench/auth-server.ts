@@ -49,6 +49,13 @@ await app.listen({ port: 0, host: '127.0.0.1' })
 const address = app.server.address()
 const port = typeof address === 'object' && address ? address.port : 0
 console.log(JSON.stringify({ port, code, username: 'bench', password, token: token.secret }))
+// Each line on stdin asks for the CPU time this process has used so far (µs), so the bench can tell how much
+// server CPU a request costs, which machine load does not distort the way it distorts requests per second.
+process.stdin.setEncoding('utf8')
+process.stdin.on('data', () => {
+  const { user, system } = process.cpuUsage()
+  console.log(JSON.stringify({ cpu: user + system }))
+})
 process.on('SIGTERM', () => {
   void app
     .close()

@@ -26,17 +26,21 @@ const server = spawn(
   process.execPath,
   ['--import', 'tsx', fileURLToPath(new URL('auth-server.ts', import.meta.url))],
   {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   },
 )
-const started = await new Promise<Started>((resolve, reject) => {
-  server.once('exit', (code) => {
-    reject(new Error(`benchmark server exited with ${code ?? 'a signal'}`))
-  })
-  createInterface({ input: server.stdout }).once('line', (line) => {
-    resolve(JSON.parse(line) as Started)
-  })
-})
+const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]()
+const nextLine = async (): Promise<string> => {
+  const next = await lines.next()
+  if (next.done) throw new Error('the benchmark server stopped')
+  return next.value
+}
+const started = JSON.parse(await nextLine()) as Started
+/** Server CPU time used so far, in µs. */
+async function serverCpu(): Promise<number> {
+  server.stdin.write('cpu\n')
+  return (JSON.parse(await nextLine()) as { cpu: number }).cpu
+}
 
 const base = `http://127.0.0.1:${started.port}`
 const scenarios = {
@@ -52,36 +56,45 @@ const scenarios = {
 } as const
 type Scenario = keyof typeof scenarios
 
-async function measure(name: Scenario, duration: number): Promise<number> {
+/** Requests per second, and server CPU µs per request. */
+async function measure(name: Scenario, duration: number): Promise<{ rps: number; cpu: number }> {
   const { url, headers } = scenarios[name]
+  const before = await serverCpu()
   const result = await autocannon({ url, headers, connections, duration })
+  const cpu = (await serverCpu()) - before
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${name}: ${result.non2xx} non-2xx responses and ${result.errors} errors`)
   }
-  return result.requests.average
+  return { rps: result.requests.average, cpu: cpu / result.requests.total }
 }
 
 try {
   for (const name of Object.keys(scenarios) as Scenario[]) await measure(name, 2) // warm-up
-  const samples: Record<Scenario, number[]> = { 'no auth': [], Bearer: [], Basic: [] }
+  const rps: Record<Scenario, number[]> = { 'no auth': [], Bearer: [], Basic: [] }
+  const cpu: Record<Scenario, number[]> = { 'no auth': [], Bearer: [], Basic: [] }
   for (let r = 0; r < rounds; r++) {
-    for (const name of Object.keys(scenarios) as Scenario[]) samples[name].push(await measure(name, seconds))
+    for (const name of Object.keys(scenarios) as Scenario[]) {
+      const m = await measure(name, seconds)
+      rps[name].push(m.rps)
+      cpu[name].push(m.cpu)
+    }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
-  const baseline = median(samples['no auth'])
+  const baseline = median(rps['no auth'])
+  const baselineCpu = median(cpu['no auth'])
   const goals: Record<Scenario, number> = { 'no auth': 1, Bearer: 0.9, Basic: 0.8 }
   console.log(
     `GET /api/v1/me vs the same body unauthenticated; ${connections} connections, median of ${rounds} × ${seconds}s`,
   )
-  console.log('scenario  req/s     ratio  goal')
+  console.log('scenario    req/s  ratio  goal         server CPU/request  ratio (by CPU)')
   let failed = false
   for (const name of Object.keys(scenarios) as Scenario[]) {
-    const rps = median(samples[name])
-    const ratio = rps / baseline
+    const ratio = median(rps[name]) / baseline
+    const cpuRatio = baselineCpu / median(cpu[name])
     const ok = ratio >= goals[name]
     failed ||= !ok
     console.log(
-      `${name.padEnd(9)} ${rps.toFixed(0).padStart(7)}  ${ratio.toFixed(2).padStart(5)}  ≥ ${goals[name].toFixed(2)} ${ok ? 'ok' : 'MISSED'}`,
+      `${name.padEnd(9)} ${median(rps[name]).toFixed(0).padStart(7)}  ${ratio.toFixed(2).padStart(5)}  ≥ ${goals[name].toFixed(2)} ${(ok ? 'ok' : 'MISSED').padEnd(6)}  ${median(cpu[name]).toFixed(0).padStart(8)} µs  ${cpuRatio.toFixed(2).padStart(12)}`,
     )
   }
   process.exitCode = failed ? 1 : 0
