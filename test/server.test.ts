@@ -17,12 +17,14 @@ function startServer(env: Record<string, string>) {
   return { child, output: () => output }
 }
 
-void test('trialdeck serve migrates, answers, and stops cleanly on SIGTERM', async () => {
+void test('trialdeck serve migrates, answers, and stops cleanly on SIGTERM', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'trialdeck-serve-'))
   try {
     const { child, output } = startServer({ DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, PORT: '0' })
+    // A failed assertion must not leave the server running: the test process would wait for it forever.
+    t.after(() => child.kill('SIGKILL'))
     let url: string | undefined
-    for (let i = 0; i < 100 && !url; i++) {
+    for (let i = 0; i < 300 && !url; i++) {
       await new Promise((r) => setTimeout(r, 100))
       url = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1]
     }
