@@ -5,6 +5,7 @@ import { Forbidden, Unauthenticated } from '../../errors.js'
 import type { Principal } from '../../http/route-config.js'
 import { recordAudit } from '../audit/service.js'
 import { isRoleAction, type RoleAction } from './actions.js'
+import { AuthLookups } from './auth-lookups.js'
 import { registerRateLimit } from './rate-limit.js'
 import { IdentityRepository, type TenantRow } from './repository.js'
 import { credentialCacheKey, sha256Hex, TOKEN_PREFIX, verifyPassword } from './secrets.js'
@@ -35,12 +36,14 @@ interface CachedVerification {
  */
 export class Authenticator {
   private readonly repo: IdentityRepository
+  private readonly lookups: AuthLookups
   private readonly cacheKey = randomBytes(32)
   private readonly basicCache = new Map<string, CachedVerification>()
   private readonly actionsCache = new Map<string, ReadonlySet<RoleAction>>()
 
   constructor(private readonly ctx: AppContext) {
     this.repo = new IdentityRepository(ctx.db)
+    this.lookups = new AuthLookups(ctx.database)
   }
 
   async authenticate(request: FastifyRequest): Promise<Principal> {
@@ -64,7 +67,7 @@ export class Authenticator {
 
   private async bearer(secret: string, customerCode: string | undefined): Promise<Principal> {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
-    const row = await this.repo.findTokenByHash(sha256Hex(secret))
+    const row = await this.lookups.tokenByHash(sha256Hex(secret))
     if (!row) throw unauthenticated('Invalid API token')
     if (row.revoked_at !== null) throw unauthenticated('This API token has been revoked')
     const now = Date.now()
@@ -92,17 +95,17 @@ export class Authenticator {
 
   private async resolveTenant(request: FastifyRequest, customerCode: string | undefined): Promise<TenantRow> {
     if (customerCode !== undefined) {
-      const tenant = await this.repo.findTenantByCode(customerCode)
+      const tenant = await this.lookups.tenantByCode(customerCode)
       if (!tenant) throw unauthenticated(`Unknown customerCode ${customerCode}`)
       return tenant
     }
     const host = request.hostname
     const label = host.split('.')[0]
     if (label && host.includes('.') && !/^[\d.]+$/.test(host)) {
-      const tenant = await this.repo.findTenantByCode(label)
+      const tenant = await this.lookups.tenantByCode(label)
       if (tenant) return tenant
     }
-    const sole = await this.repo.findSoleTenant()
+    const sole = await this.lookups.soleTenant()
     if (!sole) throw unauthenticated('Which tenant? Send the customerCode header')
     return sole
   }
@@ -117,9 +120,19 @@ export class Authenticator {
     if (colon < 1) throw unauthenticated('Malformed Basic credentials; expected base64(username:password)')
     const username = decoded.slice(0, colon)
     const password = decoded.slice(colon + 1)
-    const tenant = await this.resolveTenant(request, customerCode)
+    // Named tenant: the user and its tenant in one query; otherwise (or when that finds nobody) step by step.
+    let found =
+      customerCode === undefined ? undefined : await this.lookups.userByTenantCode(customerCode, username)
+    let tenant: { id: number; code: string } = { id: found?.tenant_id ?? 0, code: found?.tenant_code ?? '' }
+    if (!found) {
+      const resolved = await this.resolveTenant(request, customerCode)
+      tenant = resolved
+      found = await this.lookups
+        .userByUsername(resolved.id, username)
+        .then((u) => u && { ...u, tenant_code: resolved.code })
+    }
     const tenantId = tenant.id
-    const user = await this.repo.findUserByUsername(tenantId, username)
+    const user = found
     const refused = unauthenticated('Invalid username or password')
     if (!user || user.password_hash === null) throw refused
     const userId = user.id

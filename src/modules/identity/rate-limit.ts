@@ -18,16 +18,20 @@ class TenantLimits {
     this.repo = new IdentityRepository(ctx.db)
   }
 
-  async maxFor(tenantId: number): Promise<number> {
-    const now = Date.now()
+  /** Synchronous when cached, so the common case adds no database round trip and no extra tick. */
+  maxFor(tenantId: number): number | Promise<number> {
     const hit = this.cache.get(tenantId)
-    if (hit && hit.until > now) return hit.max
+    if (hit && hit.until > Date.now()) return hit.max
+    return this.load(tenantId)
+  }
+
+  private async load(tenantId: number): Promise<number> {
     const tenant = await this.repo.findTenantById(tenantId)
     const own = tenant ? settingsOf(tenant).rateLimitMax : undefined
     const max =
       typeof own === 'number' && Number.isInteger(own) && own > 0 ? own : this.ctx.config.rateLimitMax
     if (this.cache.size > 10_000) this.cache.clear()
-    this.cache.set(tenantId, { max, until: now + TENANT_LIMIT_TTL_MS })
+    this.cache.set(tenantId, { max, until: Date.now() + TENANT_LIMIT_TTL_MS })
     return max
   }
 }

@@ -1,5 +1,5 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto'
-import { hash, verify, type Algorithm } from '@node-rs/argon2'
+import { createHmac, hash, randomBytes } from 'node:crypto'
+import { hash as argon2Hash, verify, type Algorithm } from '@node-rs/argon2'
 
 /** `Algorithm.Argon2id` (a const enum, which isolated modules cannot read). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the enum's value, spelled out
@@ -8,7 +8,7 @@ const ARGON2ID = 2 as Algorithm
 export const TOKEN_PREFIX = 'td_'
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, { algorithm: ARGON2ID })
+  return argon2Hash(password, { algorithm: ARGON2ID })
 }
 
 export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
@@ -16,7 +16,7 @@ export function verifyPassword(passwordHash: string, password: string): Promise<
 }
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex')
+  return hash('sha256', value, 'hex')
 }
 
 /** A new API token: `td_` + 43 url-safe characters (256 random bits). Only its SHA-256 is ever stored. */

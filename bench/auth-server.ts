@@ -1,0 +1,64 @@
+/**
+ * The server `bench/auth.ts` measures, in a process of its own so the load generator does not share its CPU
+ * time. Prints one JSON line with the port and credentials once it listens.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { openMigratedDatabase } from '../src/db/database.js'
+import { systemActor } from '../src/modules/audit/service.js'
+import { IdentityService } from '../src/modules/identity/service.js'
+import type { ModulePlugin } from '../src/modules/index.js'
+import { MeSchema, type Me } from '../src/modules/identity/schemas.js'
+
+const url =
+  process.env.BENCH_DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'td-bench-')), 'bench.db')}`
+const database = await openMigratedDatabase(url)
+const service = new IdentityService(database.db)
+const code = `BENCH${Date.now()}`
+const tenant = await service.createTenant(code, 'Benchmark')
+const password = 'bench-password'
+const user = await service.createUser(
+  tenant.id,
+  { username: 'bench', password, basicAuthEnabled: true, roles: ['api-integrator'] },
+  systemActor(tenant.id),
+)
+const token = await service.createToken(tenant.id, user.id, { name: 'bench' }, systemActor(tenant.id))
+const actions = [...(await service.repo.actionsOfUser(tenant.id, user.id))].sort()
+
+/** The baseline: the same body /api/v1/me returns, with the same schema, on a route without authentication. */
+const body = {
+  tenant: { id: tenant.id, code },
+  user: { id: user.id, username: 'bench' },
+  actions,
+  authenticatedVia: 'basic',
+} as Me
+const publicMe: ModulePlugin = async (app) => {
+  app.get(
+    '/api/v1/bench/me',
+    { config: { action: 'public' }, schema: { hide: true, response: { 200: MeSchema } } },
+    async () => body,
+  )
+}
+
+const config = loadConfig(process.env, { logLevel: 'silent', port: 0, rateLimitMax: 1_000_000_000 })
+const app = await buildApp(config, { database, plugins: [publicMe] })
+await app.listen({ port: 0, host: '127.0.0.1' })
+const address = app.server.address()
+const port = typeof address === 'object' && address ? address.port : 0
+console.log(JSON.stringify({ port, code, username: 'bench', password, token: token.secret }))
+// Each line on stdin asks for the CPU time this process has used so far (µs), so the bench can tell how much
+// server CPU a request costs, which machine load does not distort the way it distorts requests per second.
+process.stdin.setEncoding('utf8')
+process.stdin.on('data', () => {
+  const { user, system } = process.cpuUsage()
+  console.log(JSON.stringify({ cpu: user + system }))
+})
+process.on('SIGTERM', () => {
+  void app
+    .close()
+    .then(() => database.close())
+    .then(() => process.exit(0))
+})

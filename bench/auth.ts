@@ -1,0 +1,103 @@
+/**
+ * Requests per second on one small authenticated GET (/api/v1/me) with Bearer and with Basic, against the same
+ * body on a route without authentication, in one run against a real listening server.
+ * Goals: Bearer ≥ 0.9× and Basic ≥ 0.8× of no-auth.
+ *
+ *   npm run bench:auth            (BENCH_SECONDS=2 BENCH_ROUNDS=9 BENCH_CONNECTIONS=20 by default: short interleaved rounds, medians)
+ */
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 2)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 9)
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
+
+interface Started {
+  port: number
+  code: string
+  username: string
+  password: string
+  token: string
+}
+
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', fileURLToPath(new URL('auth-server.ts', import.meta.url))],
+  {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  },
+)
+const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]()
+const nextLine = async (): Promise<string> => {
+  const next = await lines.next()
+  if (next.done) throw new Error('the benchmark server stopped')
+  return next.value
+}
+const started = JSON.parse(await nextLine()) as Started
+/** Server CPU time used so far, in µs. */
+async function serverCpu(): Promise<number> {
+  server.stdin.write('cpu\n')
+  return (JSON.parse(await nextLine()) as { cpu: number }).cpu
+}
+
+const base = `http://127.0.0.1:${started.port}`
+const scenarios = {
+  'no auth': { url: `${base}/api/v1/bench/me`, headers: {} },
+  Bearer: { url: `${base}/api/v1/me`, headers: { authorization: `Bearer ${started.token}` } },
+  Basic: {
+    url: `${base}/api/v1/me`,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${started.username}:${started.password}`).toString('base64')}`,
+      customerCode: started.code,
+    },
+  },
+} as const
+type Scenario = keyof typeof scenarios
+
+/** Requests per second, and server CPU µs per request. */
+async function measure(name: Scenario, duration: number): Promise<{ rps: number; cpu: number }> {
+  const { url, headers } = scenarios[name]
+  const before = await serverCpu()
+  const result = await autocannon({ url, headers, connections, duration })
+  const cpu = (await serverCpu()) - before
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${name}: ${result.non2xx} non-2xx responses and ${result.errors} errors`)
+  }
+  return { rps: result.requests.average, cpu: cpu / result.requests.total }
+}
+
+try {
+  for (const name of Object.keys(scenarios) as Scenario[]) await measure(name, 2) // warm-up
+  const rps: Record<Scenario, number[]> = { 'no auth': [], Bearer: [], Basic: [] }
+  const cpu: Record<Scenario, number[]> = { 'no auth': [], Bearer: [], Basic: [] }
+  for (let r = 0; r < rounds; r++) {
+    for (const name of Object.keys(scenarios) as Scenario[]) {
+      const m = await measure(name, seconds)
+      rps[name].push(m.rps)
+      cpu[name].push(m.cpu)
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+  const baseline = median(rps['no auth'])
+  const baselineCpu = median(cpu['no auth'])
+  const goals: Record<Scenario, number> = { 'no auth': 1, Bearer: 0.9, Basic: 0.8 }
+  console.log(
+    `GET /api/v1/me vs the same body unauthenticated; ${connections} connections, median of ${rounds} × ${seconds}s`,
+  )
+  console.log('scenario    req/s  ratio  goal         server CPU/request  ratio (by CPU)')
+  let failed = false
+  for (const name of Object.keys(scenarios) as Scenario[]) {
+    const ratio = median(rps[name]) / baseline
+    const cpuRatio = baselineCpu / median(cpu[name])
+    const ok = ratio >= goals[name]
+    failed ||= !ok
+    console.log(
+      `${name.padEnd(9)} ${median(rps[name]).toFixed(0).padStart(7)}  ${ratio.toFixed(2).padStart(5)}  ≥ ${goals[name].toFixed(2)} ${(ok ? 'ok' : 'MISSED').padEnd(6)}  ${median(cpu[name]).toFixed(0).padStart(8)} µs  ${cpuRatio.toFixed(2).padStart(12)}`,
+    )
+  }
+  process.exitCode = failed ? 1 : 0
+} finally {
+  server.kill('SIGTERM')
+}
