@@ -135,6 +135,19 @@ export const REPORTS: readonly ReportInfo[] = [
     formats: ['csv', 'json', 'xml', 'xlsx'],
     parameters: [...COMMON, TIMEPOINTS, ...dates('collection time')],
   },
+  {
+    name: 'recruitment-funnel',
+    title: 'Recruitment funnel',
+    description:
+      'Per study site and in total: volunteers who prefer the site → interested in the study → booked for screening → ' +
+      'screened (subjects) → enrolled.',
+    action: 'reports.run',
+    formats: ['csv', 'json', 'xml', 'xlsx'],
+    parameters: [
+      ...COMMON.filter((p) => p.name !== 'subjects'),
+      ...dates('stage (registration, interest, booking, screening, enrolment)'),
+    ],
+  },
 ]
 
 export function reportInfo(name: string): ReportInfo | undefined {

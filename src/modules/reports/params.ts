@@ -116,6 +116,8 @@ export async function resolveReport(
   const timepoints = splitList(input.timepoints)
   if (info && timepoints && !info.parameters.some((p) => p.name === 'timepoints'))
     errors.add('timepoints', `report ${info.name} does not take timepoints`, 'unknown')
+  if (info && subjects && !info.parameters.some((p) => p.name === 'subjects'))
+    errors.add('subjects', `report ${info.name} does not take subjects`, 'unknown')
   errors.throwIfAny()
   if (!info) throw new Error('unreachable')
 

@@ -14,6 +14,7 @@ import {
   xmlChunks,
   type Progress,
 } from './formats.js'
+import { recruitmentFunnelTable } from './funnel.js'
 import { odmChunks } from './odm.js'
 import type { Catalogue } from './schemas.js'
 import { requiredAction, resolveReport, type InvokeInput, type ResolvedReport } from './params.js'
@@ -129,13 +130,16 @@ export class ReportService {
     }
     try {
       const db = this.ctx.db
-      const dims = r.info.name === 'subjects' ? undefined : await loadDimensions(db, snap, r)
+      const needsDims = r.info.name === 'transfer' || r.info.name === 'visit-completion'
+      const dims = needsDims ? await loadDimensions(db, snap, r) : undefined
       const table = (): Table =>
         r.info.name === 'subjects'
           ? subjectsTable(db, snap, r)
-          : r.info.name === 'visit-completion'
-            ? visitCompletionTable(db, snap, r, dims ?? never())
-            : transferTable(db, snap, r, dims ?? never())
+          : r.info.name === 'recruitment-funnel'
+            ? recruitmentFunnelTable(db, snap, r)
+            : r.info.name === 'visit-completion'
+              ? visitCompletionTable(db, snap, r, dims ?? never())
+              : transferTable(db, snap, r, dims ?? never())
       const filename = reportFilename(r)
       const mediaType = REPORT_MEDIA_TYPES[r.params.format]
       if (r.params.format === 'xlsx') {
