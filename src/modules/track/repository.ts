@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3'
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type {
@@ -41,6 +42,18 @@ async function insertChunked<T extends keyof DB>(
       .values(rows.slice(i, i + CHUNK))
       .execute()
   }
+}
+
+/** `lockTokenOf` as one prepared SQLite statement, for the hot path of every Track GET. */
+export function sqliteTokenReader(
+  sqlite: BetterSqlite3.Database,
+): (tenantId: number, planId: number, resource: TrackResource) => Promise<number | undefined> {
+  const statement = sqlite.prepare<[number, number, string, number], { lock_token: number }>(
+    `select t.lock_token from plan_lock_tokens t join plans p on p.id = t.plan_id
+       where t.tenant_id = ? and t.plan_id = ? and t.resource = ? and p.tenant_id = ? and p.is_baseline = 1`,
+  )
+  return (tenantId, planId, resource) =>
+    Promise.resolve(statement.get(tenantId, planId, resource, tenantId)?.lock_token)
 }
 
 /** SQL for plans and their Track data; the tenant id comes first in every method. */
