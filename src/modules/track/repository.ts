@@ -227,8 +227,8 @@ export class PlansRepository {
         rows.slice(i, i + CHUNK).map((r) => sql`(cast(${r.id} as bigint), cast(${r.actual} as text))`),
       )
       await sql`with v(vid, actual) as (values ${values})
-        update plan_weekly_values set actual_value = (select v.actual from v where v.vid = plan_weekly_values.id)
-        where tenant_id = ${tenantId} and plan_id = ${planId} and id in (select vid from v)`.execute(db)
+        update plan_weekly_values set actual_value = v.actual from v
+        where plan_weekly_values.id = v.vid and tenant_id = ${tenantId} and plan_id = ${planId}`.execute(db)
     }
   }
 
@@ -246,10 +246,8 @@ export class PlansRepository {
           .map((r) => sql`(cast(${r.id} as bigint), cast(${r.actual} as text), cast(${r.earned} as text))`),
       )
       await sql`with v(vid, actual, earned) as (values ${values})
-        update plan_monthly_values set
-          actual_value = (select v.actual from v where v.vid = plan_monthly_values.id),
-          earned_value = (select v.earned from v where v.vid = plan_monthly_values.id)
-        where tenant_id = ${tenantId} and plan_id = ${planId} and id in (select vid from v)`.execute(db)
+        update plan_monthly_values set actual_value = v.actual, earned_value = v.earned from v
+        where plan_monthly_values.id = v.vid and tenant_id = ${tenantId} and plan_id = ${planId}`.execute(db)
     }
   }
 
