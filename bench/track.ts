@@ -9,6 +9,8 @@
  *   node --import tsx bench/track.ts   (BENCH_SECONDS=2 BENCH_ROUNDS=7 BENCH_CONNECTIONS=10; BENCH_DATABASE_URL=postgres://… for PostgreSQL)
  */
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import pg from 'pg'
 import { createRequire } from 'node:module'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -41,6 +43,7 @@ interface Started {
   dialect: string
 }
 
+const benchSchema = `td_bench_${process.pid}`
 const log = (line: string) => process.stderr.write(`${line}\n`)
 log('building the plans (50 × 260 weekly periods × 3 series; ≈100,000 monthly periods)…')
 const setupStart = performance.now()
@@ -49,7 +52,7 @@ const server = spawn(
   ['--import', 'tsx', fileURLToPath(new URL('track-server.ts', import.meta.url))],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: process.env,
+    env: { ...process.env, BENCH_SCHEMA: benchSchema },
   },
 )
 const started = await new Promise<Started>((resolve, reject) => {
@@ -161,4 +164,12 @@ try {
   )
 } finally {
   server.kill('SIGTERM')
+  await once(server, 'exit')
+  const pgUrl = process.env.BENCH_DATABASE_URL
+  if (pgUrl?.startsWith('postgres')) {
+    const client = new pg.Client({ connectionString: pgUrl })
+    await client.connect()
+    await client.query(`drop schema if exists ${benchSchema} cascade`)
+    await client.end()
+  }
 }
