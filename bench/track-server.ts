@@ -19,7 +19,9 @@ import { months } from '../src/modules/track/demo.js'
 const url =
   process.env.BENCH_DATABASE_URL ??
   `sqlite:${join(mkdtempSync(join(tmpdir(), 'trialdeck-track-bench-')), 'bench.db')}`
-const database = await openMigratedDatabase(url)
+// On PostgreSQL the benchmark works in a schema of its own (BENCH_SCHEMA), which bench/track.ts drops afterwards.
+const schema = process.env.BENCH_SCHEMA
+const database = await openMigratedDatabase(url, url.startsWith('postgres') && schema ? { schema } : {})
 const identity = new IdentityService(database.db)
 const code = `BENCH${process.pid}`
 const tenant = await identity.createTenant(code, 'Track benchmark')

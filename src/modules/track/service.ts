@@ -4,7 +4,7 @@ import { Conflict, NotFound } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { loadModel, representation, ROOT_NAMES, type TrackModel } from './model.js'
 import { toJsonText, toXmlText } from './render.js'
-import { PlansRepository, type TrackResource } from './repository.js'
+import { PlansRepository, sqliteTokenReader, type TrackResource } from './repository.js'
 import { validatePost, type PeriodChange } from './validate.js'
 
 export type TrackFormat = 'json' | 'xml'
@@ -73,12 +73,29 @@ export class TrackService {
   readonly repo: PlansRepository
   private readonly cache = new RenderCache(64 * 1024 * 1024)
 
+  /**
+   * The token lookup every GET makes; on SQLite one prepared statement (no query building per request). It reads
+   * the shared connection outside Kysely's mutex, so it may see a write's token before that write commits: `get`
+   * re-reads the token after loading the values and retries on a change, so a token is only ever shown with
+   * the values it belongs to.
+   */
+  private readonly tokenOf: (
+    tenantId: number,
+    planId: number,
+    resource: TrackResource,
+  ) => Promise<number | undefined>
+
   constructor(private readonly ctx: AppContext) {
     this.repo = new PlansRepository(ctx.db)
+    const raw = ctx.database.raw
+    this.tokenOf =
+      raw.kind === 'sqlite'
+        ? sqliteTokenReader(raw.sqlite)
+        : (tenantId, planId, resource) => this.repo.lockTokenOf(tenantId, planId, resource)
   }
 
   private async currentToken(tenantId: number, planId: number, resource: TrackResource): Promise<number> {
-    const token = await this.repo.lockTokenOf(tenantId, planId, resource)
+    const token = await this.tokenOf(tenantId, planId, resource)
     if (token === undefined) throw new NotFound(`There is no baseline plan ${planId}`)
     return token
   }

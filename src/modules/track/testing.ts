@@ -8,7 +8,7 @@ import { systemActor } from '../audit/service.js'
 import { PlansService } from '../plans/service.js'
 import type { PlanDocument } from '../plans/schemas.js'
 import { StudiesRepository } from '../studies/repository.js'
-import type { Harness, TestTenant } from '../../../test/support/harness.js'
+import type { App } from '../../app.js'
 import { ROOT_NAMES } from './model.js'
 import { toXmlText, type Value } from './render.js'
 import type { TrackResource } from './repository.js'
@@ -155,7 +155,12 @@ export async function createBaselinePlan(
 }
 
 /** GET and POST of Track resources as a tenant's user (Basic + customerCode). */
-export function trackClient(h: Harness, t: TestTenant) {
+/** What `trackClient` needs of the test harness (kept structural: `src/` does not import `test/`). */
+interface ClientHarness {
+  readonly app: App
+}
+
+export function trackClient(h: ClientHarness, t: { basic: Record<string, string> }) {
   const url = (planId: number, resource: TrackResource) => `/cleartrial-ws/actuals/${planId}/${resource}`
   return {
     get: (planId: number, resource: TrackResource, accept = 'application/json') =>
