@@ -148,6 +148,24 @@ export const REPORTS: readonly ReportInfo[] = [
       ...dates('stage (registration, interest, booking, screening, enrolment)'),
     ],
   },
+  {
+    name: 'track-performance',
+    title: 'Track performance (earned value)',
+    description:
+      "Earned value of the study's baseline plan at a status date: BAC, PV, EV, AC, SV, CV, SPI, CPI, EAC, ETC, VAC, " +
+      'TCPI and % complete for the plan, each service provider and each location.',
+    action: 'track.view',
+    formats: ['csv', 'json', 'xml', 'xlsx'],
+    parameters: [
+      ...COMMON.filter((p) => p.name !== 'subjects'),
+      {
+        name: 'dateTo',
+        type: 'date',
+        required: false,
+        description: 'The status date (YYYY-MM-DD); default today',
+      },
+    ],
+  },
 ]
 
 export function reportInfo(name: string): ReportInfo | undefined {

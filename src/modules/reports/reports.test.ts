@@ -51,7 +51,7 @@ onEveryDatabase('Report API', (h) => {
     }>().reports
     assert.deepEqual(
       reports.map((r) => r.name),
-      ['transfer', 'subjects', 'visit-completion', 'recruitment-funnel'],
+      ['transfer', 'subjects', 'visit-completion', 'recruitment-funnel', 'track-performance'],
     )
     const transfer = reports[0]!
     assert.equal(transfer.action, 'reports.run')

@@ -15,6 +15,7 @@ import {
   type Progress,
 } from './formats.js'
 import { recruitmentFunnelTable } from './funnel.js'
+import { trackPerformanceTable } from './track-performance.js'
 import { odmChunks } from './odm.js'
 import type { Catalogue } from './schemas.js'
 import { requiredAction, resolveReport, type InvokeInput, type ResolvedReport } from './params.js'
@@ -132,14 +133,16 @@ export class ReportService {
       const db = this.ctx.db
       const needsDims = r.info.name === 'transfer' || r.info.name === 'visit-completion'
       const dims = needsDims ? await loadDimensions(db, snap, r) : undefined
+      const performance = r.info.name === 'track-performance' ? await trackPerformanceTable(db, r) : undefined
       const table = (): Table =>
-        r.info.name === 'subjects'
+        performance ??
+        (r.info.name === 'subjects'
           ? subjectsTable(db, snap, r)
           : r.info.name === 'recruitment-funnel'
             ? recruitmentFunnelTable(db, snap, r)
             : r.info.name === 'visit-completion'
               ? visitCompletionTable(db, snap, r, dims ?? never())
-              : transferTable(db, snap, r, dims ?? never())
+              : transferTable(db, snap, r, dims ?? never()))
       const filename = reportFilename(r)
       const mediaType = REPORT_MEDIA_TYPES[r.params.format]
       if (r.params.format === 'xlsx') {
