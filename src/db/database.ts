@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely'
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type DatabaseIntrospector,
+  type TableMetadata,
+  type Transaction,
+} from 'kysely'
 import pg from 'pg'
 import type { DB } from './schema.js'
 import { migrateToLatest } from './migrate.js'
@@ -53,6 +61,32 @@ export function openSqlite(path: string, readonly = false): BetterSqlite3.Databa
   return sqlite
 }
 
+/**
+ * PostgreSQL with an introspector that sees only the schema in use. Kysely's own lists the tables of every schema
+ * and checks privileges by schema name, so a schema that someone else drops meanwhile (another deployment or test
+ * run on the same server) fails the query with "schema … does not exist" — and the migrator, which asks it whether
+ * its bookkeeping tables exist, would also take another schema's tables for its own.
+ */
+class SchemaScopedPostgresDialect extends PostgresDialect {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's own signature
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    const inner = super.createIntrospector(db)
+    const getTables = async (): Promise<TableMetadata[]> => {
+      const { rows } = await sql<{ name: string; schema: string; kind: string }>`
+        select c.relname as name, n.nspname as schema, c.relkind as kind
+        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = current_schema() and c.relkind in ('r', 'v', 'p')`.execute(db)
+      return rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.kind === 'v', columns: [] }))
+    }
+    return {
+      getSchemas: () => inner.getSchemas(),
+      getTables,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- still part of the interface we implement
+      getMetadata: async () => ({ tables: await getTables() }),
+    }
+  }
+}
+
 /** Opens the database `url` names (`sqlite:<file>` or `postgres://…`). Does not migrate. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (url.startsWith('sqlite:')) {
@@ -83,7 +117,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     types: pgTypes(),
     ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
   })
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<DB>({ dialect: new SchemaScopedPostgresDialect({ pool }) })
   return {
     db,
     dialect: 'postgres',
