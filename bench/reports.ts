@@ -112,7 +112,7 @@ interface Server {
 
 async function startServer(): Promise<Server> {
   const child = spawn(process.execPath, ['bin/trialdeck.js', 'serve'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'info' },
+    env: { ...process.env, DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'info', RATE_LIMIT_MAX: '1000000000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

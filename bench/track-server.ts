@@ -103,7 +103,10 @@ const monthly = await plans.create(actor, monthlyPlan(await createStudy(database
 })
 
 const app = await buildApp(
-  loadConfig({}, { logLevel: 'warn', databaseUrl: url, bodyLimit: 64 * 1024 * 1024 }),
+  loadConfig(
+    {},
+    { logLevel: 'warn', databaseUrl: url, bodyLimit: 64 * 1024 * 1024, rateLimitMax: 1_000_000_000 },
+  ),
   {
     database,
   },
