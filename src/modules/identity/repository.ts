@@ -67,28 +67,6 @@ export class IdentityRepository {
       .executeTakeFirst()
   }
 
-  /** The token with this secret hash, its user and its tenant code, in one query. */
-  findTokenByHash(secretHash: string) {
-    return this.db
-      .selectFrom('api_tokens as t')
-      .innerJoin('users as u', 'u.id', 't.user_id')
-      .innerJoin('tenants as n', 'n.id', 't.tenant_id')
-      .select([
-        't.id as token_id',
-        't.tenant_id',
-        't.expires_at',
-        't.revoked_at',
-        't.last_used_at',
-        'u.id as user_id',
-        'u.username',
-        'u.active',
-        'u.credentials_version',
-        'n.code as tenant_code',
-      ])
-      .where('t.secret_hash', '=', secretHash)
-      .executeTakeFirst()
-  }
-
   async actionsOfUser(tenantId: number, userId: number): Promise<string[]> {
     const rows = await this.db
       .selectFrom('user_roles as ur')

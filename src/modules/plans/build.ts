@@ -1,29 +1,8 @@
-import type { Insertable } from 'kysely'
 import { ErrorList } from '../../errors.js'
-import type {
-  PlanCostsTable,
-  PlanItemLocationsTable,
-  PlanLocationsTable,
-  PlanMajorTasksTable,
-  PlanMonthlyValuesTable,
-  PlanProvidersTable,
-  PlanWeeklyValuesTable,
-} from '../track/schema.js'
-import { TRACK_RESOURCES } from '../track/repository.js'
+import { TRACK_RESOURCES, type PlanRows } from '../track/repository.js'
 import { EV_AUTO, EV_DERIVED } from '../track/validate.js'
 import { decimalText, isIsoDate } from '../track/values.js'
 import type { ItemLocationDoc as ItemLocation, PlanDocument } from './schemas.js'
-
-export interface PlanRows {
-  locations: Insertable<PlanLocationsTable>[]
-  providers: Insertable<PlanProvidersTable>[]
-  majorTasks: Insertable<PlanMajorTasksTable>[]
-  costs: Insertable<PlanCostsTable>[]
-  itemLocations: Insertable<PlanItemLocationsTable>[]
-  weekly: Insertable<PlanWeeklyValuesTable>[]
-  monthly: Insertable<PlanMonthlyValuesTable>[]
-  tokens: { tenant_id: number; plan_id: number; resource: string; lock_token: number }[]
-}
 
 /**
  * Checks a plan document beyond its schema (ids known and unique, dates real and in order, values in range)

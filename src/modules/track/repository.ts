@@ -57,6 +57,18 @@ export function sqliteTokenReader(
 }
 
 /** SQL for plans and their Track data; the tenant id comes first in every method. */
+/** A plan's structure and values as rows, ready to insert (built from a plan document by `plans/build.ts`). */
+export interface PlanRows {
+  locations: Insertable<PlanLocationsTable>[]
+  providers: Insertable<PlanProvidersTable>[]
+  majorTasks: Insertable<PlanMajorTasksTable>[]
+  costs: Insertable<PlanCostsTable>[]
+  itemLocations: Insertable<PlanItemLocationsTable>[]
+  weekly: Insertable<PlanWeeklyValuesTable>[]
+  monthly: Insertable<PlanMonthlyValuesTable>[]
+  tokens: { tenant_id: number; plan_id: number; resource: string; lock_token: number }[]
+}
+
 export class PlansRepository {
   constructor(readonly db: Kysely<DB>) {}
 
@@ -269,19 +281,7 @@ export class PlansRepository {
     )
   }
 
-  async insertStructure(
-    db: Kysely<DB>,
-    rows: {
-      locations: Insertable<PlanLocationsTable>[]
-      providers: Insertable<PlanProvidersTable>[]
-      majorTasks: Insertable<PlanMajorTasksTable>[]
-      costs: Insertable<PlanCostsTable>[]
-      itemLocations: Insertable<PlanItemLocationsTable>[]
-      weekly: Insertable<PlanWeeklyValuesTable>[]
-      monthly: Insertable<PlanMonthlyValuesTable>[]
-      tokens: { tenant_id: number; plan_id: number; resource: string; lock_token: number }[]
-    },
-  ): Promise<void> {
+  async insertStructure(db: Kysely<DB>, rows: PlanRows): Promise<void> {
     await insertChunked(db, 'plan_locations', rows.locations)
     await insertChunked(db, 'plan_providers', rows.providers)
     await insertChunked(db, 'plan_major_tasks', rows.majorTasks)
