@@ -10,6 +10,7 @@ import { describeAuthorisation, registerOpenApi } from './http/openapi.js'
 import { requestIdOf } from './http/request-id.js'
 import type { Surface } from './http/route-config.js'
 import { registerValidation } from './http/validation.js'
+import { openCredentialsWatch } from './modules/identity/credentials-watch.js'
 import { MODULES, registerAuthentication, type ModulePlugin } from './modules/index.js'
 import { VERSION } from './version.js'
 
@@ -56,7 +57,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ajv: { customOptions: { allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const ctx: AppContext = { config, database, db: database.db }
+  const credentials = await openCredentialsWatch(database, app.log)
+  app.addHook('onClose', () => credentials.close())
+  const ctx: AppContext = { config, database, db: database.db, credentials }
   app.decorate('ctx', ctx)
 
   app.addHook('onRoute', (route) => {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { parseDuration } from '../config.js'
 import { systemActor, verifyAuditChains } from '../modules/audit/service.js'
-import { IdentityService } from '../modules/identity/service.js'
+import { IdentityService, settingsOf } from '../modules/identity/service.js'
 import { collect, readStdin, withDatabase } from './support.js'
 
 /** `trialdeck audit verify`: 0 when every chain is intact, 1 naming the first broken record of each chain. */
@@ -51,6 +51,36 @@ export function registerIdentityCommands(program: Command): void {
           max === undefined ? {} : { rateLimitMax: max },
         )
         console.log(`tenant ${created.code} created (id ${created.id})`)
+      })
+    })
+
+  tenant
+    .command('settings')
+    .description("show a tenant's settings, or change them (prints the settings as JSON)")
+    .argument('<code>', 'the customerCode')
+    .option(
+      '--rate-limit-max <n>',
+      "requests per window per token or user; 'default' for the server's RATE_LIMIT_MAX",
+    )
+    .option('--recruit', 'enable the Recruit API (the clinic website paths)')
+    .option('--no-recruit', 'disable the Recruit API')
+    .action(async (code: string, opts: { rateLimitMax?: string; recruit?: boolean }) => {
+      const raw = opts.rateLimitMax
+      const max = raw === undefined ? undefined : raw === 'default' ? null : Number(raw)
+      if (typeof max === 'number' && !(Number.isInteger(max) && max > 0))
+        throw new Error(`--rate-limit-max must be a whole number above 0 or 'default' (got ${raw ?? ''})`)
+      await withDatabase(async ({ db }) => {
+        const service = new IdentityService(db)
+        const found = await tenantOf(service, code)
+        const patch = {
+          ...(max !== undefined ? { rateLimitMax: max } : {}),
+          ...(opts.recruit !== undefined ? { recruitEnabled: opts.recruit } : {}),
+        }
+        const settings =
+          Object.keys(patch).length === 0
+            ? settingsOf(found)
+            : await service.updateTenantSettings(found.id, patch, systemActor(found.id))
+        console.log(JSON.stringify(settings))
       })
     })
 

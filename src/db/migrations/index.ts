@@ -5,6 +5,7 @@ import { studies0002 } from '../../modules/studies/migrations.js'
 import { track0004 } from '../../modules/track/migrations.js'
 import { recruit0005 } from '../../modules/recruit/migrations.js'
 import { reports0006 } from '../../modules/reports/migrations.js'
+import { identity0007 } from '../../modules/identity/migrations-0007.js'
 
 /**
  * Every migration, in order. One list for both dialects; each entry gets the dialect for the few places
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, (dialect: Dialect) => Migration> = {
   '0004_track': track0004,
   '0005_recruit': recruit0005,
   '0006_reports': reports0006,
+  '0007_credentials_epoch': identity0007,
 }
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {

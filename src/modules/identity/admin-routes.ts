@@ -39,7 +39,7 @@ function tenantOf(request: FastifyRequest): number {
 /** `/api/v1/admin/*`: users, their API tokens, and roles of the caller's tenant. */
 const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-  const service = new AdminService(ctx.db)
+  const service = new AdminService(ctx.db, ctx.credentials)
 
   app.get(
     '/api/v1/admin/users',

@@ -1,5 +1,6 @@
-import type { Kysely, Updateable } from 'kysely'
+import type { Kysely, Transaction, Updateable } from 'kysely'
 import type { DB } from '../../db/schema.js'
+import type { CredentialsWatch } from './credentials-watch.js'
 import { inTransaction } from '../../db/database.js'
 import { nowIso } from '../../db/columns.js'
 import { parseDuration } from '../../config.js'
@@ -76,9 +77,24 @@ export class AdminService {
   private readonly repo: AdminRepository
   private readonly identity: IdentityService
 
-  constructor(private readonly db: Kysely<DB>) {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly credentials: Pick<CredentialsWatch, 'changed'>,
+  ) {
     this.repo = new AdminRepository(db)
     this.identity = new IdentityService(db)
+  }
+
+  /**
+   * A transaction that may change what authentication sees. This instance's cached results are voided once it
+   * has ended, committed or not (other instances learn of it from the database's triggers).
+   */
+  private async changingCredentials(fn: (trx: Transaction<DB>) => Promise<void>): Promise<void> {
+    try {
+      await inTransaction(this.db, fn)
+    } finally {
+      this.credentials.changed()
+    }
   }
 
   private userView(u: UserRow, roles: string[]): UserView {
@@ -228,7 +244,7 @@ export class AdminService {
     }
     if (patch.roles !== undefined) change('roles', current, [...patch.roles].sort())
 
-    await inTransaction(this.db, async (trx) => {
+    await this.changingCredentials(async (trx) => {
       if (!(await this.repo.updateUser(trx, tenantId, userId, user.credentials_version, set))) {
         throw (ifMatch ?? '') !== ''
           ? new PreconditionFailed(`User ${userId} has changed since you read it; read it again`)
@@ -290,7 +306,7 @@ export class AdminService {
     const token = await this.repo.findToken(tenantId, userId, tokenId)
     if (!token) throw new NotFound(`User ${userId} has no token ${tokenId}`)
     await this.mustOutrank(caller, tenantId, user, `revoke a token of ${user.username}`)
-    await inTransaction(this.db, async (trx) => {
+    await this.changingCredentials(async (trx) => {
       if (!(await this.repo.revokeToken(trx, tenantId, tokenId, nowIso()))) return
       await recordAudit(trx, caller.actor, {
         action: 'token.revoke',

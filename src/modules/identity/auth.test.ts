@@ -64,6 +64,8 @@ onEveryDatabase('authentication', (h) => {
       .set({ expires_at: new Date(Date.now() - 1).toISOString() })
       .where('id', '=', token.id)
       .execute()
+    // Written behind the services' back: the database's triggers tell the app (on PostgreSQL by NOTIFY).
+    await h.app.ctx.credentials.sync()
     assert.equal((await me({ authorization: `Bearer ${token.secret}` })).statusCode, 401)
   })
 

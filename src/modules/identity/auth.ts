@@ -6,14 +6,15 @@ import type { Principal } from '../../http/route-config.js'
 import { recordAudit } from '../audit/service.js'
 import { isRoleAction, type RoleAction } from './actions.js'
 import { AuthLookups } from './auth-lookups.js'
-import { registerRateLimit } from './rate-limit.js'
-import { IdentityRepository, type TenantRow } from './repository.js'
+import type { CredentialsWatch } from './credentials-watch.js'
+import { RateLimiter } from './rate-limit.js'
+import { IdentityRepository, type TenantRow, type UserRow } from './repository.js'
 import { credentialCacheKey, sha256Hex, TOKEN_PREFIX, verifyPassword } from './secrets.js'
 
 const CHALLENGE = 'Basic realm="Trialdeck", charset="UTF-8", Bearer realm="Trialdeck"'
-/** How long a successful Basic verification is remembered (it is still void once the user's version changes). */
-const BASIC_CACHE_MS = 60_000
-const BASIC_CACHE_MAX = 10_000
+/** How long a successful Basic verification is remembered before argon2 runs again. */
+const BASIC_VERIFIED_MS = 60_000
+const CACHE_MAX = 10_000
 /** last_used_at is written at most this often per token. */
 const TOUCH_EVERY_MS = 60_000
 
@@ -23,39 +24,65 @@ function unauthenticated(message: string): Unauthenticated {
   return err
 }
 
-interface CachedVerification {
-  userId: number
+/** A token that authenticated, as of `epoch` (see CredentialsWatch). */
+interface CachedToken {
+  principal: Principal
+  epoch: number | undefined
+  tenantKey: string
+  expiresAt: number
+  touchedAt: number
+}
+
+/** A Basic credential that verified: the principal as of `epoch`, and argon2's word until `until`. */
+interface CachedBasic {
+  principal: Principal
+  epoch: number | undefined
   version: number
   until: number
 }
 
+function setBounded<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= CACHE_MAX) map.clear()
+  map.set(key, value)
+}
+
 /**
- * Turns the Authorization header into a Principal. One indexed query per request (the token, or the user by
- * name); argon2 runs only on a cache miss; the role actions of a user are cached by (user, credentials version),
- * so any change to password, flags or roles — made by any instance — takes effect on the next request.
+ * Turns the Authorization header into a Principal. A credential that authenticated is remembered together with
+ * the credentials epoch it was read under; while the epoch stands, the next request with it costs a hash and a
+ * map lookup. Every committed change to users, tokens, roles or tenants moves the epoch, on every instance (see
+ * CredentialsWatch), so revocation, deactivation, locks and role removal take effect on the next request.
+ * Argon2 runs only for a Basic credential not seen before, after its user's credentials version changed, or
+ * once BASIC_VERIFIED_MS has passed.
  */
 export class Authenticator {
   private readonly repo: IdentityRepository
   private readonly lookups: AuthLookups
-  private readonly cacheKey = randomBytes(32)
-  private readonly basicCache = new Map<string, CachedVerification>()
-  private readonly actionsCache = new Map<string, ReadonlySet<RoleAction>>()
+  private readonly cacheKey = randomBytes(32).toString('hex')
+  private readonly tokens = new Map<string, CachedToken>()
+  private readonly basics = new Map<string, CachedBasic>()
+  /** Users with a failed Basic login here since their last success: their next success resets the count. */
+  private readonly failedUsers = new Set<number>()
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly watch: CredentialsWatch,
+  ) {
     this.repo = new IdentityRepository(ctx.db)
     this.lookups = new AuthLookups(ctx.database)
   }
 
-  async authenticate(request: FastifyRequest): Promise<Principal> {
-    const header = request.headers.authorization
-    if (header === undefined || header.trim() === '') {
+  /** Synchronous when the credential is cached (the common case), so that it costs no extra ticks. */
+  authenticate(request: FastifyRequest): Principal | Promise<Principal> {
+    const header = request.headers.authorization?.trim()
+    if (header === undefined || header === '') {
       throw unauthenticated('Authentication required: send Authorization: Basic … or Bearer …')
     }
-    const [scheme = '', ...rest] = header.trim().split(/\s+/)
-    const credential = rest.join(' ')
+    const space = header.indexOf(' ')
+    const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase()
+    const credential = space < 0 ? '' : header.slice(space + 1).trim()
     const customerCode = this.customerCode(request)
-    if (scheme.toLowerCase() === 'bearer') return this.bearer(credential, customerCode)
-    if (scheme.toLowerCase() === 'basic') return this.basic(request, credential, customerCode)
+    if (scheme === 'bearer') return this.bearer(credential, customerCode)
+    if (scheme === 'basic') return this.basic(request, credential, customerCode)
     throw unauthenticated(`Unsupported authorization scheme ${scheme}; use Basic or Bearer`)
   }
 
@@ -65,32 +92,52 @@ export class Authenticator {
     return code === undefined || code.trim() === '' ? undefined : code.trim()
   }
 
-  private async bearer(secret: string, customerCode: string | undefined): Promise<Principal> {
+  private bearer(secret: string, customerCode: string | undefined): Principal | Promise<Principal> {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
-    const row = await this.lookups.tokenByHash(sha256Hex(secret))
-    if (!row) throw unauthenticated('Invalid API token')
-    if (row.revoked_at !== null) throw unauthenticated('This API token has been revoked')
+    const hash = sha256Hex(secret)
+    const epoch = this.watch.epoch()
+    const hit = epoch === undefined ? undefined : this.tokens.get(hash)
+    if (hit !== undefined && hit.epoch === epoch) return this.useToken(hit, customerCode)
+    return this.loadToken(hash, epoch).then((token) => this.useToken(token, customerCode))
+  }
+
+  private useToken(token: CachedToken, customerCode: string | undefined): Principal | Promise<Principal> {
     const now = Date.now()
-    if (row.expires_at !== null && Date.parse(row.expires_at) <= now)
-      throw unauthenticated('This API token has expired')
-    if (!row.active) throw unauthenticated('The account of this API token is inactive')
-    if (customerCode !== undefined && customerCode.toLowerCase() !== row.tenant_code.toLowerCase()) {
+    if (token.expiresAt <= now) throw unauthenticated('This API token has expired')
+    if (customerCode !== undefined && customerCode.toLowerCase() !== token.tenantKey) {
       throw unauthenticated(`customerCode ${customerCode} does not match this API token`)
     }
-    const tenantId = row.tenant_id
-    const tokenId = row.token_id
-    if (row.last_used_at === null || now - Date.parse(row.last_used_at) > TOUCH_EVERY_MS) {
-      await this.repo.touchToken(tenantId, tokenId, new Date(now).toISOString())
+    if (now - token.touchedAt > TOUCH_EVERY_MS) {
+      token.touchedAt = now
+      const { tenantId, tokenId = 0 } = token.principal
+      return this.repo.touchToken(tenantId, tokenId, new Date(now).toISOString()).then(() => token.principal)
     }
-    return {
-      tenantId,
-      tenantCode: row.tenant_code,
-      userId: row.user_id,
-      username: row.username,
-      actions: await this.actions(tenantId, row.user_id, row.credentials_version),
-      via: 'bearer',
-      tokenId,
+    return token.principal
+  }
+
+  /** Reads a token, its user and the user's role actions; remembers them when the token may authenticate. */
+  private async loadToken(hash: string, epoch: number | undefined): Promise<CachedToken> {
+    const row = await this.lookups.tokenByHash(hash)
+    if (!row) throw unauthenticated('Invalid API token')
+    if (row.revoked_at !== null) throw unauthenticated('This API token has been revoked')
+    if (!row.active) throw unauthenticated('The account of this API token is inactive')
+    const token: CachedToken = {
+      principal: {
+        tenantId: row.tenant_id,
+        tenantCode: row.tenant_code,
+        userId: row.user_id,
+        username: row.username,
+        actions: await this.actions(row.tenant_id, row.user_id),
+        via: 'bearer',
+        tokenId: row.token_id,
+      },
+      epoch,
+      tenantKey: row.tenant_code.toLowerCase(),
+      expiresAt: row.expires_at === null ? Infinity : Date.parse(row.expires_at),
+      touchedAt: row.last_used_at === null ? 0 : Date.parse(row.last_used_at),
     }
+    if (epoch !== undefined) setBounded(this.tokens, hash, token)
+    return token
   }
 
   private async resolveTenant(request: FastifyRequest, customerCode: string | undefined): Promise<TenantRow> {
@@ -110,16 +157,49 @@ export class Authenticator {
     return sole
   }
 
-  private async basic(
+  private basic(
     request: FastifyRequest,
     encoded: string,
     customerCode: string | undefined,
-  ): Promise<Principal> {
+  ): Principal | Promise<Principal> {
     const decoded = Buffer.from(encoded, 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
     if (colon < 1) throw unauthenticated('Malformed Basic credentials; expected base64(username:password)')
     const username = decoded.slice(0, colon)
     const password = decoded.slice(colon + 1)
+    // What the tenant is resolved from belongs to the key: the same credential may name another tenant elsewhere.
+    const scope =
+      customerCode === undefined ? `host:${request.hostname}` : `code:${customerCode.toLowerCase()}`
+    const key = credentialCacheKey(this.cacheKey, scope, username, password)
+    const epoch = this.watch.epoch()
+    const now = Date.now()
+    const hit = this.basics.get(key)
+    if (
+      hit !== undefined &&
+      epoch !== undefined &&
+      hit.epoch === epoch &&
+      hit.until > now &&
+      !this.failedUsers.has(hit.principal.userId)
+    ) {
+      return hit.principal
+    }
+    return this.verifyBasic(request, { key, username, password, customerCode, epoch, now, hit })
+  }
+
+  /** The slow path of Basic: read the user, check its flags and lock, and run argon2 unless it already agreed. */
+  private async verifyBasic(
+    request: FastifyRequest,
+    c: {
+      key: string
+      username: string
+      password: string
+      customerCode: string | undefined
+      epoch: number | undefined
+      now: number
+      hit: CachedBasic | undefined
+    },
+  ): Promise<Principal> {
+    const { key, username, password, customerCode, epoch, now, hit } = c
     // Named tenant: the user and its tenant in one query; otherwise (or when that finds nobody) step by step.
     let found =
       customerCode === undefined ? undefined : await this.lookups.userByTenantCode(customerCode, username)
@@ -139,68 +219,67 @@ export class Authenticator {
     if (!user.active) throw unauthenticated('This account is inactive')
     if (!user.basic_auth_enabled)
       throw unauthenticated('Basic authentication is not enabled for this account')
-    const now = Date.now()
     if (user.locked_until !== null && Date.parse(user.locked_until) > now) {
       throw unauthenticated('This account is locked after repeated failed logins; try again later')
     }
-    const key = credentialCacheKey(this.cacheKey, tenantId, username, password)
-    const cached = this.basicCache.get(key)
-    const fresh =
-      cached !== undefined &&
-      cached.userId === userId &&
-      cached.version === user.credentials_version &&
-      cached.until > now
-    if (!fresh) {
-      if (!(await verifyPassword(user.password_hash, password))) {
-        const { threshold, lockMs } = {
-          threshold: this.ctx.config.lockoutThreshold,
-          lockMs: this.ctx.config.lockoutMs,
-        }
-        const after = await this.repo.recordLoginFailure(
-          tenantId,
-          userId,
-          threshold,
-          new Date(now + lockMs).toISOString(),
-        )
-        await recordAudit(
-          this.ctx.db,
-          { tenantId, kind: 'anonymous', userId, tokenId: null, requestId: request.id },
-          {
-            action:
-              after.locked_until !== null && after.locked_until !== user.locked_until
-                ? 'auth.locked'
-                : 'auth.failed',
-            entityType: 'user',
-            entityId: userId,
-            after: { scheme: 'basic', failedLogins: after.failed_logins },
-          },
-        )
-        throw refused
-      }
-      if (this.basicCache.size >= BASIC_CACHE_MAX) this.basicCache.clear()
-      this.basicCache.set(key, { userId, version: user.credentials_version, until: now + BASIC_CACHE_MS })
+    // The same password verified for this user, and nothing about the user changed since: argon2 agrees.
+    const verified =
+      hit !== undefined &&
+      hit.principal.userId === userId &&
+      hit.version === user.credentials_version &&
+      hit.until > now
+    if (!verified && !(await verifyPassword(user.password_hash, password))) {
+      await this.recordFailure(request, tenantId, user, now)
+      throw refused
     }
-    if (user.failed_logins > 0 || user.locked_until !== null)
+    if (user.failed_logins > 0 || user.locked_until !== null || this.failedUsers.has(userId)) {
+      this.failedUsers.delete(userId)
       await this.repo.clearLoginFailures(tenantId, userId)
-    return {
+    }
+    const principal: Principal = {
       tenantId,
       tenantCode: tenant.code,
       userId,
       username,
-      actions: await this.actions(tenantId, userId, user.credentials_version),
+      actions: await this.actions(tenantId, userId),
       via: 'basic',
     }
+    setBounded(this.basics, key, {
+      principal,
+      epoch,
+      version: user.credentials_version,
+      until: verified ? hit.until : now + BASIC_VERIFIED_MS,
+    })
+    return principal
   }
 
-  private async actions(tenantId: number, userId: number, version: number): Promise<ReadonlySet<RoleAction>> {
-    const key = `${userId}:${version}`
-    let actions = this.actionsCache.get(key)
-    if (!actions) {
-      actions = new Set((await this.repo.actionsOfUser(tenantId, userId)).filter(isRoleAction))
-      if (this.actionsCache.size >= BASIC_CACHE_MAX) this.actionsCache.clear()
-      this.actionsCache.set(key, actions)
-    }
-    return actions
+  /** Counts a failed Basic login, locks the account at the threshold, and audits either. */
+  private async recordFailure(request: FastifyRequest, tenantId: number, user: UserRow, now: number) {
+    const userId = user.id
+    this.failedUsers.add(userId)
+    const { lockoutThreshold, lockoutMs } = this.ctx.config
+    const after = await this.repo.recordLoginFailure(
+      tenantId,
+      userId,
+      lockoutThreshold,
+      new Date(now + lockoutMs).toISOString(),
+    )
+    const locked = after.locked_until !== null && after.locked_until !== user.locked_until
+    if (locked) this.watch.changed()
+    await recordAudit(
+      this.ctx.db,
+      { tenantId, kind: 'anonymous', userId, tokenId: null, requestId: request.id },
+      {
+        action: locked ? 'auth.locked' : 'auth.failed',
+        entityType: 'user',
+        entityId: userId,
+        after: { scheme: 'basic', failedLogins: after.failed_logins },
+      },
+    )
+  }
+
+  private async actions(tenantId: number, userId: number): Promise<ReadonlySet<RoleAction>> {
+    return new Set((await this.repo.actionsOfUser(tenantId, userId)).filter(isRoleAction))
   }
 }
 
@@ -216,17 +295,47 @@ export function authorise(principal: Principal, action: RoleAction | 'authentica
 
 /**
  * Authenticates and authorises every route that declares a role action, before its body is read; then counts
- * the request against its principal's rate limit (route-level hooks run after these instance-level ones).
+ * the request against its principal's rate limit. Public routes pass untouched.
  */
 export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
-  const authenticator = new Authenticator(ctx)
+  const authenticator = new Authenticator(ctx, ctx.credentials)
+  const limiter = new RateLimiter(ctx, app.log)
+  app.addHook('onClose', () => limiter.close())
   app.decorateRequest('principal', null)
-  app.addHook('onRequest', async (request) => {
+  // A callback hook rather than an async one: a cached credential and in-memory counters finish synchronously.
+  app.addHook('onRequest', (request, reply, done) => {
     const action = request.routeOptions.config.action
-    if (action === undefined || action === 'public') return
-    const principal = await authenticator.authenticate(request)
-    request.principal = principal
-    authorise(principal, action)
+    if (action === undefined || action === 'public') {
+      done()
+      return
+    }
+    // Never lets `done` run inside a try: whatever the rest of the chain throws must not call it a second time.
+    const admit = (principal: Principal): void => {
+      let counted: void | Promise<void>
+      try {
+        request.principal = principal
+        authorise(principal, action)
+        counted = limiter.count(principal, reply)
+      } catch (err) {
+        done(err as Error)
+        return
+      }
+      if (counted instanceof Promise) {
+        counted.then(() => {
+          done()
+        }, done)
+      } else {
+        done()
+      }
+    }
+    let principal: Principal | Promise<Principal>
+    try {
+      principal = authenticator.authenticate(request)
+    } catch (err) {
+      done(err as Error)
+      return
+    }
+    if (principal instanceof Promise) principal.then(admit, done)
+    else admit(principal)
   })
-  registerRateLimit(app, ctx)
 }

@@ -31,8 +31,17 @@ onEveryDatabase('cached Basic verifications across instances', (h) => {
     customercode: t.code,
   })
   const meOn = (app: App, headers: Record<string, string>) => app.inject({ url: '/api/v1/me', headers })
-  const patchOn = (app: App, headers: Record<string, string>, userId: number, body: object) =>
-    app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${userId}`, headers, payload: body })
+  /** A PATCH on instance `app`; then waits until instance A has heard of it (immediate on SQLite). */
+  const patchOn = async (app: App, headers: Record<string, string>, userId: number, body: object) => {
+    const res = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/users/${userId}`,
+      headers,
+      payload: body,
+    })
+    await h.app.ctx.credentials.sync()
+    return res
+  }
 
   async function adminAndUser() {
     const t = await createTenant(h)

@@ -74,6 +74,7 @@ for (const target of testDatabases()) {
 
     test('once a second tenant exists, the host name (demo.example.org) picks the tenant', async () => {
       await new IdentityService(database.db).createTenant('OTHER', 'Another clinic')
+      await app.ctx.credentials.sync()
       const ambiguous = await me({ authorization: SEED_BASIC })
       assert.equal(ambiguous.statusCode, 401)
       assert.match(ambiguous.json<{ detail: string }>().detail, /customerCode/)

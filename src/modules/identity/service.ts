@@ -105,6 +105,44 @@ export class IdentityService {
     return tenant
   }
 
+  /**
+   * Changes a tenant's settings (`rateLimitMax: null` goes back to the server's default); audited with before and
+   * after. Servers pick the change up within TENANT_LIMIT_TTL_MS (10 s) for rate limits, at once for Recruit.
+   */
+  async updateTenantSettings(
+    tenantId: number,
+    patch: { recruitEnabled?: boolean; rateLimitMax?: number | null },
+    actor: Actor,
+  ): Promise<TenantSettings> {
+    const errors = new ErrorList()
+    const max = patch.rateLimitMax
+    if (max != null && !(Number.isInteger(max) && max > 0))
+      errors.add('/rateLimitMax', 'must be a whole number above 0', 'range')
+    errors.throwIfAny()
+    return inTransaction(this.db, async (trx) => {
+      const tenant = await trx.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst()
+      if (!tenant) throw new NotFound(`No tenant ${tenantId}`)
+      const before = settingsOf(tenant)
+      const after: TenantSettings = { ...before }
+      if (patch.recruitEnabled !== undefined) after.recruitEnabled = patch.recruitEnabled
+      if (max === null) delete after.rateLimitMax
+      else if (max !== undefined) after.rateLimitMax = max
+      await trx
+        .updateTable('tenants')
+        .set({ settings: JSON.stringify(after) })
+        .where('id', '=', tenantId)
+        .execute()
+      await recordAudit(trx, actor, {
+        action: 'tenant.settings',
+        entityType: 'tenant',
+        entityId: tenantId,
+        before: { ...before },
+        after: { ...after },
+      })
+      return after
+    })
+  }
+
   async createUser(tenantId: number, input: NewUser, actor: Actor): Promise<UserRow> {
     const errors = new ErrorList()
     if (!USERNAME.test(input.username))

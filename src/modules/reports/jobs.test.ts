@@ -103,7 +103,9 @@ onEveryDatabase(
         payload: QUERY,
       })
       const { id } = res.json<Job>()
-      // Whatever happened so far, pretend a now-dead instance holds it, half-written, heartbeat long stopped.
+      // Let this instance's own run end first (on a loaded machine it may still be writing), then pretend a
+      // now-dead instance holds the job, half-written, heartbeat long stopped.
+      await waitFor(h.app, t, id, 'succeeded')
       await h.database.db
         .updateTable('report_jobs')
         .set({

@@ -1,0 +1,219 @@
+import { watch, type FSWatcher } from 'node:fs'
+import { basename, dirname } from 'node:path'
+import type BetterSqlite3 from 'better-sqlite3'
+import pg from 'pg'
+import type { FastifyBaseLogger } from 'fastify'
+import { openSqlite, type Database } from '../../db/database.js'
+import { CREDENTIALS_CHANNEL } from './migrations-0007.js'
+
+/**
+ * Whether anything an authentication result depends on may have changed since it was cached. Results are
+ * stamped with `epoch()` *before* their rows are read; a result is good while its stamp is still the epoch.
+ * Changes are seen as follows:
+ * - made in this process: `changed()`, called by whoever commits the change, after the commit (or the rollback);
+ * - made anywhere else (another instance, the CLI, SQL by hand), through the triggers of migration 0007:
+ *   as soon as the database says so — on SQLite when its files change (see SqliteWatch), on PostgreSQL by
+ *   LISTEN/NOTIFY; well under a millisecond on one host. `sync()` waits for it.
+ */
+export interface CredentialsWatch {
+  /** The current epoch, or `undefined` when changes elsewhere cannot be seen just now: then do not cache. */
+  epoch(): number | undefined
+  /** Something credentials depend on was committed (or rolled back) by this process. */
+  changed(): void
+  /**
+   * Resolves once every change committed before the call is reflected in `epoch()`. Immediate on SQLite; on
+   * PostgreSQL one round trip on the listening connection (notifications are delivered before its answer).
+   * For tests and tools; requests never wait for it.
+   */
+  sync(): Promise<void>
+  close(): Promise<void>
+}
+
+/** How often SQLite is asked anyway, in case a file notification was lost. */
+const SQLITE_POLL_MS = 1000
+
+/**
+ * SQLite. Asking the database on every request costs more than the rest of authentication (a read transaction
+ * takes file locks), so the watch asks only when the database's files change: the folder is watched (inotify on
+ * Linux), and on any change to the database or its WAL a read-only connection of its own checks
+ * `PRAGMA data_version` (it moves when any other connection commits, this process's own included) and then
+ * the epoch row. Between notifications, `epoch()` is a field read. A poll every second backs the notifications
+ * up. In memory there is only the one connection and nobody else to notice: the epoch row is read on every call.
+ */
+class SqliteWatch implements CredentialsWatch {
+  private local = 0
+  private dataVersion = -1
+  private stored = -1
+  private readonly own: BetterSqlite3.Database | undefined
+  private readonly readDataVersion: () => number
+  private readonly readStored: () => number
+  private readonly watcher: FSWatcher | undefined
+  private readonly timer: NodeJS.Timeout | undefined
+  private pending = false
+  private closed = false
+
+  constructor(raw: { sqlite: BetterSqlite3.Database; path: string }, log: FastifyBaseLogger) {
+    this.own = raw.path === ':memory:' ? undefined : openSqlite(raw.path, true)
+    const sqlite = this.own ?? raw.sqlite
+    const dataVersion = sqlite.prepare<[], number>('pragma data_version').pluck()
+    const stored = sqlite.prepare<[], number>('select value from credentials_epoch where id = 1').pluck()
+    this.readDataVersion = this.own ? () => dataVersion.get() ?? 0 : () => this.dataVersion + 1
+    this.readStored = () => stored.get() ?? 0
+    this.check()
+    if (this.own) {
+      const name = basename(raw.path)
+      try {
+        this.watcher = watch(dirname(raw.path), { persistent: false }, (_event, file) => {
+          if (file === null || file.startsWith(name)) this.soon()
+        })
+        this.watcher.on('error', (err) => {
+          log.warn({ err: err.message }, 'credentials watch: folder watch failed')
+        })
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'credentials watch: cannot watch the folder; polling only')
+      }
+      this.timer = setInterval(() => {
+        this.check()
+      }, SQLITE_POLL_MS)
+      this.timer.unref()
+    }
+  }
+
+  /** Many notifications in one turn of the event loop make one check. */
+  private soon(): void {
+    if (this.pending) return
+    this.pending = true
+    setImmediate(() => {
+      this.pending = false
+      this.check()
+    })
+  }
+
+  private check(): void {
+    if (this.closed) return
+    const dataVersion = this.readDataVersion()
+    if (dataVersion === this.dataVersion) return
+    this.dataVersion = dataVersion
+    const stored = this.readStored()
+    if (stored !== this.stored) {
+      this.stored = stored
+      this.local++
+    }
+  }
+
+  epoch(): number {
+    if (!this.own) this.check()
+    return this.local
+  }
+
+  changed(): void {
+    this.local++
+  }
+
+  sync(): Promise<void> {
+    this.check()
+    return Promise.resolve()
+  }
+
+  close(): Promise<void> {
+    this.closed = true
+    this.watcher?.close()
+    if (this.timer) clearInterval(this.timer)
+    this.own?.close()
+    return Promise.resolve()
+  }
+}
+
+const RECONNECT_MS = 1000
+
+/**
+ * PostgreSQL: a connection of its own LISTENs for the triggers' notifications (payload: the schema). While it is
+ * not connected, `epoch()` is undefined and every request reads the database, as it would with no cache at all.
+ */
+class PostgresWatch implements CredentialsWatch {
+  private local = 0
+  private live = false
+  private closed = false
+  private client: pg.Client | undefined
+  private timer: NodeJS.Timeout | undefined
+  /** Settles once listening, or once a first attempt failed (the watch keeps retrying on its own). */
+  readonly ready: Promise<void>
+
+  constructor(
+    private readonly raw: { connectionString: string; schema?: string },
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.ready = this.connect()
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: this.raw.connectionString,
+      ...(this.raw.schema !== undefined ? { options: `-c search_path=${this.raw.schema}` } : {}),
+    })
+    this.client = client
+    const lost = (err?: Error) => {
+      if (this.client !== client) return
+      this.live = false
+      this.client = undefined
+      client.removeAllListeners('notification')
+      void client.end().catch(() => undefined)
+      if (this.closed) return
+      this.log.warn({ err: err?.message }, 'credentials watch lost its connection; authenticating uncached')
+      this.timer = setTimeout(() => void this.connect(), RECONNECT_MS)
+      this.timer.unref()
+    }
+    client.on('error', lost)
+    client.on('end', () => {
+      lost()
+    })
+    try {
+      await client.connect()
+      const { rows } = await client.query<{ schema: string }>('select current_schema() as schema')
+      const schema = rows[0]?.schema
+      client.on('notification', (n) => {
+        if (n.payload === schema) this.local++
+      })
+      await client.query(`listen ${CREDENTIALS_CHANNEL}`)
+      if (this.client !== client || this.closed) return
+      // Whatever changed while nobody listened: forget it all.
+      this.local++
+      this.live = true
+    } catch (err) {
+      lost(err as Error)
+    }
+  }
+
+  epoch(): number | undefined {
+    return this.live ? this.local : undefined
+  }
+
+  changed(): void {
+    this.local++
+  }
+
+  async sync(): Promise<void> {
+    await this.client?.query('select 1')
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    this.live = false
+    if (this.timer) clearTimeout(this.timer)
+    const client = this.client
+    this.client = undefined
+    if (client) await client.end().catch(() => undefined)
+  }
+}
+
+/** The watch for this database; on PostgreSQL it is listening (or retrying) when this resolves. */
+export async function openCredentialsWatch(
+  database: Database,
+  log: FastifyBaseLogger,
+): Promise<CredentialsWatch> {
+  const raw = database.raw
+  if (raw.kind === 'sqlite') return new SqliteWatch(raw, log)
+  const watch = new PostgresWatch(raw, log)
+  await watch.ready
+  return watch
+}
