@@ -15,6 +15,8 @@ const CHALLENGE = 'Basic realm="Trialdeck", charset="UTF-8", Bearer realm="Trial
 /** How long a successful Basic verification is remembered before argon2 runs again. */
 const BASIC_VERIFIED_MS = 60_000
 const CACHE_MAX = 10_000
+/** Logins refused because the account is locked are audited at most this often per account. */
+const LOCKED_AUDIT_EVERY_MS = 60_000
 /** last_used_at is written at most this often per token. */
 const TOUCH_EVERY_MS = 60_000
 
@@ -62,6 +64,8 @@ export class Authenticator {
   private readonly basics = new Map<string, CachedBasic>()
   /** Users with a failed Basic login here since their last success: their next success resets the count. */
   private readonly failedUsers = new Set<number>()
+  /** Per locked account: when its last refusal was audited, and how many refusals followed unrecorded. */
+  private readonly refusedWhileLocked = new Map<number, { since: number; count: number }>()
 
   constructor(
     private readonly ctx: AppContext,
@@ -220,6 +224,7 @@ export class Authenticator {
     if (!user.basic_auth_enabled)
       throw unauthenticated('Basic authentication is not enabled for this account')
     if (user.locked_until !== null && Date.parse(user.locked_until) > now) {
+      await this.recordRefusedWhileLocked(request, tenantId, user, now)
       throw unauthenticated('This account is locked after repeated failed logins; try again later')
     }
     // The same password verified for this user, and nothing about the user changed since: argon2 agrees.
@@ -274,6 +279,40 @@ export class Authenticator {
         entityType: 'user',
         entityId: userId,
         after: { scheme: 'basic', failedLogins: after.failed_logins },
+      },
+    )
+  }
+
+  /**
+   * Audits a login refused because the account is locked — at most once a minute per account and instance, with
+   * how many were refused since the last record: someone hammering a locked account must not flood the trail.
+   */
+  private async recordRefusedWhileLocked(
+    request: FastifyRequest,
+    tenantId: number,
+    user: UserRow,
+    now: number,
+  ) {
+    const seen = this.refusedWhileLocked.get(user.id)
+    if (seen && now - seen.since < LOCKED_AUDIT_EVERY_MS) {
+      seen.count++
+      return
+    }
+    if (this.refusedWhileLocked.size >= CACHE_MAX) this.refusedWhileLocked.clear()
+    this.refusedWhileLocked.set(user.id, { since: now, count: 0 })
+    await recordAudit(
+      this.ctx.db,
+      { tenantId, kind: 'anonymous', userId: user.id, tokenId: null, requestId: request.id },
+      {
+        action: 'auth.refused',
+        entityType: 'user',
+        entityId: user.id,
+        after: {
+          scheme: 'basic',
+          reason: 'locked',
+          lockedUntil: user.locked_until,
+          refusedSinceLastRecord: (seen?.count ?? 0) + 1,
+        },
       },
     )
   }
