@@ -64,7 +64,7 @@ function baseline(studyId: number): { rows: number; ms: number; sha: string } {
         order by o.subject_id, o.timepoint_id, o.item_id`,
     )
     .raw(true)
-  const options = { escape_formulas: true, record_delimiter: '\r\n' as const }
+  const options = { escape_formulas: true, record_delimiter: '\r\n' as const, quoted_match: /[\r\n]/ }
   const hash = createHash('sha256')
   hash.update(
     stringify(

@@ -54,10 +54,12 @@ async function* counted(table: Table, progress: Progress): AsyncGenerator<Cell[]
 const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'])
 
 /**
- * One record as csv-stringify writes it with `{ delimiter, escape_formulas: true, record_delimiter: '\r\n' }`
+ * One record as csv-stringify writes it with
+ * `{ delimiter, escape_formulas: true, record_delimiter: '\r\n', quoted_match: /[\r\n]/ }`
  * (formats.test.ts holds the two together; the report bench compares whole files): null and '' are empty, numbers
  * are written as they are, text is prefixed with `'` when it starts like a formula and quoted when it holds the
- * delimiter, a quote or CR LF (like csv-stringify given a record delimiter, a lone CR or LF is not quoted).
+ * delimiter, a quote or a line break (CR or LF alone too: csv-stringify given a record delimiter quotes only CR LF
+ * by itself, and a lone LF would split the row in most readers).
  *
  * Written out because csv-stringify allocates several short-lived objects per field (a cast context, [err, value]
  * and [value, field] pairs): at a million rows V8 scavenged every ~15 ms, found whole batches alive each time and
@@ -72,7 +74,7 @@ export function csvRecord(row: readonly Cell[], delimiter: string): string {
     if (typeof v === 'number') out += String(v)
     else if (typeof v === 'string' && v !== '') {
       const quote = v.includes('"')
-      const enclose = quote || v.includes(delimiter) || v.includes('\r\n')
+      const enclose = quote || v.includes(delimiter) || v.includes('\n') || v.includes('\r')
       let text = FORMULA_START.has(v.charAt(0)) ? `'${v}` : v
       if (quote) text = text.replaceAll('"', '""')
       out += enclose ? `"${text}"` : text
