@@ -91,17 +91,19 @@ export function csvRecord(row: readonly Cell[], delimiter: string): string {
  */
 const CHUNK_CHARS = 32 * 1024
 
-/** CSV with a header line; cells that a spreadsheet would run as formulas are neutralised. */
-export async function* csvChunks(
+/**
+ * Every row of the table rendered by `render`, handed on in pieces of about CHUNK_CHARS and at the end of each
+ * batch (so a slow read never holds back what is ready).
+ */
+async function* rendered(
   table: Table,
-  delimiter: string,
   progress: Progress,
+  render: (row: Cell[]) => string,
 ): AsyncGenerator<string> {
-  yield csvRecord(table.columns, delimiter)
   for await (const batch of counted(table, progress)) {
     let out = ''
     for (const row of batch) {
-      out += csvRecord(row, delimiter)
+      out += render(row)
       if (out.length >= CHUNK_CHARS) {
         yield out
         out = ''
@@ -111,27 +113,29 @@ export async function* csvChunks(
   }
 }
 
+/** CSV with a header line; cells that a spreadsheet would run as formulas are neutralised. */
+export async function* csvChunks(
+  table: Table,
+  delimiter: string,
+  progress: Progress,
+): AsyncGenerator<string> {
+  yield csvRecord(table.columns, delimiter)
+  yield* rendered(table, progress, (row) => csvRecord(row, delimiter))
+}
+
 /** A JSON array of objects keyed by column name. */
 export async function* jsonChunks(table: Table, progress: Progress): AsyncGenerator<string> {
   const keys = table.columns.map((c) => JSON.stringify(c))
   let first = true
   yield '['
-  for await (const batch of counted(table, progress)) {
-    let out = ''
-    for (const row of batch) {
-      out += first ? '\n{' : ',\n{'
-      first = false
-      for (let i = 0; i < keys.length; i++) {
-        out += `${i === 0 ? '' : ','}${keys[i] ?? ''}:${JSON.stringify(row[i] ?? null)}`
-      }
-      out += '}'
-      if (out.length >= CHUNK_CHARS) {
-        yield out
-        out = ''
-      }
+  yield* rendered(table, progress, (row) => {
+    let out = first ? '\n{' : ',\n{'
+    first = false
+    for (let i = 0; i < keys.length; i++) {
+      out += `${i === 0 ? '' : ','}${keys[i] ?? ''}:${JSON.stringify(row[i] ?? null)}`
     }
-    if (out !== '') yield out
-  }
+    return `${out}}`
+  })
   yield '\n]\n'
 }
 
@@ -146,25 +150,17 @@ export async function* xmlChunks(
   const close = columns.map((c) => `</${c}>`)
   const empty = columns.map((c) => `<${c}/>`)
   yield `<?xml version="1.0" encoding="UTF-8"?>\n<report name="${xmlEscape(meta.report)}" study="${xmlEscape(meta.study)}">\n`
-  for await (const batch of counted(table, progress)) {
-    let out = ''
-    for (const row of batch) {
-      out += '<row>'
-      for (let i = 0; i < columns.length; i++) {
-        const v = row[i]
-        out +=
-          v === null || v === undefined
-            ? (empty[i] ?? '')
-            : `${open[i] ?? ''}${xmlEscape(String(v))}${close[i] ?? ''}`
-      }
-      out += '</row>\n'
-      if (out.length >= CHUNK_CHARS) {
-        yield out
-        out = ''
-      }
+  yield* rendered(table, progress, (row) => {
+    let out = '<row>'
+    for (let i = 0; i < columns.length; i++) {
+      const v = row[i]
+      out +=
+        v === null || v === undefined
+          ? (empty[i] ?? '')
+          : `${open[i] ?? ''}${xmlEscape(String(v))}${close[i] ?? ''}`
     }
-    if (out !== '') yield out
-  }
+    return `${out}</row>\n`
+  })
   yield '</report>\n'
 }
 
