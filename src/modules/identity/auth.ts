@@ -271,15 +271,23 @@ export class Authenticator {
     )
     const locked = after.locked_until !== null && after.locked_until !== user.locked_until
     if (locked) this.watch.changed()
-    await recordAudit(
+    await this.auditLogin(request, tenantId, userId, locked ? 'auth.locked' : 'auth.failed', {
+      failedLogins: after.failed_logins,
+    })
+  }
+
+  /** An audit record of a refused Basic login, by nobody in particular, about the account it named. */
+  private auditLogin(
+    request: FastifyRequest,
+    tenantId: number,
+    userId: number,
+    action: 'auth.failed' | 'auth.locked' | 'auth.refused',
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return recordAudit(
       this.ctx.db,
       { tenantId, kind: 'anonymous', userId, tokenId: null, requestId: request.id },
-      {
-        action: locked ? 'auth.locked' : 'auth.failed',
-        entityType: 'user',
-        entityId: userId,
-        after: { scheme: 'basic', failedLogins: after.failed_logins },
-      },
+      { action, entityType: 'user', entityId: userId, after: { scheme: 'basic', ...details } },
     )
   }
 
@@ -300,21 +308,11 @@ export class Authenticator {
     }
     if (this.refusedWhileLocked.size >= CACHE_MAX) this.refusedWhileLocked.clear()
     this.refusedWhileLocked.set(user.id, { since: now, count: 0 })
-    await recordAudit(
-      this.ctx.db,
-      { tenantId, kind: 'anonymous', userId: user.id, tokenId: null, requestId: request.id },
-      {
-        action: 'auth.refused',
-        entityType: 'user',
-        entityId: user.id,
-        after: {
-          scheme: 'basic',
-          reason: 'locked',
-          lockedUntil: user.locked_until,
-          refusedSinceLastRecord: (seen?.count ?? 0) + 1,
-        },
-      },
-    )
+    await this.auditLogin(request, tenantId, user.id, 'auth.refused', {
+      reason: 'locked',
+      lockedUntil: user.locked_until,
+      refusedSinceLastRecord: (seen?.count ?? 0) + 1,
+    })
   }
 
   private async actions(tenantId: number, userId: number): Promise<ReadonlySet<RoleAction>> {

@@ -45,7 +45,8 @@ class SqliteWatch implements CredentialsWatch {
   private dataVersion = -1
   private stored = -1
   private readonly own: BetterSqlite3.Database | undefined
-  private readonly readDataVersion: () => number
+  /** `PRAGMA data_version` on the watch's own connection; none in memory, where the epoch row is always read. */
+  private readonly readDataVersion: (() => number) | undefined
   private readonly readStored: () => number
   private readonly watcher: FSWatcher | undefined
   private readonly timer: NodeJS.Timeout | undefined
@@ -57,7 +58,7 @@ class SqliteWatch implements CredentialsWatch {
     const sqlite = this.own ?? raw.sqlite
     const dataVersion = sqlite.prepare<[], number>('pragma data_version').pluck()
     const stored = sqlite.prepare<[], number>('select value from credentials_epoch where id = 1').pluck()
-    this.readDataVersion = this.own ? () => dataVersion.get() ?? 0 : () => this.dataVersion + 1
+    this.readDataVersion = this.own ? () => dataVersion.get() ?? 0 : undefined
     this.readStored = () => stored.get() ?? 0
     this.check()
     if (this.own) {
@@ -91,9 +92,11 @@ class SqliteWatch implements CredentialsWatch {
 
   private check(): void {
     if (this.closed) return
-    const dataVersion = this.readDataVersion()
-    if (dataVersion === this.dataVersion) return
-    this.dataVersion = dataVersion
+    if (this.readDataVersion) {
+      const dataVersion = this.readDataVersion()
+      if (dataVersion === this.dataVersion) return
+      this.dataVersion = dataVersion
+    }
     const stored = this.readStored()
     if (stored !== this.stored) {
       this.stored = stored

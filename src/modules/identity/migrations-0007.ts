@@ -10,12 +10,12 @@ export const CREDENTIALS_CHANNEL = 'trialdeck_credentials'
  * tenant a request resolves to). `last_used_at`, `failed_logins` and the audit head are left out on purpose:
  * they change on ordinary requests and must not flush every instance's cache.
  */
-const WATCHED: { name: string; event: string; table: string; when?: string }[] = [
+const WATCHED: { name: string; event: string; table: string; columns?: readonly string[] }[] = [
   {
     name: 'users_update',
     event: 'update',
     table: 'users',
-    when: [
+    columns: [
       'password_hash',
       'active',
       'basic_auth_enabled',
@@ -23,18 +23,14 @@ const WATCHED: { name: string; event: string; table: string; when?: string }[] =
       'credentials_version',
       'username',
       'tenant_id',
-    ]
-      .map((c) => `old.${c} is distinct from new.${c}`)
-      .join(' or '),
+    ],
   },
   { name: 'users_delete', event: 'delete', table: 'users' },
   {
     name: 'tokens_update',
     event: 'update',
     table: 'api_tokens',
-    when: ['revoked_at', 'expires_at', 'user_id', 'tenant_id', 'secret_hash']
-      .map((c) => `old.${c} is distinct from new.${c}`)
-      .join(' or '),
+    columns: ['revoked_at', 'expires_at', 'user_id', 'tenant_id', 'secret_hash'],
   },
   { name: 'tokens_delete', event: 'delete', table: 'api_tokens' },
   { name: 'user_roles_insert', event: 'insert', table: 'user_roles' },
@@ -42,13 +38,14 @@ const WATCHED: { name: string; event: string; table: string; when?: string }[] =
   { name: 'role_actions_insert', event: 'insert', table: 'role_actions' },
   { name: 'role_actions_delete', event: 'delete', table: 'role_actions' },
   { name: 'tenants_insert', event: 'insert', table: 'tenants' },
-  {
-    name: 'tenants_update',
-    event: 'update',
-    table: 'tenants',
-    when: 'old.code_key is distinct from new.code_key',
-  },
+  { name: 'tenants_update', event: 'update', table: 'tenants', columns: ['code_key'] },
 ]
+
+/** "Any of these columns changed", as a trigger's condition (SQLite spells "is distinct from" as "is not"). */
+function anyChanged(dialect: Dialect, columns: readonly string[]): string {
+  const differs = dialect === 'sqlite' ? 'is not' : 'is distinct from'
+  return columns.map((c) => `old.${c} ${differs} new.${c}`).join(' or ')
+}
 
 /**
  * A credentials epoch that every instance can watch, so that authentication results can be cached without a
@@ -67,8 +64,7 @@ export function identity0007(dialect: Dialect): Migration {
           .execute()
         await sql`insert into credentials_epoch (id, value) values (1, 1)`.execute(db)
         for (const t of WATCHED) {
-          // SQLite spells "is distinct from" as "is not".
-          const when = t.when === undefined ? '' : `when ${t.when.replaceAll('is distinct from', 'is not')}`
+          const when = t.columns === undefined ? '' : `when ${anyChanged(dialect, t.columns)}`
           await sql
             .raw(
               `create trigger credentials_${t.name} after ${t.event} on ${t.table} ${when}
@@ -85,9 +81,9 @@ export function identity0007(dialect: Dialect): Migration {
         )
         .execute(db)
       for (const t of WATCHED) {
-        const when = t.when === undefined ? '' : `when (${t.when})`
+        const when = t.columns === undefined ? '' : `when (${anyChanged(dialect, t.columns)})`
         // Row triggers where a WHEN needs old/new; statement triggers otherwise (one notification per statement).
-        const each = t.when === undefined ? 'statement' : 'row'
+        const each = t.columns === undefined ? 'statement' : 'row'
         await sql
           .raw(
             `create trigger credentials_${t.name} after ${t.event} on ${t.table} for each ${each} ${when}
