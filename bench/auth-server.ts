@@ -1,17 +1,26 @@
 /**
  * The server `bench/auth.ts` measures, in a process of its own so the load generator does not share its CPU
- * time. Prints one JSON line with the port and credentials once it listens.
+ * time, and compiled (see built.ts). Prints one JSON line with the port and credentials once it listens.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
-import { openMigratedDatabase } from '../src/db/database.js'
-import { systemActor } from '../src/modules/audit/service.js'
-import { IdentityService } from '../src/modules/identity/service.js'
 import type { ModulePlugin } from '../src/modules/index.js'
-import { MeSchema, type Me } from '../src/modules/identity/schemas.js'
+import type { Me } from '../src/modules/identity/schemas.js'
+import { built } from './built.js'
+
+// The compiled server, as `trialdeck serve` runs it (bench/auth.ts builds it first).
+const { buildApp } = await built<typeof import('../src/app.js')>('app.js')
+const { loadConfig } = await built<typeof import('../src/config.js')>('config.js')
+const { openMigratedDatabase } = await built<typeof import('../src/db/database.js')>('db/database.js')
+const { systemActor } =
+  await built<typeof import('../src/modules/audit/service.js')>('modules/audit/service.js')
+const { IdentityService } = await built<typeof import('../src/modules/identity/service.js')>(
+  'modules/identity/service.js',
+)
+const { MeSchema } = await built<typeof import('../src/modules/identity/schemas.js')>(
+  'modules/identity/schemas.js',
+)
 
 const url =
   process.env.BENCH_DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'td-bench-')), 'bench.db')}`

@@ -4,13 +4,14 @@
  * in one process; the server's peak memory at 100,000 and at 1,000,000 rows; the speed-up when narrowed to 10
  * subjects. Run: `npx tsx bench/reports.ts` (builds dist/ first; takes a few minutes).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { stringify } from 'csv-stringify/sync'
+import { buildDist } from './built.js'
 import { openMigratedDatabase } from '../src/db/database.js'
 import { systemActor } from '../src/modules/audit/service.js'
 import { progressBar, seedBenchStudy } from '../src/modules/conduct/bench-seed.js'
@@ -165,9 +166,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en')
 
 async function main(): Promise<void> {
   log('building dist/ …')
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], {
-    stdio: 'inherit',
-  })
+  buildDist()
   const { token, largeId } = await setup()
 
   // Peak memory: a fresh server per size, so each peak is that run's alone.
