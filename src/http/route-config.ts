@@ -13,15 +13,16 @@ export interface XmlOptions {
   fromJson?: (payload: unknown) => unknown
 }
 
+/** Who a request acts for. Never changed once made: authentication caches and reuses principals. */
 export interface Principal {
-  tenantId: number
-  tenantCode: string
-  userId: number
-  username: string
-  actions: ReadonlySet<RoleAction>
+  readonly tenantId: number
+  readonly tenantCode: string
+  readonly userId: number
+  readonly username: string
+  readonly actions: ReadonlySet<RoleAction>
   /** How this request authenticated. */
-  via: 'basic' | 'bearer' | 'session'
-  tokenId?: number
+  readonly via: 'basic' | 'bearer' | 'session'
+  readonly tokenId?: number
 }
 
 declare module 'fastify' {

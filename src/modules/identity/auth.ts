@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../context.js'
 import { Forbidden, Unauthenticated } from '../../errors.js'
 import type { Principal } from '../../http/route-config.js'
@@ -43,6 +43,14 @@ interface CachedBasic {
   until: number
 }
 
+/** `base64(username:password)` → its two parts. */
+function decodeBasic(encoded: string): { username: string; password: string } {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon < 1) throw unauthenticated('Malformed Basic credentials; expected base64(username:password)')
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
+}
+
 function setBounded<V>(map: Map<string, V>, key: string, value: V): void {
   if (map.size >= CACHE_MAX) map.clear()
   map.set(key, value)
@@ -62,6 +70,8 @@ export class Authenticator {
   private readonly cacheKey = randomBytes(32).toString('hex')
   private readonly tokens = new Map<string, CachedToken>()
   private readonly basics = new Map<string, CachedBasic>()
+  /** Per connection, the last credential it sent and the key derived from it (see `remembered`). */
+  private readonly lastCredential = new WeakMap<object, { credential: string; scope: string; key: string }>()
   /** Users with a failed Basic login here since their last success: their next success resets the count. */
   private readonly failedUsers = new Set<number>()
   /** Per locked account: when its last refusal was audited, and how many refusals followed unrecorded. */
@@ -77,16 +87,20 @@ export class Authenticator {
 
   /** Synchronous when the credential is cached (the common case), so that it costs no extra ticks. */
   authenticate(request: FastifyRequest): Principal | Promise<Principal> {
-    const header = request.headers.authorization?.trim()
-    if (header === undefined || header === '') {
+    const header = request.headers.authorization
+    // The usual spellings first; the scheme is case-insensitive (RFC 9110 §11.1), hence the general case after.
+    if (header?.startsWith('Bearer '))
+      return this.bearer(request, header.slice(7).trim(), this.customerCode(request))
+    if (header?.startsWith('Basic '))
+      return this.basic(request, header.slice(6).trim(), this.customerCode(request))
+    const value = header?.trim() ?? ''
+    if (value === '')
       throw unauthenticated('Authentication required: send Authorization: Basic … or Bearer …')
-    }
-    const space = header.indexOf(' ')
-    const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase()
-    const credential = space < 0 ? '' : header.slice(space + 1).trim()
-    const customerCode = this.customerCode(request)
-    if (scheme === 'bearer') return this.bearer(credential, customerCode)
-    if (scheme === 'basic') return this.basic(request, credential, customerCode)
+    const space = value.indexOf(' ')
+    const scheme = (space < 0 ? value : value.slice(0, space)).toLowerCase()
+    const credential = space < 0 ? '' : value.slice(space + 1).trim()
+    if (scheme === 'bearer') return this.bearer(request, credential, this.customerCode(request))
+    if (scheme === 'basic') return this.basic(request, credential, this.customerCode(request))
     throw unauthenticated(`Unsupported authorization scheme ${scheme}; use Basic or Bearer`)
   }
 
@@ -96,13 +110,46 @@ export class Authenticator {
     return code === undefined || code.trim() === '' ? undefined : code.trim()
   }
 
-  private bearer(secret: string, customerCode: string | undefined): Principal | Promise<Principal> {
+  private bearer(
+    request: FastifyRequest,
+    secret: string,
+    customerCode: string | undefined,
+  ): Principal | Promise<Principal> {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
-    const hash = sha256Hex(secret)
+    const hash = this.tokenHash(request, secret)
     const epoch = this.watch.epoch()
     const hit = epoch === undefined ? undefined : this.tokens.get(hash)
     if (hit !== undefined && hit.epoch === epoch) return this.useToken(hit, customerCode)
     return this.loadToken(hash, epoch).then((token) => this.useToken(token, customerCode))
+  }
+
+  /** The token's SHA-256 (see `remembered`). */
+  private tokenHash(request: FastifyRequest, secret: string): string {
+    let hash = this.remembered(request, secret, '')
+    if (hash === undefined) {
+      hash = sha256Hex(secret)
+      this.remember(request, secret, '', hash)
+    }
+    return hash
+  }
+
+  /**
+   * A client usually keeps its connection and its credential: each connection remembers the last credential it
+   * sent, what for (`scope`), and the key derived from it (a SHA-256), so that the same credential again is not
+   * hashed again. This keeps one credential per open connection in memory, as its request headers already are.
+   * (The comparison is V8's, which stops at the first differing word: behind a proxy, clients sharing a connection
+   * could time it against each other's credentials, but the differences are nanoseconds, far below what a network
+   * lets anyone measure; a loop in constant time cost more than the hash it saves.)
+   */
+  private remembered(request: FastifyRequest, credential: string, scope: string): string | undefined {
+    const socket = request.raw.socket as object | null
+    const last = socket === null ? undefined : this.lastCredential.get(socket)
+    return last !== undefined && last.credential === credential && last.scope === scope ? last.key : undefined
+  }
+
+  private remember(request: FastifyRequest, credential: string, scope: string, key: string): void {
+    const socket = request.raw.socket as object | null
+    if (socket !== null) this.lastCredential.set(socket, { credential, scope, key })
   }
 
   private useToken(token: CachedToken, customerCode: string | undefined): Principal | Promise<Principal> {
@@ -166,15 +213,16 @@ export class Authenticator {
     encoded: string,
     customerCode: string | undefined,
   ): Principal | Promise<Principal> {
-    const decoded = Buffer.from(encoded, 'base64').toString('utf8')
-    const colon = decoded.indexOf(':')
-    if (colon < 1) throw unauthenticated('Malformed Basic credentials; expected base64(username:password)')
-    const username = decoded.slice(0, colon)
-    const password = decoded.slice(colon + 1)
     // What the tenant is resolved from belongs to the key: the same credential may name another tenant elsewhere.
     const scope =
       customerCode === undefined ? `host:${request.hostname}` : `code:${customerCode.toLowerCase()}`
-    const key = credentialCacheKey(this.cacheKey, scope, username, password)
+    let key = this.remembered(request, encoded, scope)
+    let credentials: { username: string; password: string } | undefined
+    if (key === undefined) {
+      credentials = decodeBasic(encoded)
+      key = credentialCacheKey(this.cacheKey, scope, credentials.username, credentials.password)
+      this.remember(request, encoded, scope, key)
+    }
     const epoch = this.watch.epoch()
     const now = Date.now()
     const hit = this.basics.get(key)
@@ -187,6 +235,7 @@ export class Authenticator {
     ) {
       return hit.principal
     }
+    const { username, password } = credentials ?? decodeBasic(encoded)
     return this.verifyBasic(request, { key, username, password, customerCode, epoch, now, hit })
   }
 
@@ -330,6 +379,38 @@ export function authorise(principal: Principal, action: RoleAction | 'authentica
   }
 }
 
+type Done = (err?: Error) => void
+
+/**
+ * Authorises the principal and counts the request against its rate limit, then lets the request go on.
+ * Never lets `done` run inside a try: whatever the rest of the chain throws must not call it a second time.
+ */
+function admit(
+  limiter: RateLimiter,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  action: RoleAction | 'authenticated',
+  principal: Principal,
+  done: Done,
+): void {
+  let counted: void | Promise<void>
+  try {
+    request.principal = principal
+    authorise(principal, action)
+    counted = limiter.count(principal, reply)
+  } catch (err) {
+    done(err as Error)
+    return
+  }
+  if (counted instanceof Promise) {
+    counted.then(() => {
+      done()
+    }, done)
+  } else {
+    done()
+  }
+}
+
 /**
  * Authenticates and authorises every route that declares a role action, before its body is read; then counts
  * the request against its principal's rate limit. Public routes pass untouched.
@@ -339,31 +420,13 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   const limiter = new RateLimiter(ctx, app.log)
   app.addHook('onClose', () => limiter.close())
   app.decorateRequest('principal', null)
-  // A callback hook rather than an async one: a cached credential and in-memory counters finish synchronously.
+  // A callback hook rather than an async one, and no closure made per request: a cached credential and in-memory
+  // counters finish synchronously.
   app.addHook('onRequest', (request, reply, done) => {
     const action = request.routeOptions.config.action
     if (action === undefined || action === 'public') {
       done()
       return
-    }
-    // Never lets `done` run inside a try: whatever the rest of the chain throws must not call it a second time.
-    const admit = (principal: Principal): void => {
-      let counted: void | Promise<void>
-      try {
-        request.principal = principal
-        authorise(principal, action)
-        counted = limiter.count(principal, reply)
-      } catch (err) {
-        done(err as Error)
-        return
-      }
-      if (counted instanceof Promise) {
-        counted.then(() => {
-          done()
-        }, done)
-      } else {
-        done()
-      }
     }
     let principal: Principal | Promise<Principal>
     try {
@@ -372,7 +435,12 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
       done(err as Error)
       return
     }
-    if (principal instanceof Promise) principal.then(admit, done)
-    else admit(principal)
+    if (principal instanceof Promise) {
+      principal.then((p) => {
+        admit(limiter, request, reply, action, p, done)
+      }, done)
+    } else {
+      admit(limiter, request, reply, action, principal, done)
+    }
   })
 }

@@ -1,6 +1,25 @@
 import type { ModulePlugin } from '../index.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
+import type { Principal } from '../../http/route-config.js'
 import { MeSchema, type Me } from './schemas.js'
+
+/** A principal never changes once made (a change to its credentials makes a new one), nor does its answer here. */
+const answers = new WeakMap<Principal, Me>()
+
+function meOf(p: Principal): Me {
+  let me = answers.get(p)
+  if (me === undefined) {
+    me = {
+      tenant: { id: p.tenantId, code: p.tenantCode },
+      user: { id: p.userId, username: p.username },
+      actions: [...p.actions].sort(),
+      authenticatedVia: p.via,
+      ...(p.tokenId !== undefined ? { tokenId: p.tokenId } : {}),
+    }
+    answers.set(p, me)
+  }
+  return me
+}
 
 const identity: ModulePlugin = async (app) => {
   app.get(
@@ -17,13 +36,7 @@ const identity: ModulePlugin = async (app) => {
     async (request): Promise<Me> => {
       const p = request.principal
       if (!p) throw new Error('no principal on an authenticated route')
-      return {
-        tenant: { id: p.tenantId, code: p.tenantCode },
-        user: { id: p.userId, username: p.username },
-        actions: [...p.actions].sort(),
-        authenticatedVia: p.via,
-        ...(p.tokenId !== undefined ? { tokenId: p.tokenId } : {}),
-      }
+      return meOf(p)
     },
   )
 }
