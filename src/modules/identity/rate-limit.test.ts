@@ -46,13 +46,17 @@ onEveryDatabase(
       for (let i = 0; i < 3; i++) {
         const ok = await me(h.app, t.bearer)
         assert.equal(ok.statusCode, 200)
-        assert.equal(ok.headers['ratelimit-limit'], '3')
-        assert.equal(ok.headers['ratelimit-remaining'], String(2 - i))
+        assert.match(
+          String(ok.headers.ratelimit),
+          new RegExp(`^"default";r=${2 - i};t=([1-9]|[1-5][0-9]|60)$`),
+        )
+        assert.equal(ok.headers['ratelimit-policy'], undefined)
       }
       const limited = await me(h.app, t.bearer)
       assert.equal(limited.statusCode, 429)
       assert.ok(Number(limited.headers['retry-after']) > 0)
-      assert.equal(limited.headers['ratelimit-remaining'], '0')
+      assert.match(String(limited.headers.ratelimit), /^"default";r=0;t=\d+$/)
+      assert.equal(limited.headers['ratelimit-policy'], '"default";q=3;w=60')
       assert.match(String(limited.headers['content-type']), /application\/problem\+json/)
       assert.match(limited.json<{ detail: string }>().detail, /Rate limit of 3 requests/)
     })
@@ -77,7 +81,7 @@ onEveryDatabase(
       for (let i = 0; i < 5; i++) assert.equal((await me(h.app, t.bearer)).statusCode, 200)
       const limited = await me(h.app, t.bearer)
       assert.equal(limited.statusCode, 429)
-      assert.equal(limited.headers['ratelimit-limit'], '5')
+      assert.equal(limited.headers['ratelimit-policy'], '"default";q=5;w=60')
     })
 
     test('public routes are not limited', async () => {

@@ -124,8 +124,8 @@ export function rateLimitKey(p: Principal): string {
  * Rate limiting per principal (token or user), counted right after authentication: `RATE_LIMIT_MAX` requests
  * per `RATE_LIMIT_WINDOW` (a fixed window), or the tenant's own `rateLimitMax`. Counters live in memory, or in
  * Redis when `REDIS_URL` is set so that several instances share them (if Redis cannot be reached, requests are
- * let through and a warning is logged). Every limited response carries `RateLimit-Limit/Remaining/Reset`; over
- * the limit → 429 with `Retry-After`. Unauthenticated (public) routes are not limited.
+ * let through and a warning is logged). Every limited response carries `RateLimit` (see `answer`); over the
+ * limit → 429 with `Retry-After`. Unauthenticated (public) routes are not limited.
  *
  * Not `@fastify/rate-limit`: its hook awaited four promises per request, which cost more than authenticating a
  * cached credential (bench/auth.ts); this one is synchronous when the counters and the tenant's limit are in memory.
@@ -134,6 +134,8 @@ export class RateLimiter {
   private readonly limits: TenantLimits
   private readonly counters: CounterStore
   private readonly windowMs: number
+  /** Each principal's counter key, made once: principals are cached and reused for as long as they are valid. */
+  private readonly keys = new WeakMap<Principal, string>()
 
   constructor(ctx: AppContext, log: FastifyBaseLogger) {
     this.limits = new TenantLimits(ctx)
@@ -151,7 +153,12 @@ export class RateLimiter {
   }
 
   private countWith(principal: Principal, reply: FastifyReply, max: number): void | Promise<void> {
-    const window = this.counters.hit(rateLimitKey(principal), this.windowMs)
+    let key = this.keys.get(principal)
+    if (key === undefined) {
+      key = rateLimitKey(principal)
+      this.keys.set(principal, key)
+    }
+    const window = this.counters.hit(key, this.windowMs)
     if (window instanceof Promise)
       return window.then((w) => {
         this.answer(reply, max, w)
@@ -159,23 +166,30 @@ export class RateLimiter {
     this.answer(reply, max, window)
   }
 
+  /**
+   * The fields of draft-ietf-httpapi-ratelimit-headers (-10): `RateLimit: "default";r=<remaining>;t=<seconds to
+   * reset>` on every limited response; over the limit, a 429 that adds the policy, `RateLimit-Policy:
+   * "default";q=<quota>;w=<window seconds>`, and `Retry-After`. One field per response, not the older drafts'
+   * RateLimit-Limit/-Remaining/-Reset: each response header costs about as much to write as authenticating a
+   * cached credential (bench/auth.ts).
+   */
   private answer(reply: FastifyReply, max: number, window: Window | undefined): void {
     if (window === undefined) return
     const reset = Math.max(0, Math.ceil((window.resetAt - Date.now()) / 1000))
-    const headers = {
-      'ratelimit-limit': String(max),
-      'ratelimit-remaining': String(Math.max(0, max - window.count)),
-      'ratelimit-reset': String(reset),
-    }
+    const state = `"default";r=${Math.max(0, max - window.count)};t=${reset}`
     if (window.count <= max) {
-      reply.headers(headers)
+      reply.header('ratelimit', state)
       return
     }
+    const seconds = Math.round(this.windowMs / 1000)
     const err = new TooManyRequests(
-      `Rate limit of ${max} requests per ${Math.round(this.windowMs / 1000)}s exceeded for this credential; ` +
-        `retry in ${reset} seconds`,
+      `Rate limit of ${max} requests per ${seconds}s exceeded for this credential; retry in ${reset} seconds`,
     )
-    Object.assign(err.headers, headers, { 'retry-after': String(Math.max(1, reset)) })
+    Object.assign(err.headers, {
+      ratelimit: state,
+      'ratelimit-policy': `"default";q=${max};w=${seconds}`,
+      'retry-after': String(Math.max(1, reset)),
+    })
     throw err
   }
 
