@@ -78,10 +78,10 @@ onEveryDatabase('several credentials on one connection', (h) => {
       headers: a.bearer,
     })
     assert.equal(revoked.statusCode, 204)
-    const after = await get('/api/v1/me', asSecond)
-    assert.equal(after.status, 401)
+    const revokedNow = await get('/api/v1/me', asSecond)
+    assert.equal(revokedNow.status, 401)
     assert.equal(
-      new Set([first.port, other.port, again.port, after.port]).size,
+      new Set([first.port, other.port, again.port, revokedNow.port]).size,
       1,
       'one connection throughout',
     )
