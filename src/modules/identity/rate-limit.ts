@@ -20,9 +20,9 @@ class TenantLimits {
   }
 
   /** Synchronous when cached, so the common case adds no database round trip and no extra tick. */
-  maxFor(tenantId: number): number | Promise<number> {
+  maxFor(tenantId: number, now: number): number | Promise<number> {
     const hit = this.cache.get(tenantId)
-    if (hit && hit.until > Date.now()) return hit.max
+    if (hit && hit.until > now) return hit.max
     return this.load(tenantId)
   }
 
@@ -45,7 +45,7 @@ interface Window {
 
 interface CounterStore {
   /** Counts one request; `undefined` when the counters cannot be reached (the request is then let through). */
-  hit(key: string, windowMs: number): Window | undefined | Promise<Window | undefined>
+  hit(key: string, windowMs: number, now: number): Window | undefined | Promise<Window | undefined>
   close(): Promise<void>
 }
 
@@ -62,8 +62,7 @@ class MemoryCounters implements CounterStore {
     this.sweeper.unref()
   }
 
-  hit(key: string, windowMs: number): Window {
-    const now = Date.now()
+  hit(key: string, windowMs: number, now: number): Window {
     let w = this.windows.get(key)
     if (w === undefined || w.resetAt <= now) {
       w = { count: 0, resetAt: now + windowMs }
@@ -147,23 +146,29 @@ export class RateLimiter {
 
   /** Counts the request; throws TooManyRequests over the limit. Returns a promise only when it has to wait. */
   count(principal: Principal, reply: FastifyReply): void | Promise<void> {
-    const max = this.limits.maxFor(principal.tenantId)
-    if (typeof max !== 'number') return max.then((m) => this.countWith(principal, reply, m))
-    return this.countWith(principal, reply, max)
+    const now = Date.now()
+    const max = this.limits.maxFor(principal.tenantId, now)
+    if (typeof max !== 'number') return max.then((m) => this.countWith(principal, reply, m, Date.now()))
+    return this.countWith(principal, reply, max, now)
   }
 
-  private countWith(principal: Principal, reply: FastifyReply, max: number): void | Promise<void> {
+  private countWith(
+    principal: Principal,
+    reply: FastifyReply,
+    max: number,
+    now: number,
+  ): void | Promise<void> {
     let key = this.keys.get(principal)
     if (key === undefined) {
       key = rateLimitKey(principal)
       this.keys.set(principal, key)
     }
-    const window = this.counters.hit(key, this.windowMs)
+    const window = this.counters.hit(key, this.windowMs, now)
     if (window instanceof Promise)
       return window.then((w) => {
-        this.answer(reply, max, w)
+        this.answer(reply, max, w, Date.now())
       })
-    this.answer(reply, max, window)
+    this.answer(reply, max, window, now)
   }
 
   /**
@@ -173,9 +178,9 @@ export class RateLimiter {
    * RateLimit-Limit/-Remaining/-Reset: each response header costs about as much to write as authenticating a
    * cached credential (bench/auth.ts).
    */
-  private answer(reply: FastifyReply, max: number, window: Window | undefined): void {
+  private answer(reply: FastifyReply, max: number, window: Window | undefined, now: number): void {
     if (window === undefined) return
-    const reset = Math.max(0, Math.ceil((window.resetAt - Date.now()) / 1000))
+    const reset = Math.max(0, Math.ceil((window.resetAt - now) / 1000))
     const state = `"default";r=${Math.max(0, max - window.count)};t=${reset}`
     if (window.count <= max) {
       reply.header('ratelimit', state)
