@@ -6,58 +6,19 @@
  *   npm run bench:auth            (BENCH_SECONDS=2 BENCH_ROUNDS=9 BENCH_CONNECTIONS=20 by default: short interleaved rounds,
  *                                  the median of the ratios within each round)
  */
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { buildDist } from './built.js'
+import { GOALS, median, SCENARIOS, startAuthServer, type Scenario } from './auth-setup.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 2)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 9)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
 
-interface Started {
-  port: number
-  code: string
-  username: string
-  password: string
-  token: string
-}
-
-buildDist()
-const server = spawn(
-  process.execPath,
-  ['--import', 'tsx', fileURLToPath(new URL('auth-server.ts', import.meta.url))],
-  {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  },
-)
-const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]()
-const nextLine = async (): Promise<string> => {
-  const next = await lines.next()
-  if (next.done) throw new Error('the benchmark server stopped')
-  return next.value
-}
-const started = JSON.parse(await nextLine()) as Started
+const { process: server, nextLine, scenarios } = await startAuthServer()
 /** Server CPU time used so far, in µs. */
 async function serverCpu(): Promise<number> {
   server.stdin.write('cpu\n')
   return (JSON.parse(await nextLine()) as { cpu: number }).cpu
 }
-
-const base = `http://127.0.0.1:${started.port}`
-const scenarios = {
-  'no auth': { url: `${base}/api/v1/bench/me`, headers: {} },
-  Bearer: { url: `${base}/api/v1/me`, headers: { authorization: `Bearer ${started.token}` } },
-  Basic: {
-    url: `${base}/api/v1/me`,
-    headers: {
-      authorization: `Basic ${Buffer.from(`${started.username}:${started.password}`).toString('base64')}`,
-      customerCode: started.code,
-    },
-  },
-} as const
-type Scenario = keyof typeof scenarios
 
 /** Requests per second, and server CPU µs per request. */
 async function measure(name: Scenario, duration: number): Promise<{ rps: number; cpu: number }> {
@@ -71,8 +32,7 @@ async function measure(name: Scenario, duration: number): Promise<{ rps: number;
   return { rps: result.requests.average, cpu: cpu / result.requests.total }
 }
 
-const names = Object.keys(scenarios) as Scenario[]
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+const names = SCENARIOS
 
 try {
   for (const name of names) await measure(name, 2) // warm-up
@@ -96,7 +56,6 @@ try {
       cpuRatios[name].push(round['no auth'].cpu / round[name].cpu)
     }
   }
-  const goals: Record<Scenario, number> = { 'no auth': 1, Bearer: 0.9, Basic: 0.8 }
   console.log(
     `GET /api/v1/me vs the same body unauthenticated; ${connections} connections, ${rounds} rounds × ${seconds}s, medians`,
   )
@@ -105,10 +64,10 @@ try {
   for (const name of names) {
     const ratio = median(ratios[name])
     const range = `${Math.min(...ratios[name]).toFixed(2)}–${Math.max(...ratios[name]).toFixed(2)}`
-    const ok = ratio >= goals[name]
+    const ok = ratio >= GOALS[name]
     failed ||= !ok
     console.log(
-      `${name.padEnd(9)} ${median(rps[name]).toFixed(0).padStart(7)}  ${ratio.toFixed(2).padStart(5)} (${range})  ≥ ${goals[name].toFixed(2)} ${(ok ? 'ok' : 'MISSED').padEnd(6)}  ${median(cpu[name]).toFixed(0).padStart(8)} µs  ${median(cpuRatios[name]).toFixed(2).padStart(12)}`,
+      `${name.padEnd(9)} ${median(rps[name]).toFixed(0).padStart(7)}  ${ratio.toFixed(2).padStart(5)} (${range})  ≥ ${GOALS[name].toFixed(2)} ${(ok ? 'ok' : 'MISSED').padEnd(6)}  ${median(cpu[name]).toFixed(0).padStart(8)} µs  ${median(cpuRatios[name]).toFixed(2).padStart(12)}`,
     )
   }
   process.exitCode = failed ? 1 : 0
