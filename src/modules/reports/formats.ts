@@ -32,9 +32,10 @@ const XML_ESCAPES: Record<string, string> = {
   '"': '&quot;',
   "'": '&apos;',
 }
-// Characters XML 1.0 cannot carry at all are dropped.
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
-const XML_SPECIAL = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
+// Characters XML 1.0 cannot carry at all are dropped; the markup characters are escaped.
+const INVALID_CHARS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF'
+const XML_INVALID = new RegExp(`[${INVALID_CHARS}]`, 'g')
+const XML_SPECIAL = new RegExp(`[&<>"'${INVALID_CHARS}]`)
 export function xmlEscape(value: string): string {
   // Most values need nothing: one test, no new strings.
   if (!XML_SPECIAL.test(value)) return value
