@@ -1,5 +1,6 @@
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
+import { collectStartupGarbage } from './heap.js'
 
 /** Starts the server and stops it gracefully on SIGTERM/SIGINT: no new connections, in-flight requests finish. */
 export async function serve(config: Config): Promise<void> {
@@ -28,5 +29,7 @@ export async function serve(config: Config): Promise<void> {
   process.once('SIGINT', () => {
     stop('SIGINT')
   })
+  await app.ready()
+  collectStartupGarbage()
   await app.listen({ port: config.port, host: config.host })
 }
