@@ -131,4 +131,23 @@ onEveryDatabase('authentication', (h) => {
       assert.equal(res.statusCode, 401, authorization)
     }
   })
+
+  test('the scheme in any case, and spaces around the credential, authenticate the same', async () => {
+    const t = await createTenant(h)
+    const token = t.token
+    const basic = Buffer.from(`${t.username}:${t.password}`).toString('base64')
+    for (const authorization of [`bearer ${token}`, `BEARER   ${token}  `, ` Bearer ${token}`]) {
+      const res = await me({ authorization })
+      assert.equal(res.statusCode, 200, authorization)
+      assert.equal(res.json<{ authenticatedVia: string }>().authenticatedVia, 'bearer')
+    }
+    for (const authorization of [`basic ${basic}`, `BASIC  ${basic} `]) {
+      const res = await me({ ...t.basic, authorization })
+      assert.equal(res.statusCode, 200, authorization)
+      assert.equal(res.json<{ authenticatedVia: string }>().authenticatedVia, 'basic')
+    }
+    for (const authorization of ['Bearer', 'bearer ', 'Basic', '   ']) {
+      assert.equal((await me({ authorization })).statusCode, 401, JSON.stringify(authorization))
+    }
+  })
 })
