@@ -51,20 +51,6 @@ function decodeBasic(encoded: string): { username: string; password: string } {
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }
 
-/** The credential after the scheme in an Authorization header. */
-function credentialOf(header: string): string {
-  const value = header.trim()
-  const space = value.indexOf(' ')
-  return space < 0 ? '' : value.slice(space + 1).trim()
-}
-
-/** The customerCode header, if it names one. */
-function customerCodeOf(headers: FastifyRequest['headers']): string | undefined {
-  const v = headers.customercode
-  const code = Array.isArray(v) ? v[0] : v
-  return code === undefined || code.trim() === '' ? undefined : code.trim()
-}
-
 function setBounded<V>(map: Map<string, V>, key: string, value: V): void {
   if (map.size >= CACHE_MAX) map.clear()
   map.set(key, value)
@@ -84,8 +70,8 @@ export class Authenticator {
   private readonly cacheKey = randomBytes(32).toString('hex')
   private readonly tokens = new Map<string, CachedToken>()
   private readonly basics = new Map<string, CachedBasic>()
-  /** Per connection, the last Authorization header it sent and the key derived from it (see `remembered`). */
-  private readonly lastCredential = new WeakMap<object, { header: string; scope: string; key: string }>()
+  /** Per connection, the last credential it sent and the key derived from it (see `remembered`). */
+  private readonly lastCredential = new WeakMap<object, { credential: string; scope: string; key: string }>()
   /** Users with a failed Basic login here since their last success: their next success resets the count. */
   private readonly failedUsers = new Set<number>()
   /** Per locked account: when its last refusal was audited, and how many refusals followed unrecorded. */
@@ -99,71 +85,75 @@ export class Authenticator {
     this.lookups = new AuthLookups(ctx.database)
   }
 
-  /**
-   * Synchronous when the credential is cached (the common case), so that it costs no extra ticks. `now` is the
-   * request's clock reading (epoch ms), shared with the rate limiter.
-   */
-  authenticate(request: FastifyRequest, now: number): Principal | Promise<Principal> {
-    const headers = request.headers
-    const header = headers.authorization
+  /** Synchronous when the credential is cached (the common case), so that it costs no extra ticks. */
+  authenticate(request: FastifyRequest): Principal | Promise<Principal> {
+    const header = request.headers.authorization
     // The usual spellings first; the scheme is case-insensitive (RFC 9110 §11.1), hence the general case after.
-    if (header?.startsWith('Bearer ')) return this.bearer(request, header, customerCodeOf(headers), now)
-    if (header?.startsWith('Basic ')) return this.basic(request, header, customerCodeOf(headers), now)
+    if (header?.startsWith('Bearer '))
+      return this.bearer(request, header.slice(7).trim(), this.customerCode(request))
+    if (header?.startsWith('Basic '))
+      return this.basic(request, header.slice(6).trim(), this.customerCode(request))
     const value = header?.trim() ?? ''
     if (value === '')
       throw unauthenticated('Authentication required: send Authorization: Basic … or Bearer …')
     const space = value.indexOf(' ')
     const scheme = (space < 0 ? value : value.slice(0, space)).toLowerCase()
-    if (scheme === 'bearer') return this.bearer(request, value, customerCodeOf(headers), now)
-    if (scheme === 'basic') return this.basic(request, value, customerCodeOf(headers), now)
+    const credential = space < 0 ? '' : value.slice(space + 1).trim()
+    if (scheme === 'bearer') return this.bearer(request, credential, this.customerCode(request))
+    if (scheme === 'basic') return this.basic(request, credential, this.customerCode(request))
     throw unauthenticated(`Unsupported authorization scheme ${scheme}; use Basic or Bearer`)
   }
 
-  /** `header` is the whole Authorization header. */
+  private customerCode(request: FastifyRequest): string | undefined {
+    const v = request.headers.customercode
+    const code = Array.isArray(v) ? v[0] : v
+    return code === undefined || code.trim() === '' ? undefined : code.trim()
+  }
+
   private bearer(
     request: FastifyRequest,
-    header: string,
+    secret: string,
     customerCode: string | undefined,
-    now: number,
   ): Principal | Promise<Principal> {
-    let hash = this.remembered(request, header, '')
-    if (hash === undefined) {
-      const secret = credentialOf(header)
-      if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
-      hash = sha256Hex(secret)
-      this.remember(request, header, '', hash)
-    }
+    if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
+    const hash = this.tokenHash(request, secret)
     const epoch = this.watch.epoch()
     const hit = epoch === undefined ? undefined : this.tokens.get(hash)
-    if (hit !== undefined && hit.epoch === epoch) return this.useToken(hit, customerCode, now)
-    return this.loadToken(hash, epoch).then((token) => this.useToken(token, customerCode, Date.now()))
+    if (hit !== undefined && hit.epoch === epoch) return this.useToken(hit, customerCode)
+    return this.loadToken(hash, epoch).then((token) => this.useToken(token, customerCode))
+  }
+
+  /** The token's SHA-256 (see `remembered`). */
+  private tokenHash(request: FastifyRequest, secret: string): string {
+    let hash = this.remembered(request, secret, '')
+    if (hash === undefined) {
+      hash = sha256Hex(secret)
+      this.remember(request, secret, '', hash)
+    }
+    return hash
   }
 
   /**
-   * A client usually keeps its connection and its credential: each connection remembers the last Authorization
-   * header it sent, what for (`scope`), and the key derived from it (a SHA-256), so that the same header again is
-   * neither parsed nor hashed again. This keeps one credential per open connection in memory, as its request
-   * headers already are. (The comparison is V8's, which stops at the first differing word: behind a proxy,
-   * clients sharing a connection could time it against each other's credentials, but the differences are
-   * nanoseconds, far below what a network lets anyone measure; a loop in constant time cost more than the hash it
-   * saves.)
+   * A client usually keeps its connection and its credential: each connection remembers the last credential it
+   * sent, what for (`scope`), and the key derived from it (a SHA-256), so that the same credential again is not
+   * hashed again. This keeps one credential per open connection in memory, as its request headers already are.
+   * (The comparison is V8's, which stops at the first differing word: behind a proxy, clients sharing a connection
+   * could time it against each other's credentials, but the differences are nanoseconds, far below what a network
+   * lets anyone measure; a loop in constant time cost more than the hash it saves.)
    */
-  private remembered(request: FastifyRequest, header: string, scope: string): string | undefined {
+  private remembered(request: FastifyRequest, credential: string, scope: string): string | undefined {
     const socket = request.raw.socket as object | null
     const last = socket === null ? undefined : this.lastCredential.get(socket)
-    return last !== undefined && last.header === header && last.scope === scope ? last.key : undefined
+    return last !== undefined && last.credential === credential && last.scope === scope ? last.key : undefined
   }
 
-  private remember(request: FastifyRequest, header: string, scope: string, key: string): void {
+  private remember(request: FastifyRequest, credential: string, scope: string, key: string): void {
     const socket = request.raw.socket as object | null
-    if (socket !== null) this.lastCredential.set(socket, { header, scope, key })
+    if (socket !== null) this.lastCredential.set(socket, { credential, scope, key })
   }
 
-  private useToken(
-    token: CachedToken,
-    customerCode: string | undefined,
-    now: number,
-  ): Principal | Promise<Principal> {
+  private useToken(token: CachedToken, customerCode: string | undefined): Principal | Promise<Principal> {
+    const now = Date.now()
     if (token.expiresAt <= now) throw unauthenticated('This API token has expired')
     if (customerCode !== undefined && customerCode.toLowerCase() !== token.tenantKey) {
       throw unauthenticated(`customerCode ${customerCode} does not match this API token`)
@@ -218,24 +208,23 @@ export class Authenticator {
     return sole
   }
 
-  /** `header` is the whole Authorization header. */
   private basic(
     request: FastifyRequest,
-    header: string,
+    encoded: string,
     customerCode: string | undefined,
-    now: number,
   ): Principal | Promise<Principal> {
     // What the tenant is resolved from belongs to the key: the same credential may name another tenant elsewhere.
     const scope =
       customerCode === undefined ? `host:${request.hostname}` : `code:${customerCode.toLowerCase()}`
-    let key = this.remembered(request, header, scope)
+    let key = this.remembered(request, encoded, scope)
     let credentials: { username: string; password: string } | undefined
     if (key === undefined) {
-      credentials = decodeBasic(credentialOf(header))
+      credentials = decodeBasic(encoded)
       key = credentialCacheKey(this.cacheKey, scope, credentials.username, credentials.password)
-      this.remember(request, header, scope, key)
+      this.remember(request, encoded, scope, key)
     }
     const epoch = this.watch.epoch()
+    const now = Date.now()
     const hit = this.basics.get(key)
     if (
       hit !== undefined &&
@@ -246,7 +235,7 @@ export class Authenticator {
     ) {
       return hit.principal
     }
-    const { username, password } = credentials ?? decodeBasic(credentialOf(header))
+    const { username, password } = credentials ?? decodeBasic(encoded)
     return this.verifyBasic(request, { key, username, password, customerCode, epoch, now, hit })
   }
 
@@ -402,14 +391,13 @@ function admit(
   reply: FastifyReply,
   action: RoleAction | 'authenticated',
   principal: Principal,
-  now: number,
   done: Done,
 ): void {
   let counted: void | Promise<void>
   try {
     request.principal = principal
     authorise(principal, action)
-    counted = limiter.count(principal, reply, now)
+    counted = limiter.count(principal, reply)
   } catch (err) {
     done(err as Error)
     return
@@ -440,20 +428,19 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
       done()
       return
     }
-    const now = Date.now()
     let principal: Principal | Promise<Principal>
     try {
-      principal = authenticator.authenticate(request, now)
+      principal = authenticator.authenticate(request)
     } catch (err) {
       done(err as Error)
       return
     }
     if (principal instanceof Promise) {
       principal.then((p) => {
-        admit(limiter, request, reply, action, p, Date.now(), done)
+        admit(limiter, request, reply, action, p, done)
       }, done)
     } else {
-      admit(limiter, request, reply, action, principal, now, done)
+      admit(limiter, request, reply, action, principal, done)
     }
   })
 }
