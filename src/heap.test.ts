@@ -4,7 +4,7 @@ import { setImmediate as tick } from 'node:timers/promises'
 import { collectStartupGarbage } from './heap.js'
 
 test('collectStartupGarbage runs a full collection, without exposing gc to the program', async () => {
-  // An old-generation object that nothing references any more: only a full (major) collection frees it.
+  // Objects nothing references any more, which only a collection frees (none runs by itself in this short test).
   let garbage: object[] | undefined = Array.from({ length: 10_000 }, (_, i) => ({ i }))
   const ref = new WeakRef(garbage)
   garbage = undefined
