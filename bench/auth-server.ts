@@ -11,7 +11,7 @@ import { built } from './built.js'
 
 // The compiled server, as `trialdeck serve` runs it (bench/auth.ts builds it first).
 const { buildApp } = await built<typeof import('../src/app.js')>('app.js')
-const { collectStartupGarbage } = await built<typeof import('../src/heap.js')>('heap.js')
+const { listen } = await built<typeof import('../src/server.js')>('server.js')
 const { loadConfig } = await built<typeof import('../src/config.js')>('config.js')
 const { openMigratedDatabase } = await built<typeof import('../src/db/database.js')>('db/database.js')
 const { systemActor } =
@@ -55,9 +55,7 @@ const publicMe: ModulePlugin = async (app) => {
 
 const config = loadConfig(process.env, { logLevel: 'silent', port: 0, rateLimitMax: 1_000_000_000 })
 const app = await buildApp(config, { database, plugins: [publicMe] })
-await app.ready()
-collectStartupGarbage() // as `trialdeck serve` does
-await app.listen({ port: 0, host: '127.0.0.1' })
+await listen(app, { port: 0, host: '127.0.0.1' }) // as `trialdeck serve` does
 const address = app.server.address()
 const port = typeof address === 'object' && address ? address.port : 0
 console.log(JSON.stringify({ port, code, username: 'bench', password, token: token.secret }))

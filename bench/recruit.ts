@@ -19,11 +19,11 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { buildApp, type App } from '../src/app.js'
-import { collectStartupGarbage } from '../src/heap.js'
 import { loadConfig } from '../src/config.js'
 import { openMigratedDatabase, type Database } from '../src/db/database.js'
 import { systemActor } from '../src/modules/audit/service.js'
 import { IdentityService } from '../src/modules/identity/service.js'
+import { listen } from '../src/server.js'
 import { createRecruitingStudy, daysFromNow } from '../src/modules/recruit/fixture.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
@@ -54,9 +54,7 @@ async function server(label: string): Promise<Server> {
   const database = await openMigratedDatabase(url, pgUrl ? { schema, poolSize: 20 } : {})
   const config = loadConfig({}, { logLevel: 'silent', databaseUrl: url, rateLimitMax: 1_000_000_000 })
   const app = await buildApp(config, { database })
-  await app.ready()
-  collectStartupGarbage() // as `trialdeck serve` does
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  await listen(app, { port: 0, host: '127.0.0.1' }) // as `trialdeck serve` does
   const identity = new IdentityService(database.db)
   const tenant = await identity.createTenant(`BENCH${process.pid}`, 'Bench clinic')
   const actor = systemActor(tenant.id)

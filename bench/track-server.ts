@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildApp } from '../src/app.js'
-import { collectStartupGarbage } from '../src/heap.js'
+import { listen } from '../src/server.js'
 import { loadConfig } from '../src/config.js'
 import { openMigratedDatabase } from '../src/db/database.js'
 import { systemActor } from '../src/modules/audit/service.js'
@@ -112,9 +112,7 @@ const app = await buildApp(
     database,
   },
 )
-await app.ready()
-collectStartupGarbage() // as `trialdeck serve` does
-await app.listen({ port: 0, host: '127.0.0.1' })
+await listen(app, { port: 0, host: '127.0.0.1' }) // as `trialdeck serve` does
 const address = app.server.address()
 const port = typeof address === 'object' && address ? address.port : 0
 const headers = {
