@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../context.js'
 import { Forbidden, Unauthenticated } from '../../errors.js'
@@ -51,6 +52,20 @@ function decodeBasic(encoded: string): { username: string; password: string } {
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }
 
+/** The credential after the scheme in an Authorization header. */
+function credentialOf(header: string): string {
+  const value = header.trim()
+  const space = value.indexOf(' ')
+  return space < 0 ? '' : value.slice(space + 1).trim()
+}
+
+/** The customerCode header, if it names one. */
+function customerCodeOf(headers: IncomingHttpHeaders): string | undefined {
+  const v = headers.customercode
+  const code = Array.isArray(v) ? v[0] : v
+  return code === undefined || code.trim() === '' ? undefined : code.trim()
+}
+
 function setBounded<V>(map: Map<string, V>, key: string, value: V): void {
   if (map.size >= CACHE_MAX) map.clear()
   map.set(key, value)
@@ -70,8 +85,8 @@ export class Authenticator {
   private readonly cacheKey = randomBytes(32).toString('hex')
   private readonly tokens = new Map<string, CachedToken>()
   private readonly basics = new Map<string, CachedBasic>()
-  /** Per connection, the last credential it sent and the key derived from it (see `remembered`). */
-  private readonly lastCredential = new WeakMap<object, { credential: string; scope: string; key: string }>()
+  /** Per connection, the last Authorization header it sent and the key derived from it (see `remembered`). */
+  private readonly lastCredential = new WeakMap<object, { header: string; scope: string; key: string }>()
   /** Users with a failed Basic login here since their last success: their next success resets the count. */
   private readonly failedUsers = new Set<number>()
   /** Per locked account: when its last refusal was audited, and how many refusals followed unrecorded. */
@@ -85,75 +100,73 @@ export class Authenticator {
     this.lookups = new AuthLookups(ctx.database)
   }
 
-  /** Synchronous when the credential is cached (the common case), so that it costs no extra ticks. */
-  authenticate(request: FastifyRequest): Principal | Promise<Principal> {
-    const header = request.headers.authorization
+  /**
+   * Synchronous when the credential is cached (the common case), so that it costs no extra ticks. `now` is the
+   * request's clock reading (epoch ms), which the rate limiter uses too.
+   */
+  authenticate(request: FastifyRequest, now: number): Principal | Promise<Principal> {
+    // The headers as Node parsed them: fastify's `request.headers` getter costs more, and nothing here sets any.
+    const headers = request.raw.headers
+    const header = headers.authorization
     // The usual spellings first; the scheme is case-insensitive (RFC 9110 §11.1), hence the general case after.
-    if (header?.startsWith('Bearer '))
-      return this.bearer(request, header.slice(7).trim(), this.customerCode(request))
-    if (header?.startsWith('Basic '))
-      return this.basic(request, header.slice(6).trim(), this.customerCode(request))
+    if (header?.startsWith('Bearer ')) return this.bearer(request, header, customerCodeOf(headers), now)
+    if (header?.startsWith('Basic ')) return this.basic(request, header, customerCodeOf(headers), now)
     const value = header?.trim() ?? ''
     if (value === '')
       throw unauthenticated('Authentication required: send Authorization: Basic … or Bearer …')
     const space = value.indexOf(' ')
     const scheme = (space < 0 ? value : value.slice(0, space)).toLowerCase()
-    const credential = space < 0 ? '' : value.slice(space + 1).trim()
-    if (scheme === 'bearer') return this.bearer(request, credential, this.customerCode(request))
-    if (scheme === 'basic') return this.basic(request, credential, this.customerCode(request))
+    if (scheme === 'bearer') return this.bearer(request, value, customerCodeOf(headers), now)
+    if (scheme === 'basic') return this.basic(request, value, customerCodeOf(headers), now)
     throw unauthenticated(`Unsupported authorization scheme ${scheme}; use Basic or Bearer`)
   }
 
-  private customerCode(request: FastifyRequest): string | undefined {
-    const v = request.headers.customercode
-    const code = Array.isArray(v) ? v[0] : v
-    return code === undefined || code.trim() === '' ? undefined : code.trim()
-  }
-
+  /** `header` is the whole Authorization header. */
   private bearer(
     request: FastifyRequest,
-    secret: string,
+    header: string,
     customerCode: string | undefined,
+    now: number,
   ): Principal | Promise<Principal> {
-    if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
-    const hash = this.tokenHash(request, secret)
+    let hash = this.remembered(request, header, '')
+    if (hash === undefined) {
+      const secret = credentialOf(header)
+      if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
+      hash = sha256Hex(secret)
+      this.remember(request, header, '', hash)
+    }
     const epoch = this.watch.epoch()
     const hit = epoch === undefined ? undefined : this.tokens.get(hash)
-    if (hit !== undefined && hit.epoch === epoch) return this.useToken(hit, customerCode)
-    return this.loadToken(hash, epoch).then((token) => this.useToken(token, customerCode))
-  }
-
-  /** The token's SHA-256 (see `remembered`). */
-  private tokenHash(request: FastifyRequest, secret: string): string {
-    let hash = this.remembered(request, secret, '')
-    if (hash === undefined) {
-      hash = sha256Hex(secret)
-      this.remember(request, secret, '', hash)
-    }
-    return hash
+    if (hit !== undefined && hit.epoch === epoch) return this.useToken(hit, customerCode, now)
+    return this.loadToken(hash, epoch).then((token) => this.useToken(token, customerCode, Date.now()))
   }
 
   /**
-   * A client usually keeps its connection and its credential: each connection remembers the last credential it
-   * sent, what for (`scope`), and the key derived from it (a SHA-256), so that the same credential again is not
-   * hashed again. This keeps one credential per open connection in memory, as its request headers already are.
-   * (The comparison is V8's, which stops at the first differing word: behind a proxy, clients sharing a connection
-   * could time it against each other's credentials, but the differences are nanoseconds, far below what a network
-   * lets anyone measure; a loop in constant time cost more than the hash it saves.)
+   * A client usually keeps its connection and its credential: each connection remembers the last Authorization
+   * header it sent, what for (`scope`), and the key derived from it (a SHA-256), so that the same header again is
+   * neither parsed nor hashed again. This keeps one credential per open connection in memory, as its request
+   * headers already are. The whole header is compared, not the credential cut out of it: both are strings as
+   * Node made them, which V8 compares in one pass, where a cut-out piece would take its slow path.
+   * (The comparison stops at the first differing word: behind a proxy, clients sharing a connection could time it
+   * against each other's credentials, but the differences are nanoseconds, far below what a network lets anyone
+   * measure; a loop in constant time cost more than the hash it saves.)
    */
-  private remembered(request: FastifyRequest, credential: string, scope: string): string | undefined {
+  private remembered(request: FastifyRequest, header: string, scope: string): string | undefined {
     const socket = request.raw.socket as object | null
     const last = socket === null ? undefined : this.lastCredential.get(socket)
-    return last !== undefined && last.credential === credential && last.scope === scope ? last.key : undefined
+    return last !== undefined && last.header === header && last.scope === scope ? last.key : undefined
   }
 
-  private remember(request: FastifyRequest, credential: string, scope: string, key: string): void {
+  private remember(request: FastifyRequest, header: string, scope: string, key: string): void {
     const socket = request.raw.socket as object | null
-    if (socket !== null) this.lastCredential.set(socket, { credential, scope, key })
+    if (socket !== null) this.lastCredential.set(socket, { header, scope, key })
   }
 
-  private useToken(token: CachedToken, customerCode: string | undefined): Principal | Promise<Principal> {
-    const now = Date.now()
+  private useToken(
+    token: CachedToken,
+    customerCode: string | undefined,
+    now: number,
+  ): Principal | Promise<Principal> {
     if (token.expiresAt <= now) throw unauthenticated('This API token has expired')
     if (customerCode !== undefined && customerCode.toLowerCase() !== token.tenantKey) {
       throw unauthenticated(`customerCode ${customerCode} does not match this API token`)
@@ -208,23 +221,24 @@ export class Authenticator {
     return sole
   }
 
+  /** `header` is the whole Authorization header. */
   private basic(
     request: FastifyRequest,
-    encoded: string,
+    header: string,
     customerCode: string | undefined,
+    now: number,
   ): Principal | Promise<Principal> {
     // What the tenant is resolved from belongs to the key: the same credential may name another tenant elsewhere.
     const scope =
       customerCode === undefined ? `host:${request.hostname}` : `code:${customerCode.toLowerCase()}`
-    let key = this.remembered(request, encoded, scope)
+    let key = this.remembered(request, header, scope)
     let credentials: { username: string; password: string } | undefined
     if (key === undefined) {
-      credentials = decodeBasic(encoded)
+      credentials = decodeBasic(credentialOf(header))
       key = credentialCacheKey(this.cacheKey, scope, credentials.username, credentials.password)
-      this.remember(request, encoded, scope, key)
+      this.remember(request, header, scope, key)
     }
     const epoch = this.watch.epoch()
-    const now = Date.now()
     const hit = this.basics.get(key)
     if (
       hit !== undefined &&
@@ -235,7 +249,7 @@ export class Authenticator {
     ) {
       return hit.principal
     }
-    const { username, password } = credentials ?? decodeBasic(encoded)
+    const { username, password } = credentials ?? decodeBasic(credentialOf(header))
     return this.verifyBasic(request, { key, username, password, customerCode, epoch, now, hit })
   }
 
@@ -391,13 +405,14 @@ function admit(
   reply: FastifyReply,
   action: RoleAction | 'authenticated',
   principal: Principal,
+  now: number,
   done: Done,
 ): void {
   let counted: void | Promise<void>
   try {
     request.principal = principal
     authorise(principal, action)
-    counted = limiter.count(principal, reply)
+    counted = limiter.count(principal, reply, now)
   } catch (err) {
     done(err as Error)
     return
@@ -428,19 +443,21 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
       done()
       return
     }
+    // One clock reading for authentication and counting, unless authentication had to wait for the database.
+    const now = Date.now()
     let principal: Principal | Promise<Principal>
     try {
-      principal = authenticator.authenticate(request)
+      principal = authenticator.authenticate(request, now)
     } catch (err) {
       done(err as Error)
       return
     }
     if (principal instanceof Promise) {
       principal.then((p) => {
-        admit(limiter, request, reply, action, p, done)
+        admit(limiter, request, reply, action, p, Date.now(), done)
       }, done)
     } else {
-      admit(limiter, request, reply, action, principal, done)
+      admit(limiter, request, reply, action, principal, now, done)
     }
   })
 }

@@ -144,9 +144,11 @@ export class RateLimiter {
       redisUrl === undefined ? new MemoryCounters(this.windowMs) : new RedisCounters(redisUrl, log)
   }
 
-  /** Counts the request; throws TooManyRequests over the limit. Returns a promise only when it has to wait. */
-  count(principal: Principal, reply: FastifyReply): void | Promise<void> {
-    const now = Date.now()
+  /**
+   * Counts the request made at `now` (epoch ms); throws TooManyRequests over the limit. Returns a promise only
+   * when it has to wait.
+   */
+  count(principal: Principal, reply: FastifyReply, now: number): void | Promise<void> {
     const max = this.limits.maxFor(principal.tenantId, now)
     if (typeof max !== 'number') return max.then((m) => this.countWith(principal, reply, m, Date.now()))
     return this.countWith(principal, reply, max, now)
