@@ -8,6 +8,8 @@ test('defaults: port 8080 on 127.0.0.1, SQLite under data/', () => {
   assert.equal(c.host, '127.0.0.1')
   assert.equal(c.databaseUrl, 'sqlite:data/trialdeck.db')
   assert.equal(c.bodyLimit, 32 * 1024 * 1024)
+  assert.equal(c.rateLimitFields, 'near-limit')
+  assert.equal(loadConfig({ RATE_LIMIT_FIELDS: 'always' }).rateLimitFields, 'always')
 })
 
 test('sizes and durations are read with units', () => {
@@ -23,6 +25,7 @@ test('a bad value is one clear line naming the variable', () => {
     [{ PORT: '70000' }, /PORT must be between 0 and 65535/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be sqlite:<file> or postgres/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ RATE_LIMIT_FIELDS: 'sometimes' }, /RATE_LIMIT_FIELDS must be one of near-limit, always/],
     [{ BODY_LIMIT: '1gb' }, /BODY_LIMIT must be a size/],
     [{ BODY_LIMIT: '500mb' }, /BODY_LIMIT must be between 1kb and 64mb/],
   ]

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+const RATE_LIMIT_FIELDS = ['near-limit', 'always'] as const
 
 /** The whole runtime configuration; every value comes from the environment and is checked at start. */
 export const ConfigSchema = Type.Object({
@@ -13,6 +14,8 @@ export const ConfigSchema = Type.Object({
   bodyLimit: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
   rateLimitMax: Type.Integer({ minimum: 1 }),
   rateLimitWindowMs: Type.Integer({ minimum: 1000 }),
+  /** Which successful responses carry the `RateLimit` field: those of a principal near its limit, or all. */
+  rateLimitFields: Type.Enum(RATE_LIMIT_FIELDS),
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://.+' })),
   trustProxy: Type.Boolean(),
   /** Basic-auth failures in a row before an account locks, and for how long. */
@@ -35,6 +38,7 @@ export const DEFAULT_CONFIG: Config = {
   bodyLimit: 32 * 1024 * 1024,
   rateLimitMax: 1200,
   rateLimitWindowMs: 60_000,
+  rateLimitFields: 'near-limit',
   trustProxy: false,
   lockoutThreshold: 10,
   lockoutMs: 15 * 60_000,
@@ -90,6 +94,7 @@ const DESCRIBE: Partial<Record<keyof Config, string>> = {
   bodyLimit: 'BODY_LIMIT must be between 1kb and 64mb',
   rateLimitMax: 'RATE_LIMIT_MAX must be at least 1',
   rateLimitWindowMs: 'RATE_LIMIT_WINDOW must be at least 1s',
+  rateLimitFields: `RATE_LIMIT_FIELDS must be one of ${RATE_LIMIT_FIELDS.join(', ')}`,
   redisUrl: 'REDIS_URL must be redis://…',
   lockoutThreshold: 'LOCKOUT_THRESHOLD must be at least 1',
   lockoutMs: 'LOCKOUT_DURATION must be at least 1s',
@@ -114,6 +119,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if ((v = read('BODY_LIMIT')) !== undefined) c.bodyLimit = bytes('BODY_LIMIT', v)
   if ((v = read('RATE_LIMIT_MAX')) !== undefined) c.rateLimitMax = integer('RATE_LIMIT_MAX', v)
   if ((v = read('RATE_LIMIT_WINDOW')) !== undefined) c.rateLimitWindowMs = duration('RATE_LIMIT_WINDOW', v)
+  if ((v = read('RATE_LIMIT_FIELDS')) !== undefined) c.rateLimitFields = v as Config['rateLimitFields']
   if ((v = read('REDIS_URL')) !== undefined) c.redisUrl = v
   if ((v = read('TRUST_PROXY')) !== undefined) c.trustProxy = boolean('TRUST_PROXY', v)
   if ((v = read('LOCKOUT_THRESHOLD')) !== undefined) c.lockoutThreshold = integer('LOCKOUT_THRESHOLD', v)

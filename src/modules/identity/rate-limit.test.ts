@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test'
 import { Redis } from 'ioredis'
 import { buildApp, type App } from '../../app.js'
 import { createTenant, onEveryDatabase, testConfig, type TestTenant } from '../../../test/support/harness.js'
+import { systemActor } from '../audit/service.js'
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -46,10 +47,9 @@ onEveryDatabase(
       for (let i = 0; i < 3; i++) {
         const ok = await me(h.app, t.bearer)
         assert.equal(ok.statusCode, 200)
-        assert.match(
-          String(ok.headers.ratelimit),
-          new RegExp(`^"default";r=${2 - i};t=([1-9]|[1-5][0-9]|60)$`),
-        )
+        // A quarter of the quota (3) is less than one request: only the last one allowed says so.
+        if (i < 2) assert.equal(ok.headers.ratelimit, undefined)
+        else assert.match(String(ok.headers.ratelimit), /^"default";r=0;t=([1-9]|[1-5][0-9]|60)$/)
         assert.equal(ok.headers['ratelimit-policy'], undefined)
       }
       const limited = await me(h.app, t.bearer)
@@ -59,6 +59,36 @@ onEveryDatabase(
       assert.equal(limited.headers['ratelimit-policy'], '"default";q=3;w=60')
       assert.match(String(limited.headers['content-type']), /application\/problem\+json/)
       assert.match(limited.json<{ detail: string }>().detail, /Rate limit of 3 requests/)
+    })
+
+    test('RateLimit comes once a quarter of the quota or less is left; with fields "always", every time', async () => {
+      const t = await createTenant(h)
+      await t.service.updateTenantSettings(t.id, { rateLimitMax: 8 }, systemActor(t.id))
+      const seen: (string | undefined)[] = []
+      for (let i = 0; i < 8; i++) {
+        const ok = await me(h.app, t.bearer)
+        assert.equal(ok.statusCode, 200)
+        seen.push(ok.headers.ratelimit?.toString().replace(/;t=\d+$/, ''))
+      }
+      const near = ['"default";r=2', '"default";r=1', '"default";r=0']
+      assert.deepEqual(seen, [undefined, undefined, undefined, undefined, undefined, ...near])
+
+      const always = await buildApp(testConfig({ rateLimitMax: 3, rateLimitFields: 'always' }), {
+        database: h.database,
+      })
+      try {
+        const u = await createTenant(h)
+        for (let i = 0; i < 3; i++) {
+          const ok = await me(always, u.bearer)
+          assert.match(
+            String(ok.headers.ratelimit),
+            new RegExp(`^"default";r=${2 - i};t=([1-9]|[1-5][0-9]|60)$`),
+          )
+        }
+        assert.equal((await me(always, u.bearer)).statusCode, 429)
+      } finally {
+        await always.close()
+      }
     })
 
     test('each token, and Basic for the user, has its own counter; other tenants are unaffected', async () => {
