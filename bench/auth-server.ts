@@ -58,7 +58,8 @@ const app = await buildApp(config, { database, plugins: [publicMe] })
 await listen(app, { port: 0, host: '127.0.0.1' }) // as `trialdeck serve` does
 const address = app.server.address()
 const port = typeof address === 'object' && address ? address.port : 0
-console.log(JSON.stringify({ port, code, username: 'bench', password, token: token.secret }))
+const { rateLimitFields } = config
+console.log(JSON.stringify({ port, code, username: 'bench', password, token: token.secret, rateLimitFields }))
 // Each line on stdin asks for the CPU time this process has used so far (µs), so the bench can tell how much
 // server CPU a request costs, which machine load does not distort the way it distorts requests per second.
 process.stdin.setEncoding('utf8')

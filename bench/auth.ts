@@ -3,8 +3,11 @@
  * body on a route without authentication, in one run against a real listening server.
  * Goals: Bearer ≥ 0.9× and Basic ≥ 0.8× of no-auth.
  *
- *   npm run bench:auth            (BENCH_SECONDS=2 BENCH_ROUNDS=9 BENCH_CONNECTIONS=20 by default: short interleaved rounds,
- *                                  the median of the ratios within each round)
+ *   npm run bench:auth            (BENCH_SECONDS=1 BENCH_ROUNDS=21 BENCH_CONNECTIONS=20 by default: short interleaved rounds,
+ *                                  the median of the ratios within each round; BENCH_VERBOSE=1 prints every round)
+ *
+ * The server runs with the environment's configuration: `RATE_LIMIT_FIELDS=always npm run bench:auth` measures
+ * it with the `RateLimit` field on every response.
  */
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
@@ -12,9 +15,10 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { buildDist } from './built.js'
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 2)
-const rounds = Number(process.env.BENCH_ROUNDS ?? 9)
+const seconds = Number(process.env.BENCH_SECONDS ?? 1)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 21)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
+const verbose = process.env.BENCH_VERBOSE === '1'
 
 buildDist()
 const server = spawn(
@@ -34,6 +38,7 @@ const started = JSON.parse(await nextLine()) as {
   username: string
   password: string
   token: string
+  rateLimitFields: string
 }
 /** Server CPU time used so far, in µs. */
 async function serverCpu(): Promise<number> {
@@ -91,9 +96,13 @@ try {
       ratios[name].push(round[name].rps / round['no auth'].rps)
       cpuRatios[name].push(round['no auth'].cpu / round[name].cpu)
     }
+    if (verbose) {
+      const each = names.map((n) => `${n} ${round[n].rps.toFixed(0)} req/s ${round[n].cpu.toFixed(1)} µs`)
+      console.log(`round ${r + 1}: ${each.join(', ')}`)
+    }
   }
   console.log(
-    `GET /api/v1/me vs the same body unauthenticated; ${connections} connections, ${rounds} rounds × ${seconds}s, medians`,
+    `GET /api/v1/me vs the same body unauthenticated; ${connections} connections, ${rounds} rounds × ${seconds}s, medians; RATE_LIMIT_FIELDS=${started.rateLimitFields}`,
   )
   console.log('scenario    req/s  ratio (range)        goal         server CPU/request  ratio (by CPU)')
   let failed = false
