@@ -52,11 +52,12 @@ function decodeBasic(encoded: string): { username: string; password: string } {
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }
 
-/** The credential after the scheme in an Authorization header. */
-function credentialOf(header: string): string {
+/** An Authorization header's scheme, as sent, and the credential after it (both '' when absent). */
+function partsOf(header: string): { scheme: string; credential: string } {
   const value = header.trim()
   const space = value.indexOf(' ')
-  return space < 0 ? '' : value.slice(space + 1).trim()
+  if (space < 0) return { scheme: value, credential: '' }
+  return { scheme: value.slice(0, space), credential: value.slice(space + 1).trim() }
 }
 
 /** The customerCode header, if it names one. */
@@ -111,13 +112,11 @@ export class Authenticator {
     // The usual spellings first; the scheme is case-insensitive (RFC 9110 §11.1), hence the general case after.
     if (header?.startsWith('Bearer ')) return this.bearer(request, header, customerCodeOf(headers), now)
     if (header?.startsWith('Basic ')) return this.basic(request, header, customerCodeOf(headers), now)
-    const value = header?.trim() ?? ''
-    if (value === '')
+    if (header === undefined || header.trim() === '')
       throw unauthenticated('Authentication required: send Authorization: Basic … or Bearer …')
-    const space = value.indexOf(' ')
-    const scheme = (space < 0 ? value : value.slice(0, space)).toLowerCase()
-    if (scheme === 'bearer') return this.bearer(request, value, customerCodeOf(headers), now)
-    if (scheme === 'basic') return this.basic(request, value, customerCodeOf(headers), now)
+    const scheme = partsOf(header).scheme.toLowerCase()
+    if (scheme === 'bearer') return this.bearer(request, header, customerCodeOf(headers), now)
+    if (scheme === 'basic') return this.basic(request, header, customerCodeOf(headers), now)
     throw unauthenticated(`Unsupported authorization scheme ${scheme}; use Basic or Bearer`)
   }
 
@@ -130,7 +129,7 @@ export class Authenticator {
   ): Principal | Promise<Principal> {
     let hash = this.remembered(request, header, '')
     if (hash === undefined) {
-      const secret = credentialOf(header)
+      const secret = partsOf(header).credential
       if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
       hash = sha256Hex(secret)
       this.remember(request, header, '', hash)
@@ -234,7 +233,7 @@ export class Authenticator {
     let key = this.remembered(request, header, scope)
     let credentials: { username: string; password: string } | undefined
     if (key === undefined) {
-      credentials = decodeBasic(credentialOf(header))
+      credentials = decodeBasic(partsOf(header).credential)
       key = credentialCacheKey(this.cacheKey, scope, credentials.username, credentials.password)
       this.remember(request, header, scope, key)
     }
@@ -249,7 +248,7 @@ export class Authenticator {
     ) {
       return hit.principal
     }
-    const { username, password } = credentials ?? decodeBasic(credentialOf(header))
+    const { username, password } = credentials ?? decodeBasic(partsOf(header).credential)
     return this.verifyBasic(request, { key, username, password, customerCode, epoch, now, hit })
   }
 

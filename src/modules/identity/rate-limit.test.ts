@@ -27,18 +27,7 @@ onEveryDatabase(
     const me = (app: App, headers: Record<string, string>) => app.inject({ url: '/api/v1/me', headers })
 
     async function newToken(t: TestTenant): Promise<Record<string, string>> {
-      const created = await t.service.createToken(
-        t.id,
-        t.userId,
-        { name: 'extra' },
-        {
-          tenantId: t.id,
-          kind: 'system',
-          userId: null,
-          tokenId: null,
-          requestId: null,
-        },
-      )
+      const created = await t.service.createToken(t.id, t.userId, { name: 'extra' }, systemActor(t.id))
       return { authorization: `Bearer ${created.secret}` }
     }
 

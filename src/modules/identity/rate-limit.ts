@@ -188,11 +188,12 @@ export class RateLimiter {
    */
   private answer(reply: FastifyReply, max: number, window: Window | undefined, now: number): void {
     if (window === undefined) return
+    const over = window.count > max
     const remaining = Math.max(0, max - window.count)
-    if (window.count <= max && !this.fieldsAlways && remaining * 4 > max) return
+    if (!over && !this.fieldsAlways && remaining * 4 > max) return
     const reset = Math.max(0, Math.ceil((window.resetAt - now) / 1000))
     const state = `"default";r=${remaining};t=${reset}`
-    if (window.count <= max) {
+    if (!over) {
       reply.header('ratelimit', state)
       return
     }
