@@ -45,7 +45,9 @@ function surfaceOfPath(url: string): Surface {
 /** The app factory that `trialdeck serve` and every test use. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const ownsDatabase = options.database === undefined
-  const database = options.database ?? (await openMigratedDatabase(config.databaseUrl))
+  const database =
+    options.database ??
+    (await openMigratedDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous }))
   const app = Fastify({
     logger: { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
     bodyLimit: config.bodyLimit,

@@ -28,7 +28,7 @@ export function buildCli(): Command {
     .description('bring the database schema up to date')
     .action(async () => {
       const config = loadConfig()
-      const database = await openDatabase(config.databaseUrl)
+      const database = await openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous })
       try {
         const applied = await migrateToLatest(database)
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date')

@@ -3,6 +3,7 @@ import { Value } from 'typebox/value'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 const RATE_LIMIT_FIELDS = ['near-limit', 'always'] as const
+const SQLITE_SYNCHRONOUS = ['full', 'normal'] as const
 
 /** The whole runtime configuration; every value comes from the environment and is checked at start. */
 export const ConfigSchema = Type.Object({
@@ -21,6 +22,11 @@ export const ConfigSchema = Type.Object({
   /** Basic-auth failures in a row before an account locks, and for how long. */
   lockoutThreshold: Type.Integer({ minimum: 1 }),
   lockoutMs: Type.Integer({ minimum: 1000 }),
+  /** Failed logins per client address and window before that address gets 429 (below the lockout threshold). */
+  loginSourceMax: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  loginSourceWindowMs: Type.Integer({ minimum: 1000 }),
+  /** SQLite's `synchronous`: `full` (a commit is on disk before its answer) or `normal` (faster; see README). */
+  sqliteSynchronous: Type.Enum(SQLITE_SYNCHRONOUS),
   /** Reports (interactive and jobs) running at once on one instance; report jobs polled for this often. */
   reportConcurrency: Type.Integer({ minimum: 1, maximum: 64 }),
   reportJobPollMs: Type.Integer({ minimum: 10 }),
@@ -42,6 +48,9 @@ export const DEFAULT_CONFIG: Config = {
   trustProxy: false,
   lockoutThreshold: 10,
   lockoutMs: 15 * 60_000,
+  loginSourceMax: 5,
+  loginSourceWindowMs: 15 * 60_000,
+  sqliteSynchronous: 'full',
   reportConcurrency: 4,
   reportJobPollMs: 1000,
   reportResultTtlMs: 24 * 3_600_000,
@@ -98,6 +107,9 @@ const DESCRIBE: Partial<Record<keyof Config, string>> = {
   redisUrl: 'REDIS_URL must be redis://…',
   lockoutThreshold: 'LOCKOUT_THRESHOLD must be at least 1',
   lockoutMs: 'LOCKOUT_DURATION must be at least 1s',
+  loginSourceMax: 'LOGIN_SOURCE_MAX must be between 1 and 1000000',
+  loginSourceWindowMs: 'LOGIN_SOURCE_WINDOW must be at least 1s',
+  sqliteSynchronous: `SQLITE_SYNCHRONOUS must be one of ${SQLITE_SYNCHRONOUS.join(', ')}`,
   reportConcurrency: 'REPORT_CONCURRENCY must be between 1 and 64',
   reportJobPollMs: 'REPORT_JOB_POLL must be at least 10ms',
   reportResultTtlMs: 'REPORT_RESULT_TTL must be at least 1s',
@@ -124,6 +136,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if ((v = read('TRUST_PROXY')) !== undefined) c.trustProxy = boolean('TRUST_PROXY', v)
   if ((v = read('LOCKOUT_THRESHOLD')) !== undefined) c.lockoutThreshold = integer('LOCKOUT_THRESHOLD', v)
   if ((v = read('LOCKOUT_DURATION')) !== undefined) c.lockoutMs = duration('LOCKOUT_DURATION', v)
+  if ((v = read('LOGIN_SOURCE_MAX')) !== undefined) c.loginSourceMax = integer('LOGIN_SOURCE_MAX', v)
+  if ((v = read('LOGIN_SOURCE_WINDOW')) !== undefined)
+    c.loginSourceWindowMs = duration('LOGIN_SOURCE_WINDOW', v)
+  if ((v = read('SQLITE_SYNCHRONOUS')) !== undefined)
+    c.sqliteSynchronous = v.toLowerCase() as Config['sqliteSynchronous']
   if ((v = read('REPORT_CONCURRENCY')) !== undefined) c.reportConcurrency = integer('REPORT_CONCURRENCY', v)
   if ((v = read('REPORT_JOB_POLL')) !== undefined) c.reportJobPollMs = duration('REPORT_JOB_POLL', v)
   if ((v = read('REPORT_RESULT_TTL')) !== undefined) c.reportResultTtlMs = duration('REPORT_RESULT_TTL', v)

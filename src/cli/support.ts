@@ -4,7 +4,7 @@ import { openMigratedDatabase, type Database } from '../db/database.js'
 /** Runs a CLI action against the configured, migrated database, and closes it afterwards. */
 export async function withDatabase<T>(fn: (database: Database, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig()
-  const database = await openMigratedDatabase(config.databaseUrl)
+  const database = await openMigratedDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous })
   try {
     return await fn(database, config)
   } finally {

@@ -4,20 +4,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../context.js'
 import { Forbidden, Unauthenticated } from '../../errors.js'
 import type { Principal } from '../../http/route-config.js'
-import { recordAudit } from '../audit/service.js'
 import { isRoleAction, type RoleAction } from './actions.js'
 import { AuthLookups } from './auth-lookups.js'
 import type { CredentialsWatch } from './credentials-watch.js'
 import { RateLimiter } from './rate-limit.js'
-import { IdentityRepository, type TenantRow, type UserRow } from './repository.js'
-import { credentialCacheKey, sha256Hex, TOKEN_PREFIX, verifyPassword } from './secrets.js'
+import { PasswordLogin, type SignedIn } from './password-login.js'
+import { IdentityRepository } from './repository.js'
+import { credentialCacheKey, sha256Hex, TOKEN_PREFIX } from './secrets.js'
 
 const CHALLENGE = 'Basic realm="Trialdeck", charset="UTF-8", Bearer realm="Trialdeck"'
 /** How long a successful Basic verification is remembered before argon2 runs again. */
 const BASIC_VERIFIED_MS = 60_000
 const CACHE_MAX = 10_000
-/** Logins refused because the account is locked are audited at most this often per account. */
-const LOCKED_AUDIT_EVERY_MS = 60_000
 /** last_used_at is written at most this often per token. */
 const TOUCH_EVERY_MS = 60_000
 
@@ -90,12 +88,11 @@ export class Authenticator {
   private readonly lastCredential = new WeakMap<object, { header: string; scope: string; key: string }>()
   /** Users with a failed Basic login here since their last success: their next success resets the count. */
   private readonly failedUsers = new Set<number>()
-  /** Per locked account: when its last refusal was audited, and how many refusals followed unrecorded. */
-  private readonly refusedWhileLocked = new Map<number, { since: number; count: number }>()
 
   constructor(
     private readonly ctx: AppContext,
     private readonly watch: CredentialsWatch,
+    private readonly passwords: PasswordLogin,
   ) {
     this.repo = new IdentityRepository(ctx.db)
     this.lookups = new AuthLookups(ctx.database)
@@ -203,23 +200,6 @@ export class Authenticator {
     return token
   }
 
-  private async resolveTenant(request: FastifyRequest, customerCode: string | undefined): Promise<TenantRow> {
-    if (customerCode !== undefined) {
-      const tenant = await this.lookups.tenantByCode(customerCode)
-      if (!tenant) throw unauthenticated(`Unknown customerCode ${customerCode}`)
-      return tenant
-    }
-    const host = request.hostname
-    const label = host.split('.')[0]
-    if (label && host.includes('.') && !/^[\d.]+$/.test(host)) {
-      const tenant = await this.lookups.tenantByCode(label)
-      if (tenant) return tenant
-    }
-    const sole = await this.lookups.soleTenant()
-    if (!sole) throw unauthenticated('Which tenant? Send the customerCode header')
-    return sole
-  }
-
   /** `header` is the whole Authorization header. */
   private basic(
     request: FastifyRequest,
@@ -252,7 +232,7 @@ export class Authenticator {
     return this.verifyBasic(request, { key, username, password, customerCode, epoch, now, hit })
   }
 
-  /** The slow path of Basic: read the user, check its flags and lock, and run argon2 unless it already agreed. */
+  /** The slow path of Basic: the one password sign-in (PasswordLogin), then the result remembered. */
   private async verifyBasic(
     request: FastifyRequest,
     c: {
@@ -266,115 +246,43 @@ export class Authenticator {
     },
   ): Promise<Principal> {
     const { key, username, password, customerCode, epoch, now, hit } = c
-    // Named tenant: the user and its tenant in one query; otherwise (or when that finds nobody) step by step.
-    let found =
-      customerCode === undefined ? undefined : await this.lookups.userByTenantCode(customerCode, username)
-    let tenant: { id: number; code: string } = { id: found?.tenant_id ?? 0, code: found?.tenant_code ?? '' }
-    if (!found) {
-      const resolved = await this.resolveTenant(request, customerCode)
-      tenant = resolved
-      found = await this.lookups
-        .userByUsername(resolved.id, username)
-        .then((u) => u && { ...u, tenant_code: resolved.code })
+    const stillVerified = hit !== undefined && hit.until > now
+    let signedIn: SignedIn
+    try {
+      signedIn = await this.passwords.login({
+        username,
+        password,
+        customerCode,
+        hostname: request.hostname,
+        source: request.ip,
+        via: 'basic',
+        requestId: request.id,
+        now,
+        verified: stillVerified ? { userId: hit.principal.userId, version: hit.version } : undefined,
+      })
+    } catch (err) {
+      if (err instanceof Unauthenticated) {
+        if (hit !== undefined) this.failedUsers.add(hit.principal.userId)
+        err.headers['WWW-Authenticate'] = CHALLENGE
+      }
+      throw err
     }
-    const tenantId = tenant.id
-    const user = found
-    const refused = unauthenticated('Invalid username or password')
-    if (!user || user.password_hash === null) throw refused
-    const userId = user.id
-    if (!user.active) throw unauthenticated('This account is inactive')
-    if (!user.basic_auth_enabled)
-      throw unauthenticated('Basic authentication is not enabled for this account')
-    if (user.locked_until !== null && Date.parse(user.locked_until) > now) {
-      await this.recordRefusedWhileLocked(request, tenantId, user, now)
-      throw unauthenticated('This account is locked after repeated failed logins; try again later')
-    }
-    // The same password verified for this user, and nothing about the user changed since: argon2 agrees.
-    const verified =
-      hit !== undefined &&
-      hit.principal.userId === userId &&
-      hit.version === user.credentials_version &&
-      hit.until > now
-    if (!verified && !(await verifyPassword(user.password_hash, password))) {
-      await this.recordFailure(request, tenantId, user, now)
-      throw refused
-    }
-    if (user.failed_logins > 0 || user.locked_until !== null || this.failedUsers.has(userId)) {
-      this.failedUsers.delete(userId)
-      await this.repo.clearLoginFailures(tenantId, userId)
-    }
+    this.failedUsers.delete(signedIn.userId)
     const principal: Principal = {
-      tenantId,
-      tenantCode: tenant.code,
-      userId,
+      tenantId: signedIn.tenantId,
+      tenantCode: signedIn.tenantCode,
+      userId: signedIn.userId,
       username,
-      actions: await this.actions(tenantId, userId),
+      actions: signedIn.actions,
       via: 'basic',
     }
     setBounded(this.basics, key, {
       principal,
       epoch,
-      version: user.credentials_version,
-      until: verified ? hit.until : now + BASIC_VERIFIED_MS,
+      version: signedIn.credentialsVersion,
+      until: !signedIn.checked && stillVerified ? hit.until : now + BASIC_VERIFIED_MS,
     })
     return principal
-  }
-
-  /** Counts a failed Basic login, locks the account at the threshold, and audits either. */
-  private async recordFailure(request: FastifyRequest, tenantId: number, user: UserRow, now: number) {
-    const userId = user.id
-    this.failedUsers.add(userId)
-    const { lockoutThreshold, lockoutMs } = this.ctx.config
-    const after = await this.repo.recordLoginFailure(
-      tenantId,
-      userId,
-      lockoutThreshold,
-      new Date(now + lockoutMs).toISOString(),
-    )
-    const locked = after.locked_until !== null && after.locked_until !== user.locked_until
-    if (locked) this.watch.changed()
-    await this.auditLogin(request, tenantId, userId, locked ? 'auth.locked' : 'auth.failed', {
-      failedLogins: after.failed_logins,
-    })
-  }
-
-  /** An audit record of a refused Basic login, by nobody in particular, about the account it named. */
-  private auditLogin(
-    request: FastifyRequest,
-    tenantId: number,
-    userId: number,
-    action: 'auth.failed' | 'auth.locked' | 'auth.refused',
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    return recordAudit(
-      this.ctx.db,
-      { tenantId, kind: 'anonymous', userId, tokenId: null, requestId: request.id },
-      { action, entityType: 'user', entityId: userId, after: { scheme: 'basic', ...details } },
-    )
-  }
-
-  /**
-   * Audits a login refused because the account is locked — at most once a minute per account and instance, with
-   * how many were refused since the last record: someone hammering a locked account must not flood the trail.
-   */
-  private async recordRefusedWhileLocked(
-    request: FastifyRequest,
-    tenantId: number,
-    user: UserRow,
-    now: number,
-  ) {
-    const seen = this.refusedWhileLocked.get(user.id)
-    if (seen && now - seen.since < LOCKED_AUDIT_EVERY_MS) {
-      seen.count++
-      return
-    }
-    if (this.refusedWhileLocked.size >= CACHE_MAX) this.refusedWhileLocked.clear()
-    this.refusedWhileLocked.set(user.id, { since: now, count: 0 })
-    await this.auditLogin(request, tenantId, user.id, 'auth.refused', {
-      reason: 'locked',
-      lockedUntil: user.locked_until,
-      refusedSinceLastRecord: (seen?.count ?? 0) + 1,
-    })
   }
 
   private async actions(tenantId: number, userId: number): Promise<ReadonlySet<RoleAction>> {
@@ -430,10 +338,12 @@ function admit(
  * the request against its principal's rate limit. Public routes pass untouched.
  */
 export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
-  const authenticator = new Authenticator(ctx, ctx.credentials)
+  const passwords = new PasswordLogin(ctx, app.log)
+  const authenticator = new Authenticator(ctx, ctx.credentials, passwords)
   const limiter = new RateLimiter(ctx, app.log)
-  app.addHook('onClose', () => limiter.close())
+  app.addHook('onClose', () => Promise.all([limiter.close(), passwords.close()]).then(() => undefined))
   app.decorateRequest('principal', null)
+  app.decorate('passwordLogin', passwords)
   // A callback hook rather than an async one, and no closure made per request: a cached credential and in-memory
   // counters finish synchronously.
   app.addHook('onRequest', (request, reply, done) => {

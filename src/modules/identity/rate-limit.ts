@@ -38,19 +38,21 @@ class TenantLimits {
 }
 
 /** Requests counted so far in the principal's current window, and when that window ends (epoch ms). */
-interface Window {
+export interface Window {
   count: number
   resetAt: number
 }
 
-interface CounterStore {
+export interface CounterStore {
   /** Counts one request; `undefined` when the counters cannot be reached (the request is then let through). */
   hit(key: string, windowMs: number, now: number): Window | undefined | Promise<Window | undefined>
+  /** Takes back one count of the key's current window, if it still has one. */
+  undo(key: string): void | Promise<void>
   close(): Promise<void>
 }
 
 /** Fixed windows in this process's memory; windows that ended are swept once per window length. */
-class MemoryCounters implements CounterStore {
+export class MemoryCounters implements CounterStore {
   private readonly windows = new Map<string, Window>()
   private readonly sweeper: NodeJS.Timeout
 
@@ -72,6 +74,11 @@ class MemoryCounters implements CounterStore {
     return w
   }
 
+  undo(key: string): void {
+    const w = this.windows.get(key)
+    if (w !== undefined && w.count > 0) w.count--
+  }
+
   close(): Promise<void> {
     clearInterval(this.sweeper)
     return Promise.resolve()
@@ -86,10 +93,18 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return { count, ttl }`
 
-type RedisWithHit = Redis & { trialdeckHit(key: string, windowMs: number): Promise<[number, number]> }
+/** Takes one count back, unless the window has ended meanwhile (the key is gone). */
+const UNDO_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECR', KEYS[1]) end
+return 0`
+
+type RedisWithHit = Redis & {
+  trialdeckHit(key: string, windowMs: number): Promise<[number, number]>
+  trialdeckUndo(key: string): Promise<number>
+}
 
 /** Fixed windows in Redis, shared by every instance that points at it. */
-class RedisCounters implements CounterStore {
+export class RedisCounters implements CounterStore {
   private readonly redis: Redis
 
   constructor(url: string, log: FastifyBaseLogger) {
@@ -98,6 +113,7 @@ class RedisCounters implements CounterStore {
       log.warn({ err: err.message }, 'Redis (rate-limit counters) unavailable; not limiting meanwhile')
     })
     this.redis.defineCommand('trialdeckHit', { numberOfKeys: 1, lua: HIT_SCRIPT })
+    this.redis.defineCommand('trialdeckUndo', { numberOfKeys: 1, lua: UNDO_SCRIPT })
   }
 
   async hit(key: string, windowMs: number): Promise<Window | undefined> {
@@ -107,6 +123,10 @@ class RedisCounters implements CounterStore {
     } catch {
       return undefined
     }
+  }
+
+  async undo(key: string): Promise<void> {
+    await (this.redis as RedisWithHit).trialdeckUndo(REDIS_PREFIX + key).catch(() => undefined)
   }
 
   async close(): Promise<void> {

@@ -95,39 +95,68 @@ export class IdentityRepository {
     return new Map(rows.map((r) => [r.name, r.id]))
   }
 
-  async recordLoginFailure(
+  /**
+   * Claims one of the account's `threshold` login attempts, atomically, before the password is checked: one
+   * conditional UPDATE, so parallel attempts cannot claim more than the threshold between them. Nothing is claimed
+   * (undefined) while the account is locked or every attempt is taken; a failure keeps its claim, a success clears
+   * them all (`clearLoginFailures`).
+   */
+  async claimLoginAttempt(
     tenantId: number,
     userId: number,
     threshold: number,
-    lockUntil: string,
-  ): Promise<UserRow> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('users')
-        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', userId)
-        .returningAll()
-        .executeTakeFirstOrThrow()
-      if (row.failed_logins >= threshold) {
-        return trx
-          .updateTable('users')
-          .set({ locked_until: lockUntil, failed_logins: 0 })
-          .where('id', '=', userId)
-          .returningAll()
-          .executeTakeFirstOrThrow()
-      }
-      return row
-    })
+    now: string,
+  ): Promise<number | undefined> {
+    const row = await this.db
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', userId)
+      .where('failed_logins', '<', threshold)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .returning('failed_logins')
+      .executeTakeFirst()
+    return row?.failed_logins
   }
 
-  async clearLoginFailures(tenantId: number, userId: number): Promise<void> {
-    await this.db
+  /**
+   * After a failed password check: locks the account once its claims reach the threshold (the count starts again
+   * at 0 under the lock). Returns the lock's end when this failure locked it. Runs in the caller's transaction.
+   */
+  async lockIfExhausted(
+    db: Kysely<DB>,
+    tenantId: number,
+    userId: number,
+    threshold: number,
+    now: string,
+    lockUntil: string,
+  ): Promise<string | undefined> {
+    const row = await db
+      .updateTable('users')
+      .set({ locked_until: lockUntil, failed_logins: 0 })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', userId)
+      .where('failed_logins', '>=', threshold)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .returning('locked_until')
+      .executeTakeFirst()
+    return row?.locked_until ?? undefined
+  }
+
+  /**
+   * After a successful login: clears the failures, unless the account was locked meanwhile (by attempts that
+   * failed while this one was being checked); false then, and the login must be refused.
+   */
+  async clearLoginFailures(tenantId: number, userId: number, now: string): Promise<boolean> {
+    const row = await this.db
       .updateTable('users')
       .set({ failed_logins: 0, locked_until: null })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', userId)
-      .execute()
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .returning('id')
+      .executeTakeFirst()
+    return row !== undefined
   }
 
   async touchToken(tenantId: number, tokenId: number, now: string): Promise<void> {
