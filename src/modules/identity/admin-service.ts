@@ -3,6 +3,7 @@ import type { DB } from '../../db/schema.js'
 import type { CredentialsWatch } from './credentials-watch.js'
 import { inTransaction } from '../../db/database.js'
 import { nowIso } from '../../db/columns.js'
+import { unlessDuplicate } from '../../db/errors.js'
 import { parseDuration } from '../../config.js'
 import {
   Conflict,
@@ -325,27 +326,30 @@ export class AdminService {
 
   async createRole(tenantId: number, input: NewRoleBody, caller: Caller): Promise<RoleView> {
     this.mustHold(caller, input.actions, `create the role ${input.name}`)
-    if ((await this.repo.rolesByName(tenantId, [input.name])).length > 0) {
-      throw new Conflict(`A role named ${input.name} already exists`)
-    }
+    const duplicate = () => new Conflict(`A role named ${input.name} already exists`)
+    if ((await this.repo.rolesByName(tenantId, [input.name])).length > 0) throw duplicate()
     const now = nowIso()
-    const id = await inTransaction(this.db, async (trx) => {
-      const roleId = await this.repo.insertRole(trx, {
-        tenant_id: tenantId,
-        name: input.name,
-        description: input.description ?? null,
-        built_in: 0,
-        created_at: now,
-        actions: input.actions,
-      })
-      await recordAudit(trx, caller.actor, {
-        action: 'role.create',
-        entityType: 'role',
-        entityId: roleId,
-        after: { name: input.name, actions: [...input.actions].sort() },
-      })
-      return roleId
-    })
+    const id = await unlessDuplicate(
+      () =>
+        inTransaction(this.db, async (trx) => {
+          const roleId = await this.repo.insertRole(trx, {
+            tenant_id: tenantId,
+            name: input.name,
+            description: input.description ?? null,
+            built_in: 0,
+            created_at: now,
+            actions: input.actions,
+          })
+          await recordAudit(trx, caller.actor, {
+            action: 'role.create',
+            entityType: 'role',
+            entityId: roleId,
+            after: { name: input.name, actions: [...input.actions].sort() },
+          })
+          return roleId
+        }),
+      duplicate,
+    )
     const [role] = await this.repo.rolesByName(tenantId, [input.name])
     if (role?.id !== id) throw new NotFound('role vanished')
     return roleView(role)

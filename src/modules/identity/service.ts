@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { inTransaction } from '../../db/database.js'
 import { nowIso } from '../../db/columns.js'
+import { unlessDuplicate } from '../../db/errors.js'
 import { Conflict, ErrorList, NotFound } from '../../errors.js'
 import { recordAudit, systemActor, type Actor } from '../audit/service.js'
 import { BUILT_IN_ROLES } from './actions.js'
@@ -64,42 +65,46 @@ export class IdentityService {
     if (!TENANT_CODE.test(code)) errors.add('/code', 'must be 1-63 letters, digits, - or _', 'pattern')
     if (name.trim() === '') errors.add('/name', 'cannot be empty', 'required')
     errors.throwIfAny()
-    if (await this.repo.findTenantByCode(code))
-      throw new Conflict(`A tenant with code ${code} already exists`)
+    const duplicate = () => new Conflict(`A tenant with code ${code} already exists`)
+    if (await this.repo.findTenantByCode(code)) throw duplicate()
     const now = nowIso()
-    const tenantId = await inTransaction(this.db, async (trx) => {
-      const id = await this.repo.insertTenant(
-        trx,
-        code,
-        name,
-        { ...DEFAULT_TENANT_SETTINGS, ...settings },
-        now,
-      )
-      for (const [roleName, role] of Object.entries(BUILT_IN_ROLES)) {
-        const r = await trx
-          .insertInto('roles')
-          .values({
-            tenant_id: id,
-            name: roleName,
-            description: role.description,
-            built_in: 1,
-            created_at: now,
+    const tenantId = await unlessDuplicate(
+      () =>
+        inTransaction(this.db, async (trx) => {
+          const id = await this.repo.insertTenant(
+            trx,
+            code,
+            name,
+            { ...DEFAULT_TENANT_SETTINGS, ...settings },
+            now,
+          )
+          for (const [roleName, role] of Object.entries(BUILT_IN_ROLES)) {
+            const r = await trx
+              .insertInto('roles')
+              .values({
+                tenant_id: id,
+                name: roleName,
+                description: role.description,
+                built_in: 1,
+                created_at: now,
+              })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+            await trx
+              .insertInto('role_actions')
+              .values(role.actions.map((action) => ({ role_id: r.id, action })))
+              .execute()
+          }
+          await recordAudit(trx, systemActor(id), {
+            action: 'tenant.create',
+            entityType: 'tenant',
+            entityId: id,
+            after: { code, name },
           })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        await trx
-          .insertInto('role_actions')
-          .values(role.actions.map((action) => ({ role_id: r.id, action })))
-          .execute()
-      }
-      await recordAudit(trx, systemActor(id), {
-        action: 'tenant.create',
-        entityType: 'tenant',
-        entityId: id,
-        after: { code, name },
-      })
-      return id
-    })
+          return id
+        }),
+      duplicate,
+    )
     const tenant = await this.repo.findTenantById(tenantId)
     if (!tenant) throw new NotFound('tenant vanished')
     return tenant
@@ -154,43 +159,46 @@ export class IdentityService {
       if (!roleIds.has(r)) errors.add(`/roles/${i}`, `no role named ${r}`, 'unknown')
     })
     errors.throwIfAny()
-    if (await this.repo.findUserByUsername(tenantId, input.username)) {
-      throw new Conflict(`A user named ${input.username} already exists`)
-    }
+    const duplicate = () => new Conflict(`A user named ${input.username} already exists`)
+    if (await this.repo.findUserByUsername(tenantId, input.username)) throw duplicate()
     const passwordHash = input.password === undefined ? null : await hashPassword(input.password)
     const now = nowIso()
-    const userId = await inTransaction(this.db, async (trx) => {
-      const row = await trx
-        .insertInto('users')
-        .values({
-          tenant_id: tenantId,
-          username: input.username,
-          display_name: input.displayName ?? null,
-          email: input.email ?? null,
-          password_hash: passwordHash,
-          active: input.active === false ? 0 : 1,
-          basic_auth_enabled: input.basicAuthEnabled ? 1 : 0,
-          locked_until: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      const id = row.id
-      if (roleIds.size > 0) {
-        await trx
-          .insertInto('user_roles')
-          .values([...roleIds.values()].map((role_id) => ({ user_id: id, role_id })))
-          .execute()
-      }
-      await recordAudit(trx, actor, {
-        action: 'user.create',
-        entityType: 'user',
-        entityId: id,
-        after: { username: input.username, roles, basicAuthEnabled: input.basicAuthEnabled ?? false },
-      })
-      return id
-    })
+    const userId = await unlessDuplicate(
+      () =>
+        inTransaction(this.db, async (trx) => {
+          const row = await trx
+            .insertInto('users')
+            .values({
+              tenant_id: tenantId,
+              username: input.username,
+              display_name: input.displayName ?? null,
+              email: input.email ?? null,
+              password_hash: passwordHash,
+              active: input.active === false ? 0 : 1,
+              basic_auth_enabled: input.basicAuthEnabled ? 1 : 0,
+              locked_until: null,
+              created_at: now,
+              updated_at: now,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+          const id = row.id
+          if (roleIds.size > 0) {
+            await trx
+              .insertInto('user_roles')
+              .values([...roleIds.values()].map((role_id) => ({ user_id: id, role_id })))
+              .execute()
+          }
+          await recordAudit(trx, actor, {
+            action: 'user.create',
+            entityType: 'user',
+            entityId: id,
+            after: { username: input.username, roles, basicAuthEnabled: input.basicAuthEnabled ?? false },
+          })
+          return id
+        }),
+      duplicate,
+    )
     const user = await this.repo.findUserById(tenantId, userId)
     if (!user) throw new NotFound('user vanished')
     return user

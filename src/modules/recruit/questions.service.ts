@@ -6,7 +6,7 @@ import { Conflict, ErrorList, NotFound } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { optionsOf, type AnswerType } from './answers.js'
 import { CatalogRepository, type QuestionRow } from './catalog.repository.js'
-import { isUniqueViolation } from './db-errors.js'
+import { isUniqueViolation } from '../../db/errors.js'
 import type { Question, QuestionInput } from './native.schemas.js'
 
 export function questionOf(q: QuestionRow): Question {

@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from '../audit/service.js'
 import { resolveAnswers } from './answers.js'
 import { BookingsRepository } from './bookings.repository.js'
 import { CatalogRepository, type SlotRow } from './catalog.repository.js'
-import { isUniqueViolation } from './db-errors.js'
+import { isUniqueViolation } from '../../db/errors.js'
 import { failedCriteria, type Candidate, type Criteria, type Sex } from './eligibility.js'
 import type {
   ActiveSitesQuery,

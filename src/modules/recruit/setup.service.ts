@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from '../audit/service.js'
 import { StudiesRepository, type StudyRow } from '../studies/repository.js'
 import { resolveAnswers, typedAnswer } from './answers.js'
 import { CatalogRepository, type SlotRow } from './catalog.repository.js'
-import { isUniqueViolation } from './db-errors.js'
+import { isUniqueViolation } from '../../db/errors.js'
 import type {
   Cohort,
   CohortInput,

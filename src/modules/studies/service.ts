@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { inTransaction } from '../../db/database.js'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
+import { isUniqueViolation } from '../../db/errors.js'
 import { Conflict, NotFound } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { StudiesListing, StudiesRepository, type StudyRow } from './repository.js'
@@ -25,8 +26,6 @@ export function studyOf(row: StudyRow): Study {
 /** The ETag of a study's current state. */
 export const etagOf = (row: StudyRow): string =>
   `"${row.id}-${Date.parse(row.updated_at).toString(36)}-${row.updated_at.length}"`
-
-const isUniqueViolation = (err: unknown): boolean => /unique|duplicate/i.test((err as Error).message)
 
 export class StudiesService {
   private readonly repo: StudiesRepository
