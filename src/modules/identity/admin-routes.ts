@@ -3,7 +3,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { ModulePlugin } from '../index.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
-import { actorOf } from '../audit/service.js'
 import {
   CreatedTokenSchema,
   IfMatchHeadersSchema,
@@ -19,16 +18,12 @@ import {
   UserPatchSchema,
   UserSchema,
 } from './admin-schemas.js'
-import { AdminService, type Caller } from './admin-service.js'
+import { AdminService } from './admin-service.js'
+import { callerOf } from './grant-rule.js'
 import { PageQuerySchema } from './pagination.js'
 
 const tags = ['admin']
 const ETagHeader = { ETag: Type.String({ description: 'Send it back as If-Match to update safely' }) }
-
-function callerOf(request: FastifyRequest): Caller {
-  const actor = actorOf(request)
-  return { actor, actions: request.principal?.actions ?? new Set() }
-}
 
 function tenantOf(request: FastifyRequest): number {
   const p = request.principal

@@ -5,17 +5,11 @@ import { inTransaction } from '../../db/database.js'
 import { nowIso } from '../../db/columns.js'
 import { unlessDuplicate } from '../../db/errors.js'
 import { parseDuration } from '../../config.js'
-import {
-  Conflict,
-  ErrorList,
-  Forbidden,
-  NotFound,
-  PreconditionFailed,
-  ValidationFailed,
-} from '../../errors.js'
-import { recordAudit, type Actor } from '../audit/service.js'
-import { isRoleAction, type RoleAction } from './actions.js'
+import { Conflict, ErrorList, NotFound, PreconditionFailed, ValidationFailed } from '../../errors.js'
+import { recordAudit } from '../audit/service.js'
+import { isRoleAction } from './actions.js'
 import { AdminRepository, type RoleWithActions } from './admin-repository.js'
+import { mustHold, mustOutrank, type Caller } from './grant-rule.js'
 import type {
   CreatedTokenView,
   NewRoleBody,
@@ -31,12 +25,6 @@ import type { TokenRow, UserRow } from './repository.js'
 import { hashPassword } from './secrets.js'
 import { checkPassword, IdentityService } from './service.js'
 import type { UsersTable } from './schema.js'
-
-/** Who is asking, and what they hold: nobody hands out a role action they do not hold themselves. */
-export interface Caller {
-  actor: Actor
-  actions: ReadonlySet<RoleAction>
-}
 
 function tokenView(t: TokenRow, now = Date.now()): TokenView {
   const status =
@@ -120,21 +108,10 @@ export class AdminService {
     return user
   }
 
-  /** Refuses when `actions` include any the caller lacks, naming them. */
-  private mustHold(caller: Caller, actions: readonly string[], what: string): void {
-    const missing = [...new Set(actions)].filter((a) => !caller.actions.has(a as RoleAction)).sort()
-    if (missing.length > 0) {
-      throw new Forbidden(
-        `You cannot ${what}: it carries role actions you do not hold (${missing.join(', ')})`,
-        missing[0],
-      )
-    }
-  }
-
   /** Acting on another account (its password, flags, tokens) is only for callers who hold all it holds. */
   private async mustOutrank(caller: Caller, tenantId: number, user: UserRow, what: string): Promise<void> {
-    if (caller.actor.userId === user.id) return
-    this.mustHold(caller, await this.identity.repo.actionsOfUser(tenantId, user.id), what)
+    if (caller.actor.tenantId !== tenantId) throw new NotFound(`No user ${user.id} in this tenant`)
+    await mustOutrank(this.db, caller, user.id, () => what)
   }
 
   /** The roles named, checked to exist and to be grantable by the caller. */
@@ -149,7 +126,7 @@ export class AdminService {
       if (!roles.some((r) => r.name === n)) errors.add(`/body/roles/${i}`, `no role named ${n}`, 'unknown')
     })
     errors.throwIfAny()
-    for (const r of roles) this.mustHold(caller, r.actions, `grant the role ${r.name}`)
+    for (const r of roles) mustHold(caller, r.actions, `grant the role ${r.name}`)
     return roles
   }
 
@@ -325,7 +302,7 @@ export class AdminService {
   }
 
   async createRole(tenantId: number, input: NewRoleBody, caller: Caller): Promise<RoleView> {
-    this.mustHold(caller, input.actions, `create the role ${input.name}`)
+    mustHold(caller, input.actions, `create the role ${input.name}`)
     const duplicate = () => new Conflict(`A role named ${input.name} already exists`)
     if ((await this.repo.rolesByName(tenantId, [input.name])).length > 0) throw duplicate()
     const now = nowIso()

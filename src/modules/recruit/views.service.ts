@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { inTransaction } from '../../db/database.js'
 import { ErrorList, NotFound, ValidationFailed } from '../../errors.js'
-import { recordAudit, type Actor } from '../audit/service.js'
+import { recordAudit } from '../audit/service.js'
+import { mustOutrank, type Caller } from '../identity/grant-rule.js'
 import { IdentityRepository } from '../identity/repository.js'
 import { BookingsRepository } from './bookings.repository.js'
 import type {
@@ -141,8 +142,11 @@ export class VolunteerViews {
     tenantId: number,
     userId: number,
     input: StaffSites,
-    actor: Actor,
+    caller: Caller,
   ): Promise<StaffSites> {
+    const actor = caller.actor
+    // Narrowing what an account sees is a change to that account: the grant rule applies (and 404 for no user).
+    await mustOutrank(this.db, caller, userId, (u) => `restrict the volunteers ${u.username} sees`)
     const before = await this.staffSites(tenantId, userId)
     const siteIds = [...new Set(input.siteIds)].sort((a, b) => a - b)
     const errors = new ErrorList()

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../index.js'
 import type { Principal } from '../../http/route-config.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
-import { actorOf } from '../audit/service.js'
+import { callerOf } from '../identity/grant-rule.js'
 import {
   StaffSitesSchema,
   UserParamsSchema,
@@ -93,7 +93,7 @@ const volunteerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: StaffSitesSchema, ...WRITE },
       },
     },
-    async (req) => views.setStaffSites(principalOf(req).tenantId, req.params.userId, req.body, actorOf(req)),
+    async (req) => views.setStaffSites(principalOf(req).tenantId, req.params.userId, req.body, callerOf(req)),
   )
 }
 
