@@ -39,6 +39,8 @@ interface CachedBasic {
   principal: Principal
   epoch: number | undefined
   version: number
+  /** The stored argon2 hash it verified against: a password changed by hand, version unchanged, is seen too. */
+  passwordHash: string
   until: number
 }
 
@@ -258,7 +260,9 @@ export class Authenticator {
         via: 'basic',
         requestId: request.id,
         now,
-        verified: stillVerified ? { userId: hit.principal.userId, version: hit.version } : undefined,
+        verified: stillVerified
+          ? { userId: hit.principal.userId, version: hit.version, passwordHash: hit.passwordHash }
+          : undefined,
       })
     } catch (err) {
       if (err instanceof Unauthenticated) {
@@ -280,6 +284,7 @@ export class Authenticator {
       principal,
       epoch,
       version: signedIn.credentialsVersion,
+      passwordHash: signedIn.passwordHash,
       until: !signedIn.checked && stillVerified ? hit.until : now + BASIC_VERIFIED_MS,
     })
     return principal

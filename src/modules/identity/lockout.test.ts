@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import { createTenant, onEveryDatabase } from '../../../test/support/harness.js'
 
 onEveryDatabase(
-  'Basic-auth lockout (threshold 3, 1s)',
+  'Basic-auth lockout (threshold 3, 2s)',
   (h) => {
     const basic = (t: { username: string; code: string }, password: string) =>
       h.app.inject({
@@ -22,7 +22,7 @@ onEveryDatabase(
       assert.equal(locked.statusCode, 401)
       assert.equal(locked.json<{ detail: string }>().detail, 'Invalid username or password')
       assert.equal((await h.app.inject({ url: '/api/v1/me', headers: t.bearer })).statusCode, 200)
-      await sleep(1100)
+      await sleep(2100)
       assert.equal((await basic(t, t.password)).statusCode, 200)
       // A success clears the count: two more failures do not lock.
       for (let i = 0; i < 2; i++) assert.equal((await basic(t, 'wrong')).statusCode, 401)
@@ -78,5 +78,5 @@ onEveryDatabase(
       assert.equal((await basic(b, b.password)).statusCode, 200)
     })
   },
-  { config: { lockoutThreshold: 3, lockoutMs: 1000, loginSourceMax: 1000 } },
+  { config: { lockoutThreshold: 3, lockoutMs: 2000, loginSourceMax: 1000 } },
 )

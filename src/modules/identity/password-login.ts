@@ -38,10 +38,10 @@ export interface PasswordAttempt {
   /** The request's clock reading, epoch ms. */
   now: number
   /**
-   * Basic's cache only: argon2 already accepted this very password for this user at this credentials version
-   * (within the last minute), so it need not run again as long as the account still stands as it did.
+   * Basic's cache only: argon2 already accepted this very password against this stored hash, for this user at
+   * this credentials version (within the last minute), so it need not run again while both still stand.
    */
-  verified?: { userId: number; version: number } | undefined
+  verified?: { userId: number; version: number; passwordHash: string } | undefined
 }
 
 /** Who signed in. */
@@ -51,6 +51,8 @@ export interface SignedIn {
   userId: number
   username: string
   credentialsVersion: number
+  /** The stored hash the password was checked against (for `verified` next time). */
+  passwordHash: string
   actions: ReadonlySet<RoleAction>
   /** Whether argon2 ran (false when `verified` stood in for it). */
   checked: boolean
@@ -109,7 +111,8 @@ export class PasswordLogin {
     const known =
       attempt.verified !== undefined &&
       attempt.verified.userId === user.id &&
-      attempt.verified.version === user.credentials_version
+      attempt.verified.version === user.credentials_version &&
+      attempt.verified.passwordHash === user.password_hash
     if (known) {
       if (user.locked_until !== null && user.locked_until > iso) {
         await this.auditRefusal(attempt, tenant.id, user, 'locked')
@@ -144,6 +147,7 @@ export class PasswordLogin {
       userId: user.id,
       username: user.username,
       credentialsVersion: user.credentials_version,
+      passwordHash: user.password_hash,
       actions: new Set(actions.filter(isRoleAction)),
       checked: !known,
     }
