@@ -4,7 +4,9 @@
  * places: exactly capacity succeed).
  *
  * The two volumes live in two databases served side by side; measurement rounds alternate between them and the
- * median of each is compared, so load from other processes on the machine falls on both alike.
+ * median of each is compared, so load from other processes on the machine falls on both alike. On SQLite a third
+ * server (1,000 volunteers, `synchronous=NORMAL`) is measured in the same alternation: what the default
+ * `synchronous=FULL` (every commit synced to disk) costs in write throughput.
  *
  *   npx tsx bench/recruit.ts                                   # SQLite (temporary files)
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/recruit.ts
@@ -48,10 +50,10 @@ interface Server {
   schema: string
 }
 
-async function server(label: string): Promise<Server> {
+async function server(label: string, synchronous: 'full' | 'normal' = 'full'): Promise<Server> {
   const schema = `bench_recruit_${label}_${process.pid}`
   const url = pgUrl ?? `sqlite:${join(dir, `${label}.db`)}`
-  const database = await openMigratedDatabase(url, pgUrl ? { schema, poolSize: 20 } : {})
+  const database = await openMigratedDatabase(url, pgUrl ? { schema, poolSize: 20 } : { synchronous })
   const config = loadConfig({}, { logLevel: 'silent', databaseUrl: url, rateLimitMax: 1_000_000_000 })
   const app = await buildApp(config, { database })
   await listen(app, { port: 0, host: '127.0.0.1' }) // as `trialdeck serve` does
@@ -149,7 +151,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const small = await server('small')
 const big = await server('big')
+const normal = pgUrl ? undefined : await server('normal', 'normal')
 await bulkVolunteers(small, SMALL)
+if (normal) await bulkVolunteers(normal, SMALL)
 const bulkSeconds = await bulkVolunteers(big, BIG)
 console.log(
   `database: ${small.database.dialect}; ${CONNECTIONS} connections; ${ROUNDS} alternating rounds of ${SECONDS}s`,
@@ -157,10 +161,12 @@ console.log(
 console.log(`bulk-inserted ${BIG.toLocaleString('en')} volunteers in ${bulkSeconds.toFixed(1)}s`)
 await measureSave(small, 1) // warm-up (JIT, caches, pools), not reported
 await measureSave(big, 1)
-const rates = { small: [] as number[], big: [] as number[] }
+if (normal) await measureSave(normal, 1)
+const rates = { small: [] as number[], big: [] as number[], normal: [] as number[] }
 for (let i = 0; i < ROUNDS; i++) {
   rates.small.push(await measureSave(small))
   rates.big.push(await measureSave(big))
+  if (normal) rates.normal.push(await measureSave(normal))
 }
 const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ')
 console.log(
@@ -170,6 +176,16 @@ console.log(
   `saveVolunteer with ${BIG.toLocaleString('en')} existing: median ${median(rates.big).toFixed(0)} req/s (rounds: ${fmt(rates.big)})`,
 )
 console.log(`ratio: ${(median(rates.big) / median(rates.small)).toFixed(2)} (goal ≥ 0.70)`)
+if (normal) {
+  const full = median(rates.small)
+  const fast = median(rates.normal)
+  console.log(
+    `saveVolunteer with ${SMALL.toLocaleString('en')} existing, synchronous=NORMAL: median ${fast.toFixed(0)} req/s (rounds: ${fmt(rates.normal)})`,
+  )
+  console.log(
+    `synchronous=FULL (the default) / NORMAL: ${(full / fast).toFixed(2)} — FULL costs ${((1 - full / fast) * 100).toFixed(0)} % of write throughput`,
+  )
+}
 
 // Booking race: RACERS eligible volunteers ask for CAPACITY places at once.
 const race = await createRecruitingStudy(small.database.db, small.tenantId, {
@@ -211,7 +227,7 @@ console.log(
 )
 
 agent.destroy()
-for (const s of [small, big]) {
+for (const s of [small, big, ...(normal ? [normal] : [])]) {
   await s.app.close()
   await s.database.close()
   if (pgUrl) {

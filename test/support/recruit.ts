@@ -37,7 +37,6 @@ export async function recruitWorld(h: Harness): Promise<RecruitWorld> {
   await createQuestions(db, admin.id, [
     { text: SMOKE, answerType: 'yesno', required: true },
     { text: CIGARETTES, answerType: 'number' },
-    { text: LEEDS_TRAVEL, answerType: 'yesno', siteId: 2 },
   ])
   const sites = [
     { siteId: 1, name: 'Manchester Unit', locationOid: 'LOC-MAN' },
@@ -79,6 +78,8 @@ export async function recruitWorld(h: Harness): Promise<RecruitWorld> {
     profile: { status: 'closed' },
     slots: [{ siteId: 1, start: daysFromNow(7, 9), end: daysFromNow(7, 10), capacity: 3 }],
   })
+  // Once site 2 exists: a question's siteId must name a site of the tenant.
+  await createQuestions(db, admin.id, [{ text: LEEDS_TRAVEL, answerType: 'yesno', siteId: 2 }])
   return { admin, website, pk, asthma, closed }
 }
 

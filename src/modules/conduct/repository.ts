@@ -18,6 +18,22 @@ export interface ObservationFilter {
 export class ConductRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
+  /** Which of these ids are volunteers of the tenant (another tenant's are as unknown as ids that do not exist). */
+  async knownVolunteerIds(tenantId: number, ids: readonly number[]): Promise<Set<number>> {
+    const known = new Set<number>()
+    const unique = [...new Set(ids)]
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('recruit_volunteers')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', unique.slice(i, i + 500))
+        .execute()
+      for (const r of rows) known.add(r.id)
+    }
+    return known
+  }
+
   /** A study's subjects in creation order (what reports iterate by). */
   subjects(
     tenantId: number,

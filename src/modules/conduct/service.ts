@@ -90,8 +90,14 @@ export class ConductService {
     const errors = new ErrorList()
     const sites = new Set((await this.studies.sitesOf(actor.tenantId, studyId)).map((s) => s.site_id))
     const existing = new Set((await this.repo.subjects(actor.tenantId, studyId)).map((s) => s.subject_number))
+    const volunteers = await this.repo.knownVolunteerIds(
+      actor.tenantId,
+      subjects.flatMap((s) => (s.volunteerId == null ? [] : [s.volunteerId])),
+    )
     const inBody = new Set<string>()
     subjects.forEach((s, i) => {
+      if (s.volunteerId != null && !volunteers.has(s.volunteerId))
+        errors.add(`/body/${i}/volunteerId`, `no volunteer has id ${s.volunteerId}`, 'unknown')
       const at = `/body/${i}`
       if (existing.has(s.subjectNumber) || inBody.has(s.subjectNumber))
         errors.add(

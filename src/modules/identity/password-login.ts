@@ -18,9 +18,6 @@ declare module 'fastify' {
 
 /** The one answer to every failed password login, whatever the reason (the audit trail keeps the reason). */
 export const LOGIN_REFUSED = 'Invalid username or password'
-/** Refusals other than a wrong password are audited at most this often per account (or unknown name) and reason. */
-const REFUSAL_AUDIT_EVERY_MS = 60_000
-const REFUSALS_REMEMBERED = 10_000
 
 /** One password sign-in attempt, as a request makes it. */
 export interface PasswordAttempt {
@@ -83,8 +80,6 @@ export class PasswordLogin {
   private readonly lookups: AuthLookups
   private readonly sources: LoginSources
   private readonly dummyHash: Promise<string>
-  /** Per account (or unknown name) and reason: when a refusal was last audited, and how many followed unrecorded. */
-  private readonly refusals = new Map<string, { since: number; count: number }>()
 
   constructor(
     private readonly ctx: AppContext,
@@ -214,10 +209,10 @@ export class PasswordLogin {
   }
 
   /**
-   * Audits a login refused before its password mattered, with the reason — at most once a minute per account (or
-   * unknown name) and reason on this instance, with how many were refused since the last record: someone
-   * hammering a locked account must not flood the trail. The name tried is not recorded for an unknown user (it
-   * is often a password typed in the wrong field).
+   * Audits a login refused before its password mattered, with the reason. Every one, like every wrong password:
+   * the same write on every failure keeps the timing alike, and the per-address limit (LoginSources) is what
+   * keeps someone hammering a locked account from flooding the trail. The name tried is not recorded for an
+   * unknown user (it is often a password typed in the wrong field).
    */
   private async auditRefusal(
     attempt: PasswordAttempt,
@@ -225,14 +220,6 @@ export class PasswordLogin {
     user: UserRow | undefined,
     reason: Reason,
   ): Promise<void> {
-    const key = `${tenantId}:${user?.id ?? '?'}:${reason}`
-    const seen = this.refusals.get(key)
-    if (seen && attempt.now - seen.since < REFUSAL_AUDIT_EVERY_MS) {
-      seen.count++
-      return
-    }
-    if (this.refusals.size >= REFUSALS_REMEMBERED) this.refusals.clear()
-    this.refusals.set(key, { since: attempt.now, count: 0 })
     const userId = user?.id ?? null
     await recordAudit(
       this.ctx.db,
@@ -245,7 +232,6 @@ export class PasswordLogin {
           scheme: attempt.via,
           reason,
           ...(reason === 'locked' ? { lockedUntil: user?.locked_until ?? null } : {}),
-          refusedSinceLastRecord: (seen?.count ?? 0) + 1,
         },
       },
     )

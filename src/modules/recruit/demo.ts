@@ -113,10 +113,12 @@ export async function seedRecruitDemo({ db, tenantId }: { db: Kysely<DB>; tenant
     )
   }
   const existing = new Set((await new CatalogRepository(db).questions(tenantId)).map((q) => q.text))
+  // Site-specific questions once their sites exist (a question's siteId must name a site of the tenant).
+  const missing = QUESTIONS.filter((q) => !existing.has(q.text))
   await createQuestions(
     db,
     tenantId,
-    QUESTIONS.filter((q) => !existing.has(q.text)),
+    missing.filter((q) => q.siteId == null),
   )
   const studies = new StudiesRepository(db)
   if (!(await studies.findByProtocol(tenantId, 'RECRUIT-PK-01'))) {
@@ -165,6 +167,11 @@ export async function seedRecruitDemo({ db, tenantId }: { db: Kysely<DB>; tenant
       profile: { status: 'closed', publicTitle: 'Closed to recruitment' },
     })
   }
+  await createQuestions(
+    db,
+    tenantId,
+    missing.filter((q) => q.siteId != null),
+  )
   const volunteers = new VolunteerService(db)
   for (const v of VOLUNTEERS) {
     const keys = {

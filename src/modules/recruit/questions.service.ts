@@ -32,8 +32,11 @@ export class QuestionsService {
     return (await this.catalog.questions(tenantId)).map(questionOf)
   }
 
-  private checkQuestion(input: QuestionInput): void {
+  private async checkQuestion(tenantId: number, input: QuestionInput): Promise<void> {
     const errors = new ErrorList()
+    // Another tenant's site is as unknown as a site that does not exist.
+    if (input.siteId != null && !(await this.catalog.tenantSiteIds(tenantId)).includes(input.siteId))
+      errors.add('/body/siteId', `no site has id ${input.siteId}`, 'unknown')
     const hasOptions = input.options != null
     if (input.answerType === 'choice' && !hasOptions)
       errors.add('/body/options', 'a choice question needs options', 'required')
@@ -53,7 +56,7 @@ export class QuestionsService {
   }
 
   async createQuestion(tenantId: number, input: QuestionInput, actor: Actor): Promise<Question> {
-    this.checkQuestion(input)
+    await this.checkQuestion(tenantId, input)
     try {
       return await inTransaction(this.db, async (trx) => {
         const row = { ...this.questionRow(input), tenant_id: tenantId, created_at: nowIso() }
@@ -82,7 +85,7 @@ export class QuestionsService {
   ): Promise<Question> {
     const existing = await this.catalog.findQuestion(tenantId, questionId)
     if (!existing) throw new NotFound(`No volunteer question ${questionId}`)
-    this.checkQuestion(input)
+    await this.checkQuestion(tenantId, input)
     if (input.answerType !== existing.answer_type && (await this.catalog.questionInUse(tenantId, questionId)))
       throw new Conflict(`Question ${questionId} has answers; its answer type cannot change`)
     const row = this.questionRow(input)
