@@ -107,9 +107,9 @@ const DESCRIBE: Partial<Record<keyof Config, string>> = {
   redisUrl: 'REDIS_URL must be redis://…',
   lockoutThreshold: 'LOCKOUT_THRESHOLD must be at least 1',
   lockoutMs: 'LOCKOUT_DURATION must be at least 1s',
-  loginSourceMax: 'LOGIN_SOURCE_MAX must be between 1 and 1000000',
-  loginSourceWindowMs: 'LOGIN_SOURCE_WINDOW must be at least 1s',
-  sqliteSynchronous: `SQLITE_SYNCHRONOUS must be one of ${SQLITE_SYNCHRONOUS.join(', ')}`,
+  loginSourceMax: 'LOGIN_FAIL_MAX must be between 1 and 1000000',
+  loginSourceWindowMs: 'LOGIN_FAIL_WINDOW must be at least 1s',
+  sqliteSynchronous: `SQLITE_SYNC must be one of ${SQLITE_SYNCHRONOUS.join(', ')}`,
   reportConcurrency: 'REPORT_CONCURRENCY must be between 1 and 64',
   reportJobPollMs: 'REPORT_JOB_POLL must be at least 10ms',
   reportResultTtlMs: 'REPORT_RESULT_TTL must be at least 1s',
@@ -136,10 +136,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if ((v = read('TRUST_PROXY')) !== undefined) c.trustProxy = boolean('TRUST_PROXY', v)
   if ((v = read('LOCKOUT_THRESHOLD')) !== undefined) c.lockoutThreshold = integer('LOCKOUT_THRESHOLD', v)
   if ((v = read('LOCKOUT_DURATION')) !== undefined) c.lockoutMs = duration('LOCKOUT_DURATION', v)
-  if ((v = read('LOGIN_SOURCE_MAX')) !== undefined) c.loginSourceMax = integer('LOGIN_SOURCE_MAX', v)
-  if ((v = read('LOGIN_SOURCE_WINDOW')) !== undefined)
-    c.loginSourceWindowMs = duration('LOGIN_SOURCE_WINDOW', v)
-  if ((v = read('SQLITE_SYNCHRONOUS')) !== undefined)
+  if ((v = read('LOGIN_FAIL_MAX')) !== undefined) c.loginSourceMax = integer('LOGIN_FAIL_MAX', v)
+  if ((v = read('LOGIN_FAIL_WINDOW')) !== undefined) c.loginSourceWindowMs = duration('LOGIN_FAIL_WINDOW', v)
+  if ((v = read('SQLITE_SYNC')) !== undefined)
     c.sqliteSynchronous = v.toLowerCase() as Config['sqliteSynchronous']
   if ((v = read('REPORT_CONCURRENCY')) !== undefined) c.reportConcurrency = integer('REPORT_CONCURRENCY', v)
   if ((v = read('REPORT_JOB_POLL')) !== undefined) c.reportJobPollMs = duration('REPORT_JOB_POLL', v)

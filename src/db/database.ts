@@ -35,7 +35,7 @@ export interface OpenOptions {
   /**
    * SQLite only: `full` (the default) syncs the WAL on every commit, so an acknowledged write survives a power
    * loss or OS crash; `normal` syncs only at checkpoints, faster but may lose the last commits on such a crash
-   * (never on a killed process). Config: SQLITE_SYNCHRONOUS.
+   * (never on a killed process). Config: SQLITE_SYNC.
    */
   synchronous?: 'full' | 'normal'
 }

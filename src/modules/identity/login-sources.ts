@@ -4,7 +4,7 @@ import { TooManyRequests } from '../../errors.js'
 import { MemoryCounters, RedisCounters, type CounterStore, type Window } from './rate-limit.js'
 
 /**
- * Failed password logins per client address: at most `LOGIN_SOURCE_MAX` per `LOGIN_SOURCE_WINDOW` (a fixed
+ * Failed password logins per client address: at most `LOGIN_FAIL_MAX` per `LOGIN_FAIL_WINDOW` (a fixed
  * window), then 429 with `Retry-After` for any password login from that address until the window ends, right
  * password or not (else the 429 would itself tell a right guess from a wrong one). Kept below the account lockout
  * threshold, one address reaches its own limit before it can lock anybody's account; the lockout is left for

@@ -132,7 +132,7 @@ onEveryDatabase(
 )
 
 onEveryDatabase(
-  'password login: failed logins per client address (LOGIN_SOURCE_MAX 4)',
+  'password login: failed logins per client address (LOGIN_FAIL_MAX 4)',
   (h) => {
     const c = client(h)
 
