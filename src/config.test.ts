@@ -28,6 +28,9 @@ test('a bad value is one clear line naming the variable', () => {
     [{ RATE_LIMIT_FIELDS: 'sometimes' }, /RATE_LIMIT_FIELDS must be one of near-limit, always/],
     [{ BODY_LIMIT: '1gb' }, /BODY_LIMIT must be a size/],
     [{ BODY_LIMIT: '500mb' }, /BODY_LIMIT must be between 1kb and 64mb/],
+    [{ SQLITE_SYNC: 'off' }, /SQLITE_SYNC must be one of full, normal/],
+    [{ LOGIN_FAIL_MAX: '0' }, /LOGIN_FAIL_MAX must be between 1 and 1000000/],
+    [{ LOGIN_FAIL_WINDOW: 'soon' }, /LOGIN_FAIL_WINDOW must be a duration/],
   ]
   for (const [env, message] of cases) {
     assert.throws(
@@ -35,4 +38,11 @@ test('a bad value is one clear line naming the variable', () => {
       (err: unknown) => err instanceof ConfigError && message.test(err.message),
     )
   }
+})
+
+test('SQLite syncs every commit unless told otherwise; failed logins per address have their own limit', () => {
+  const d = loadConfig({})
+  assert.deepEqual([d.sqliteSynchronous, d.loginSourceMax, d.loginSourceWindowMs], ['full', 5, 900_000])
+  const c = loadConfig({ SQLITE_SYNC: 'NORMAL', LOGIN_FAIL_MAX: '20', LOGIN_FAIL_WINDOW: '1h' })
+  assert.deepEqual([c.sqliteSynchronous, c.loginSourceMax, c.loginSourceWindowMs], ['normal', 20, 3_600_000])
 })

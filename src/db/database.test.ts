@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pg from 'pg'
 import { openMigratedDatabase } from './database.js'
 
@@ -36,3 +39,25 @@ void test(
     }
   },
 )
+
+void test('SQLite syncs every commit to disk by default (synchronous=FULL); NORMAL only when asked', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trialdeck-sync-'))
+  try {
+    for (const [options, expected] of [
+      [{}, 2],
+      [{ synchronous: 'normal' as const }, 1],
+    ] as const) {
+      const database = await openMigratedDatabase(`sqlite:${join(dir, `s${expected}.db`)}`, options)
+      try {
+        assert.equal(
+          database.raw.kind === 'sqlite' && database.raw.sqlite.pragma('synchronous', { simple: true }),
+          expected,
+        )
+      } finally {
+        await database.close()
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
