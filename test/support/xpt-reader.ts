@@ -4,7 +4,22 @@ import { join } from 'node:path'
 import xport from 'xport-js'
 
 /** The part of xport-js's Library the tests use (its own typings do not resolve under NodeNext). */
+interface XportVariable {
+  name: string
+  label: string
+  length: number
+  type: string
+  formatName: string
+  formatW: string
+  formatD: string
+}
 interface XportLibrary {
+  members: {
+    name: string
+    label: string
+    variableOrder: string[]
+    variables: Record<string, XportVariable>
+  }[]
   getMetadata(): Promise<unknown>
   read(options: { rowFormat: 'array'; skipHeader: boolean }): AsyncIterable<unknown>
 }
@@ -14,7 +29,9 @@ const module_ = xport as unknown as { default?: XportConstructor }
 const Library = module_.default ?? (xport as unknown as XportConstructor)
 
 export interface XptRead {
-  variables: { name: string; label: string; length: number; type: string }[]
+  dataset: { name: string; label: string }
+  /** `type` is `Num` or `Char`, as xport-js says. */
+  variables: XportVariable[]
   rows: (string | number | null)[][]
 }
 
@@ -25,11 +42,14 @@ export async function readXpt(bytes: Buffer): Promise<XptRead> {
     const file = join(dir, 'data.xpt')
     writeFileSync(file, bytes)
     const lib = new Library(file)
-    const variables = (await lib.getMetadata()) as XptRead['variables']
+    await lib.getMetadata()
+    const member = lib.members[0]
+    if (!member) throw new Error('no member in the transport file')
+    const variables = member.variableOrder.map((n) => member.variables[n] as XportVariable)
     const rows: XptRead['rows'] = []
     for await (const obs of lib.read({ rowFormat: 'array', skipHeader: true }))
       rows.push(obs as (string | number | null)[])
-    return { variables, rows }
+    return { dataset: { name: member.name, label: member.label }, variables, rows }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -10,6 +10,9 @@ export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = {
   xml: 'application/xml; charset=utf-8',
   odm: 'application/vnd.cdisc.odm+xml; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xpt: 'application/x-sas-xport',
+  'dataset-json': 'application/json; charset=utf-8',
+  'dataset-ndjson': 'application/x-ndjson; charset=utf-8',
 }
 export const REPORT_EXTENSIONS: Record<ReportFormat, string> = {
   csv: 'csv',
@@ -17,6 +20,9 @@ export const REPORT_EXTENSIONS: Record<ReportFormat, string> = {
   xml: 'xml',
   odm: 'odm.xml',
   xlsx: 'xlsx',
+  xpt: 'xpt',
+  'dataset-json': 'json',
+  'dataset-ndjson': 'ndjson',
 }
 
 /** Counts what went out; `done` says whether the whole output was produced. */
@@ -42,7 +48,7 @@ export function xmlEscape(value: string): string {
   return value.replace(XML_INVALID, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c)
 }
 
-async function* counted(table: Table, progress: Progress): AsyncGenerator<Cell[][]> {
+export async function* counted(table: Table, progress: Progress): AsyncGenerator<Cell[][]> {
   for await (const batch of table.batches) {
     progress.rows += batch.length
     progress.onBatch?.(progress.rows)
@@ -96,7 +102,7 @@ const CHUNK_CHARS = 32 * 1024
  * Every row of the table rendered by `render`, handed on in pieces of about CHUNK_CHARS and at the end of each
  * batch (so a slow read never holds back what is ready).
  */
-async function* rendered(
+export async function* rendered(
   table: Table,
   progress: Progress,
   render: (row: Cell[]) => string,
@@ -166,7 +172,7 @@ export async function* xmlChunks(
 }
 
 /** Text chunks → a byte stream that pulls the next chunk only when the last one has been taken (backpressure). */
-export function streamOf(chunks: AsyncGenerator<string>): Readable {
+export function streamOf(chunks: AsyncGenerator<string | Buffer>): Readable {
   return Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 })
 }
 

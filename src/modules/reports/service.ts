@@ -17,6 +17,10 @@ import {
 import { recruitmentFunnelTable } from './funnel.js'
 import { trackPerformanceTable } from './track-performance.js'
 import { odmChunks } from './odm.js'
+import { VERSION } from '../../version.js'
+import { exportColumns, profileByScan, transferProfile } from './columns.js'
+import { datasetJsonChunks, datasetNdjsonChunks } from './dataset-json.js'
+import { checkXpt, xptChunks } from './xpt-report.js'
 import type { Catalogue } from './schemas.js'
 import { requiredAction, resolveReport, type InvokeInput, type ResolvedReport } from './params.js'
 import {
@@ -24,6 +28,7 @@ import {
   subjectsTable,
   transferTable,
   visitCompletionTable,
+  type Cell,
   type Table,
 } from './producers.js'
 import { ReportSource, type Snapshot } from './source.js'
@@ -134,8 +139,10 @@ export class ReportService {
       const needsDims = r.info.name === 'transfer' || r.info.name === 'visit-completion'
       const dims = needsDims ? await loadDimensions(db, snap, r) : undefined
       const performance = r.info.name === 'track-performance' ? await trackPerformanceTable(db, r) : undefined
+      // Its rows are made once, in memory (a few dozen), so the table can be read twice like the others.
+      const performanceRows = performance ? await collect(performance) : []
       const table = (): Table =>
-        performance ??
+        (performance && { columns: performance.columns, batches: replay(performanceRows) }) ??
         (r.info.name === 'subjects'
           ? subjectsTable(db, snap, r)
           : r.info.name === 'recruitment-funnel'
@@ -143,7 +150,8 @@ export class ReportService {
             : r.info.name === 'visit-completion'
               ? visitCompletionTable(db, snap, r, dims ?? never())
               : transferTable(db, snap, r, dims ?? never()))
-      const filename = reportFilename(r)
+      const created = new Date()
+      const filename = reportFilename(r, created)
       const mediaType = REPORT_MEDIA_TYPES[r.params.format]
       if (r.params.format === 'xlsx') {
         const { stream, done } = xlsxStream(table(), r.info.name, progress)
@@ -153,16 +161,46 @@ export class ReportService {
         )
         return { mediaType, filename, stream, finished }
       }
+      const format = r.params.format
+      let submission: AsyncGenerator<string | Buffer> | undefined
+      if (format === 'xpt' || format === 'dataset-json' || format === 'dataset-ndjson') {
+        // Both need facts about every row before the first byte (XPT its text lengths, Dataset-JSON `records`):
+        // the transfer report gets them from one aggregate query, the others from a first read of their rows.
+        const t = table()
+        const profile =
+          r.info.name === 'transfer'
+            ? await transferProfile(db, snap, r, dims ?? never(), t.columns)
+            : await profileByScan(table())
+        const columns = exportColumns(t.columns, profile, r.info)
+        const meta = {
+          dataset: r.info.dataset,
+          label: r.info.title,
+          study: r.study.protocol,
+          report: r.info.name,
+          records: profile.records,
+          created,
+          version: VERSION,
+          truncate: r.params.truncate,
+        }
+        if (format === 'xpt') checkXpt(columns, profile, r.params.truncate)
+        submission =
+          format === 'xpt'
+            ? xptChunks(t, columns, meta, progress)
+            : format === 'dataset-json'
+              ? datasetJsonChunks(t, columns, meta, progress)
+              : datasetNdjsonChunks(t, columns, meta, progress)
+      }
       const chunks =
-        r.params.format === 'odm'
+        submission ??
+        (r.params.format === 'odm'
           ? odmChunks(db, snap, r, dims ?? never(), progress)
           : r.params.format === 'json'
             ? jsonChunks(table(), progress)
             : r.params.format === 'xml'
               ? xmlChunks(table(), { report: r.info.name, study: r.study.protocol }, progress)
-              : csvChunks(table(), r.params.delimiter, progress)
+              : csvChunks(table(), r.params.delimiter, progress))
       let started = false
-      async function* guarded(): AsyncGenerator<string> {
+      async function* guarded(): AsyncGenerator<string | Buffer> {
         started = true
         let completed = false
         try {
@@ -210,6 +248,16 @@ export class ReportService {
   async close(): Promise<void> {
     await this.source.close()
   }
+}
+
+async function collect(table: Table): Promise<Cell[][]> {
+  const rows: Cell[][] = []
+  for await (const batch of table.batches) rows.push(...batch)
+  return rows
+}
+
+async function* replay(rows: Cell[][]): AsyncGenerator<Cell[][]> {
+  yield rows
 }
 
 function never(): never {
