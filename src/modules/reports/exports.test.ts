@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createTenant, onEveryDatabase, type TestTenant } from '../../../test/support/harness.js'
-import { datasetJsonValidators, parseCsv } from '../../../test/support/standards.js'
+import {
+  datasetJsonValidators,
+  hasXmllint,
+  odmSchemaErrors,
+  parseCsv,
+} from '../../../test/support/standards.js'
 import { createDemoStudy } from '../../../test/support/study-data.js'
 import { readXpt, type XptRead } from '../../../test/support/xpt-reader.js'
 import { handWorkedPlan } from '../plans/testing.js'
@@ -220,6 +225,26 @@ onEveryDatabase('Report exports: SAS XPT and Dataset-JSON', (h) => {
     assert.ok(doc.rows?.some((r) => r.includes('x'.repeat(250))))
     assert.ok(doc.rows?.some((r) => r.includes('µmol/L Ödem')))
   })
+
+  test(
+    'ODM is valid against the official CDISC ODM 1.3.2 XSD, whole and narrowed',
+    { skip: hasXmllint() ? false : 'xmllint is not installed (Debian: apt-get install libxml2-utils)' },
+    async () => {
+      for (const q of [
+        `${runs.transfer}`,
+        `${runs.transfer}&subjects=1003`,
+        `${runs.transfer}&subjects=1001,1002`,
+      ]) {
+        const res = await get(`${q}&format=odm`)
+        assert.equal(res.statusCode, 200)
+        assert.equal(odmSchemaErrors(res.body), '', q)
+      }
+      assert.match(
+        (await get(`${runs.transfer}&subjects=1003&format=odm`)).body,
+        /Granularity="SingleSubject"/,
+      )
+    },
+  )
 
   test('the catalogue offers the new formats, with dataset names and keys; a bad truncate is a 422', async () => {
     const cat = (await h.app.inject({ url: '/api/v1/reports', headers: t.basic })).json<{
