@@ -10,6 +10,8 @@ export type DataType = 'string' | 'integer' | 'decimal' | 'double' | 'date' | 'd
 interface ColumnDef {
   label: string
   dataType: DataType
+  /** Text holding values of any type (numbers among them), as VALUE does. */
+  mixed?: boolean
 }
 
 const s = (label: string): ColumnDef => ({ label, dataType: 'string' })
@@ -30,7 +32,7 @@ const DEFS: Record<string, ColumnDef> = {
   ITEMGROUP: s('Item Group'),
   ITEM: s('Item Code'),
   LABEL: s('Item Label'),
-  VALUE: s('Collected Value'),
+  VALUE: { label: 'Collected Value', dataType: 'string', mixed: true },
   UNIT: s('Unit'),
   COLLECTED_AT: { label: 'Date/Time of Collection', dataType: 'datetime' },
   LOCKED: s('Locked (Y/N)'),

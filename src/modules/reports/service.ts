@@ -18,7 +18,7 @@ import { recruitmentFunnelTable } from './funnel.js'
 import { trackPerformanceTable } from './track-performance.js'
 import { odmChunks } from './odm.js'
 import { VERSION } from '../../version.js'
-import { exportColumns, profileByScan, transferProfile } from './columns.js'
+import { columnDef, exportColumns, profileByScan, transferProfile } from './columns.js'
 import { datasetJsonChunks, datasetNdjsonChunks } from './dataset-json.js'
 import { checkXpt, xptChunks } from './xpt-report.js'
 import type { Catalogue } from './schemas.js'
@@ -154,7 +154,9 @@ export class ReportService {
       const filename = reportFilename(r, created)
       const mediaType = REPORT_MEDIA_TYPES[r.params.format]
       if (r.params.format === 'xlsx') {
-        const { stream, done } = xlsxStream(table(), r.info.name, progress)
+        const t = table()
+        const types = t.columns.map((c) => columnDef(c, r.info.name))
+        const { stream, done } = xlsxStream(t, r.info.name, progress, types)
         done.then(
           () => cleanup(true),
           () => cleanup(false),
