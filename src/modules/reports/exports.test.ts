@@ -146,6 +146,13 @@ onEveryDatabase('Report exports: SAS XPT and Dataset-JSON', (h) => {
       )
       const nd = await get(`${query}&format=dataset-ndjson`)
       assert.equal(nd.headers['content-type'], 'application/x-ndjson; charset=utf-8')
+      for (const format of ['xpt', 'dataset-ndjson']) {
+        const zipped = await h.app.inject({
+          url: `/api/v1/invokeReport?${runs.transfer}&format=${format}`,
+          headers: { ...t.basic, 'accept-encoding': 'gzip' },
+        })
+        assert.equal(zipped.headers['content-encoding'], 'gzip', `${format} is compressed when asked`)
+      }
       assert.match(String(nd.headers['content-disposition']), /\.ndjson"$/)
       const [first = '', ...lines] = nd.body.trimEnd().split('\n')
       const meta = JSON.parse(first) as Dataset
@@ -255,6 +262,23 @@ onEveryDatabase('Report exports: SAS XPT and Dataset-JSON', (h) => {
         assert.ok(r.formats.includes(f), `${r.name} ${f}`)
       assert.match(r.dataset, /^[A-Z][A-Z0-9_]{0,7}$/)
       assert.ok(r.keys.length > 0)
+    }
+    const accepted = await h.app.inject({
+      url: `/api/v1/invokeReport?${runs.subjects}`,
+      headers: { ...t.basic, accept: 'application/x-sas-xport' },
+    })
+    assert.equal(accepted.headers['content-type'], 'application/x-sas-xport')
+    const nd = await h.app.inject({
+      url: `/api/v1/invokeReport?${runs.subjects}`,
+      headers: { ...t.basic, accept: 'application/x-ndjson' },
+    })
+    assert.equal(nd.headers['content-type'], 'application/x-ndjson; charset=utf-8')
+    for (const format of ['xpt', 'dataset-ndjson']) {
+      const zipped = await h.app.inject({
+        url: `/api/v1/invokeReport?${runs.transfer}&format=${format}`,
+        headers: { ...t.basic, 'accept-encoding': 'gzip' },
+      })
+      assert.equal(zipped.headers['content-encoding'], 'gzip', `${format} is compressed when asked`)
     }
     const bad = await get(`${runs.subjects}&format=xpt&truncate=maybe`)
     assert.equal(bad.statusCode, 422)
