@@ -218,6 +218,17 @@ onEveryDatabase('Report exports: SAS XPT and Dataset-JSON', (h) => {
     )
     assert.match(errors[0]?.message ?? '', /VALUE holds a value of 250 bytes.*truncate=true/)
     assert.match(errors[1]?.message ?? '', /UNIT holds characters outside ASCII/)
+    const job = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports/jobs',
+      headers: tt.basic,
+      payload: { reportName: 'transfer', studyName: 'DEMO-PK-01', format: 'xpt' },
+    })
+    assert.equal(job.statusCode, 422, 'a job is refused at submission too')
+    assert.deepEqual(
+      job.json<Problem>().errors?.map((e) => e.rule),
+      ['maxLength', 'encoding'],
+    )
     const cut = await get(`${q}&format=xpt&truncate=true`, tt)
     assert.equal(cut.statusCode, 200)
     const xpt = await readXpt(cut.rawPayload)

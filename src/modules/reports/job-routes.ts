@@ -64,6 +64,7 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
       const principal = request.principal
       if (!principal) throw new Error('no principal')
       const resolved = await service.resolve(actor, principal.actions, request.body)
+      await service.precheck(resolved)
       const id = await jobs.insert(
         {
           tenant_id: actor.tenantId,

@@ -29,6 +29,7 @@ import {
   transferTable,
   visitCompletionTable,
   type Cell,
+  type Dimensions,
   type Table,
 } from './producers.js'
 import { ReportSource, type Snapshot } from './source.js'
@@ -99,6 +100,53 @@ export class ReportService {
     return resolveReport(this.ctx.db, actor, actions, input, defaultFormat)
   }
 
+  /**
+   * What a job's run would refuse, found at submission: an XPT run whose text the format cannot hold (422). The
+   * other checks need no data; this one reads the run's profile (one aggregate query for transfer).
+   */
+  async precheck(r: ResolvedReport): Promise<void> {
+    if (r.params.format !== 'xpt' || r.params.truncate) return
+    const snap = await this.source.snapshot()
+    try {
+      const db = this.ctx.db
+      const dims =
+        r.info.name === 'transfer' || r.info.name === 'visit-completion'
+          ? await loadDimensions(db, snap, r)
+          : undefined
+      const { table } = await this.tables(r, snap, dims)
+      const t = table()
+      const profile =
+        r.info.name === 'transfer'
+          ? await transferProfile(db, snap, r, dims ?? never(), t.columns)
+          : await profileByScan(t)
+      checkXpt(exportColumns(t.columns, profile, r.info), profile, false)
+    } finally {
+      await snap.close()
+    }
+  }
+
+  /** A maker of fresh tables of the run (each read once); track-performance's rows are made here, once. */
+  private async tables(
+    r: ResolvedReport,
+    snap: Snapshot,
+    dims: Dimensions | undefined,
+  ): Promise<{ table: () => Table }> {
+    const db = this.ctx.db
+    const performance = r.info.name === 'track-performance' ? await trackPerformanceTable(db, r) : undefined
+    // Its rows are made once, in memory (a few dozen), so the table can be read twice like the others.
+    const performanceRows = performance ? await collect(performance) : []
+    const table = (): Table =>
+      (performance && { columns: performance.columns, batches: replay(performanceRows) }) ??
+      (r.info.name === 'subjects'
+        ? subjectsTable(db, snap, r)
+        : r.info.name === 'recruitment-funnel'
+          ? recruitmentFunnelTable(db, snap, r)
+          : r.info.name === 'visit-completion'
+            ? visitCompletionTable(db, snap, r, dims ?? never())
+            : transferTable(db, snap, r, dims ?? never()))
+    return { table }
+  }
+
   /** Starts producing the report; throws TooManyRequests when every slot is busy. */
   async open(
     r: ResolvedReport,
@@ -138,18 +186,7 @@ export class ReportService {
       const db = this.ctx.db
       const needsDims = r.info.name === 'transfer' || r.info.name === 'visit-completion'
       const dims = needsDims ? await loadDimensions(db, snap, r) : undefined
-      const performance = r.info.name === 'track-performance' ? await trackPerformanceTable(db, r) : undefined
-      // Its rows are made once, in memory (a few dozen), so the table can be read twice like the others.
-      const performanceRows = performance ? await collect(performance) : []
-      const table = (): Table =>
-        (performance && { columns: performance.columns, batches: replay(performanceRows) }) ??
-        (r.info.name === 'subjects'
-          ? subjectsTable(db, snap, r)
-          : r.info.name === 'recruitment-funnel'
-            ? recruitmentFunnelTable(db, snap, r)
-            : r.info.name === 'visit-completion'
-              ? visitCompletionTable(db, snap, r, dims ?? never())
-              : transferTable(db, snap, r, dims ?? never()))
+      const { table } = await this.tables(r, snap, dims)
       const created = new Date()
       const filename = reportFilename(r, created)
       const mediaType = REPORT_MEDIA_TYPES[r.params.format]
