@@ -18,7 +18,14 @@ import { recruitmentFunnelTable } from './funnel.js'
 import { trackPerformanceTable } from './track-performance.js'
 import { odmChunks } from './odm.js'
 import { VERSION } from '../../version.js'
-import { columnDef, exportColumns, profileByScan, transferProfile } from './columns.js'
+import {
+  columnDef,
+  exportColumns,
+  profileByScan,
+  transferProfile,
+  type ExportColumn,
+  type Profile,
+} from './columns.js'
 import { datasetJsonChunks, datasetNdjsonChunks } from './dataset-json.js'
 import { checkXpt, xptChunks } from './xpt-report.js'
 import type { Catalogue } from './schemas.js'
@@ -114,15 +121,29 @@ export class ReportService {
           ? await loadDimensions(db, snap, r)
           : undefined
       const { table } = await this.tables(r, snap, dims)
-      const t = table()
-      const profile =
-        r.info.name === 'transfer'
-          ? await transferProfile(db, snap, r, dims ?? never(), t.columns)
-          : await profileByScan(t)
-      checkXpt(exportColumns(t.columns, profile, r.info), profile, false)
+      const { columns, profile } = await this.profile(r, snap, dims, table)
+      checkXpt(columns, profile, false)
     } finally {
       await snap.close()
     }
+  }
+
+  /**
+   * What XPT and Dataset-JSON need before the first byte (XPT the text lengths, Dataset-JSON `records`): the
+   * transfer report gets it from one aggregate query, the others from a first read of their rows.
+   */
+  private async profile(
+    r: ResolvedReport,
+    snap: Snapshot,
+    dims: Dimensions | undefined,
+    table: () => Table,
+  ): Promise<{ columns: ExportColumn[]; profile: Profile }> {
+    const { columns } = table()
+    const profile =
+      r.info.name === 'transfer'
+        ? await transferProfile(this.ctx.db, snap, r, dims ?? never(), columns)
+        : await profileByScan(table())
+    return { columns: exportColumns(columns, profile, r.info), profile }
   }
 
   /** A maker of fresh tables of the run (each read once); track-performance's rows are made here, once. */
@@ -203,14 +224,8 @@ export class ReportService {
       const format = r.params.format
       let submission: AsyncGenerator<string | Buffer> | undefined
       if (format === 'xpt' || format === 'dataset-json' || format === 'dataset-ndjson') {
-        // Both need facts about every row before the first byte (XPT its text lengths, Dataset-JSON `records`):
-        // the transfer report gets them from one aggregate query, the others from a first read of their rows.
+        const { columns, profile } = await this.profile(r, snap, dims, table)
         const t = table()
-        const profile =
-          r.info.name === 'transfer'
-            ? await transferProfile(db, snap, r, dims ?? never(), t.columns)
-            : await profileByScan(table())
-        const columns = exportColumns(t.columns, profile, r.info)
         const meta = {
           dataset: r.info.dataset,
           label: r.info.title,
