@@ -4,12 +4,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { AppContext } from './context.js'
 import { openMigratedDatabase, type Database } from './db/database.js'
+import { registerBodyParsers } from './http/body.js'
 import { registerContentNegotiation } from './http/content.js'
 import { registerErrorHandling } from './http/errors.js'
 import { describeAuthorisation, registerOpenApi } from './http/openapi.js'
 import { requestIdOf } from './http/request-id.js'
 import type { Surface } from './http/route-config.js'
 import { registerValidation } from './http/validation.js'
+import { DEFAULT_XML_LIMITS } from './http/xml-scan.js'
 import { openCredentialsWatch } from './modules/identity/credentials-watch.js'
 import { MODULES, registerAuthentication, type ModulePlugin } from './modules/index.js'
 import { VERSION } from './version.js'
@@ -55,6 +57,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { allErrors: true } },
+    // A body that never finishes is answered 408 and closed; Node checks every second, not every 30 s.
+    requestTimeout: config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: 1000 },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const credentials = await openCredentialsWatch(database, app.log)
@@ -81,6 +86,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerValidation(app)
   registerErrorHandling(app)
   registerContentNegotiation(app)
+  registerBodyParsers(app, { ...DEFAULT_XML_LIMITS, maxElements: config.xmlMaxElements })
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] })
   await registerOpenApi(app, VERSION)
   registerAuthentication(app, ctx)
