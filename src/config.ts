@@ -76,7 +76,8 @@ function bytes(name: string, raw: string): number {
 export function parseDuration(raw: string): number | undefined {
   const m = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(raw.trim())
   if (!m) return undefined
-  return Number(m[1]) * (DURATION_UNITS[m[2] ?? 'ms'] ?? 1)
+  const ms = Number(m[1]) * (DURATION_UNITS[m[2] ?? 'ms'] ?? 1)
+  return Number.isSafeInteger(ms) ? ms : undefined
 }
 
 function duration(name: string, raw: string): number {

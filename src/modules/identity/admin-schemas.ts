@@ -84,8 +84,9 @@ export const NewTokenSchema = Type.Object(
     expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
     expiresIn: Type.Optional(
       Type.String({
-        pattern: '^\\d+(ms|s|m|h|d)$',
-        description: 'Lifetime instead of expiresAt: 90s, 12h, 30d',
+        pattern: '^[0-9]{1,12}(ms|s|m|h|d)$',
+        maxLength: 14,
+        description: 'Lifetime instead of expiresAt: 90s, 12h, 30d; at most 3650d',
       }),
     ),
   },
