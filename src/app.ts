@@ -57,9 +57,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { allErrors: true } },
-    // A body that never finishes is answered 408 and closed; Node checks every second, not every 30 s.
+    // A body that never finishes is answered 408 and closed; Node checks every second, not every 30 s, and
+    // swaps the two timeouts when the headers' one is the longer.
     requestTimeout: config.requestTimeoutMs,
-    http: { connectionsCheckingInterval: 1000 },
+    http: { connectionsCheckingInterval: 1000, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const credentials = await openCredentialsWatch(database, app.log)
