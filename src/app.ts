@@ -6,10 +6,11 @@ import type { AppContext } from './context.js'
 import { openMigratedDatabase, type Database } from './db/database.js'
 import { registerBodyParsers } from './http/body.js'
 import { registerContentNegotiation } from './http/content.js'
-import { registerErrorHandling } from './http/errors.js'
+import { registerErrorHandling, sendFrameworkError } from './http/errors.js'
 import { describeAuthorisation, registerOpenApi } from './http/openapi.js'
 import { requestIdOf } from './http/request-id.js'
 import type { Surface } from './http/route-config.js'
+import { registerTextNormalisation } from './http/text.js'
 import { registerValidation } from './http/validation.js'
 import { DEFAULT_XML_LIMITS } from './http/xml-scan.js'
 import { openCredentialsWatch } from './modules/identity/credentials-watch.js'
@@ -60,6 +61,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // A body that never finishes is answered 408 and closed; Node checks every second, not every 30 s, and
     // swaps the two timeouts when the headers' one is the longer.
     requestTimeout: config.requestTimeoutMs,
+    frameworkErrors: sendFrameworkError,
     http: { connectionsCheckingInterval: 1000, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -88,6 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandling(app)
   registerContentNegotiation(app)
   registerBodyParsers(app, { ...DEFAULT_XML_LIMITS, maxElements: config.xmlMaxElements })
+  registerTextNormalisation(app)
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] })
   await registerOpenApi(app, VERSION)
   registerAuthentication(app, ctx)

@@ -134,6 +134,13 @@ onEveryDatabase(
         invalid.json<Problem>().errors?.map((e) => e.path),
         ['/body/lastName'],
       )
+      const nul = await refused('GET', '/api/v1/recruit/findActiveStudySites?studyName=a%00b', undefined, 422)
+      assert.deepEqual(
+        nul.json<Problem>().errors?.map((e) => e.path),
+        ['/querystring/studyName'],
+      )
+      const nulBody = JSON.stringify(volunteer()).replace('"lastName":"Example"', '"lastName":"a\\u0000b"')
+      await refused('POST', '/api/v1/recruit/saveVolunteer', nulBody, 422)
       const xmlBytes = Buffer.concat([
         Buffer.from('<actualSites><x>'),
         Buffer.from([0xc3, 0x28]),

@@ -137,6 +137,21 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: D
   return reply.type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body)
 }
 
+/**
+ * The router's own refusals (a path segment over 100 characters, a URL that does not decode), which reach no
+ * route and no error handler: answered in the surface's error shape like every other 4xx. Fastify's
+ * `frameworkErrors` option.
+ */
+export function sendFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const message =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path segment is longer than this server accepts (100 characters)'
+      : `The URL ${request.url.slice(0, 200)} is not valid: a path segment does not decode as UTF-8`
+  if (surfaceOf(request) === 'cleartrial')
+    request.format = negotiate(request.headers.accept, ['json', 'xml']) ?? 'json'
+  void sendError(request, reply, new BadRequest(message))
+}
+
 /** One error path for the whole server: domain errors, Fastify's own errors, unknown routes and bugs. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify'
 import { isUtf8 } from 'node:buffer'
 import { BadRequest, MAX_LISTED_ERRORS, ValidationFailed, type FieldError } from '../errors.js'
 
@@ -48,6 +49,10 @@ export function normaliseInput(
         )
         return v
       }
+      if (v.includes('\u0000')) {
+        fail(path, 'contains a NUL character (U+0000), which no text field may hold', 'unicode')
+        return v
+      }
       if (options.invalidUtf8 === true && v.includes('\uFFFD')) {
         fail(path, 'contains bytes that are not valid UTF-8', 'unicode')
         return v
@@ -82,4 +87,15 @@ export function normaliseInput(
   const normalised = walk(value, [])
   if (errors.length > 0) throw new ValidationFailed(errors, more)
   return normalised
+}
+
+/**
+ * Path parameters and the query string get the same treatment as bodies (NFC, no lone surrogates, no NUL),
+ * before validation: `where` is `params` or `querystring`, as in the paths of validation errors.
+ */
+export function registerTextNormalisation(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    normaliseInput(request.params, 'params')
+    normaliseInput(request.query, 'querystring')
+  })
 }
