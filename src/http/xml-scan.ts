@@ -22,6 +22,8 @@ export const DEFAULT_XML_LIMITS: XmlLimits = {
 /** Names that would be object keys reaching a prototype; fast-xml-parser refuses them, so they are refused here. */
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype'])
 const MAX_NAME = 256
+/** '>', '/', space, tab, line feed, carriage return: where an element name ends. */
+const NAME_END = new Set([0x3e, 0x2f, 0x20, 0x09, 0x0a, 0x0d])
 
 type State = 'text' | 'lt' | 'name' | 'close' | 'attrs' | 'quoted' | 'bang' | 'comment' | 'cdata' | 'pi'
 
@@ -111,25 +113,30 @@ export class XmlScanner {
           if (this.state === 'close') this.name = ''
           break
         case 'name':
-        case 'close':
-          if (c === '>' || c === '/' || c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-            if (this.state === 'close') {
-              if (c === '>') {
-                this.closeElement()
-                this.state = 'text'
-              }
-              break
-            }
-            this.openElement()
-            this.slash = c === '/'
-            if (c === '>') this.state = 'text'
-            else this.state = 'attrs'
-          } else {
-            this.name += c
-            if (this.name.length > MAX_NAME)
+        case 'close': {
+          // The rest of the name at once: up to the first '>', '/' or white space.
+          let end = i
+          while (end < n && !NAME_END.has(chunk.charCodeAt(end))) end++
+          if (end > i) {
+            this.name += chunk.slice(i, end)
+            if (this.name.length > MAX_NAME) {
               this.refuse(`an element name is longer than ${MAX_NAME} characters`)
+            }
+            i = end
+            continue
           }
+          if (this.state === 'close') {
+            if (c === '>') {
+              this.closeElement()
+              this.state = 'text'
+            }
+            break
+          }
+          this.openElement()
+          this.slash = c === '/'
+          this.state = c === '>' ? 'text' : 'attrs'
           break
+        }
         case 'attrs':
           if (c === '"' || c === "'") {
             this.quote = c
