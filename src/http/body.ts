@@ -8,6 +8,9 @@ import { DEFAULT_XML_LIMITS, XmlScanner, type XmlLimits } from './xml-scan.js'
 
 type Done = (err: Error | null, body?: unknown) => void
 
+/** Characters of XML scanned before the event loop gets a turn. */
+const SLICE = 8 * 1024
+
 const TOO_LARGE = 'The request body is larger than this server accepts (see BODY_LIMIT)'
 
 /**
@@ -47,12 +50,16 @@ function parseXmlStream(limits: XmlLimits) {
     let chunks: Buffer[] = []
     let received = 0
     let finished = false
+    let scanning = false
+    let ended = false
     const finish = (err: Error | null, value?: unknown): void => {
       if (finished) return
       finished = true
       chunks = []
       payload.removeListener('data', onData)
       payload.removeListener('end', onEnd)
+      // What is left of a refused body is read and dropped (not kept), so the connection can answer.
+      if (payload.isPaused()) payload.resume()
       done(err, value)
     }
     const onData = (chunk: Buffer): void => {
@@ -62,13 +69,34 @@ function parseXmlStream(limits: XmlLimits) {
         return
       }
       chunks.push(chunk)
-      try {
-        scanner.write(decoder.write(chunk))
-      } catch (err) {
-        finish(err as Error)
+      // A socket chunk can be 64 KB of tags: scanned in slices with the event loop let in between, so other
+      // requests wait for one slice at most while a large body arrives.
+      const text = decoder.write(chunk)
+      let at = 0
+      const step = (): void => {
+        if (finished) return
+        try {
+          scanner.write(at === 0 && text.length <= SLICE ? text : text.slice(at, at + SLICE))
+        } catch (err) {
+          finish(err as Error)
+          return
+        }
+        at += SLICE
+        if (at < text.length) {
+          setImmediate(step)
+          return
+        }
+        scanning = false
+        if (ended) onEnd()
+        else if (payload.isPaused()) payload.resume()
       }
+      scanning = true
+      if (text.length > SLICE) payload.pause()
+      step()
     }
     const onEnd = (): void => {
+      ended = true
+      if (scanning || finished) return
       try {
         scanner.write(decoder.end())
         if (received === 0)
