@@ -82,13 +82,12 @@ function strictDecimals(schema: Schema, check: ValidateFunction): ValidateFuncti
         }
       }
     }
-    if (errors.length > 0) {
-      validate.errors = errors
-      return false
-    }
+    // The schema's own errors too (other parameters, other rules), but one error per parameter flagged here.
     const ok = check(data)
-    validate.errors = check.errors
-    return ok
+    const flagged = new Set(errors.map((e) => e.instancePath))
+    const rest = (check.errors ?? []).filter((e) => !flagged.has(e.instancePath))
+    validate.errors = [...errors, ...rest]
+    return ok && errors.length === 0
   }) as ValidateFunction
   return validate
 }
