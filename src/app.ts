@@ -4,12 +4,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { AppContext } from './context.js'
 import { openMigratedDatabase, type Database } from './db/database.js'
+import { registerBodyParsers } from './http/body.js'
 import { registerContentNegotiation } from './http/content.js'
-import { registerErrorHandling } from './http/errors.js'
+import { registerErrorHandling, sendFrameworkError } from './http/errors.js'
 import { describeAuthorisation, registerOpenApi } from './http/openapi.js'
 import { requestIdOf } from './http/request-id.js'
 import type { Surface } from './http/route-config.js'
+import { registerTextNormalisation } from './http/text.js'
 import { registerValidation } from './http/validation.js'
+import { DEFAULT_XML_LIMITS } from './http/xml-scan.js'
 import { openCredentialsWatch } from './modules/identity/credentials-watch.js'
 import { MODULES, registerAuthentication, type ModulePlugin } from './modules/index.js'
 import { VERSION } from './version.js'
@@ -57,6 +60,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { allErrors: true } },
+    // A body that never finishes is answered 408 and closed; Node checks every second, not every 30 s, and
+    // swaps the two timeouts when the headers' one is the longer.
+    requestTimeout: config.requestTimeoutMs,
+    frameworkErrors: sendFrameworkError,
+    http: { connectionsCheckingInterval: 1000, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const credentials = await openCredentialsWatch(database, app.log)
@@ -83,6 +91,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerValidation(app)
   registerErrorHandling(app)
   registerContentNegotiation(app)
+  registerBodyParsers(app, { ...DEFAULT_XML_LIMITS, maxElements: config.xmlMaxElements })
+  registerTextNormalisation(app)
   // @fastify/compress's own list of compressible types, plus NDJSON and SAS transport files (mostly blanks).
   const compressible =
     /^text\/(?!event-stream)|(?:\+|\/)json(?:;|$)|(?:\+|\/)text(?:;|$)|(?:\+|\/)xml(?:;|$)|octet-stream(?:;|$)|\/x-ndjson(?:;|$)|\/x-sas-xport(?:;|$)/u

@@ -33,6 +33,10 @@ export const ConfigSchema = Type.Object({
   /** How long a job's result is kept; a running job whose heartbeat is older than reportJobStaleMs is re-run. */
   reportResultTtlMs: Type.Integer({ minimum: 1000 }),
   reportJobStaleMs: Type.Integer({ minimum: 100 }),
+  /** A request whose headers and body are not all in within this long is answered 408 and closed. */
+  requestTimeoutMs: Type.Integer({ minimum: 1000, maximum: 3_600_000 }),
+  /** Elements an XML request body may hold (also bounded: depth 32, text nodes 100,000 characters). */
+  xmlMaxElements: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -55,6 +59,8 @@ export const DEFAULT_CONFIG: Config = {
   reportJobPollMs: 1000,
   reportResultTtlMs: 24 * 3_600_000,
   reportJobStaleMs: 60_000,
+  requestTimeoutMs: 25_000,
+  xmlMaxElements: 250_000,
 }
 
 export class ConfigError extends Error {}
@@ -79,7 +85,8 @@ function bytes(name: string, raw: string): number {
 export function parseDuration(raw: string): number | undefined {
   const m = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(raw.trim())
   if (!m) return undefined
-  return Number(m[1]) * (DURATION_UNITS[m[2] ?? 'ms'] ?? 1)
+  const ms = Number(m[1]) * (DURATION_UNITS[m[2] ?? 'ms'] ?? 1)
+  return Number.isSafeInteger(ms) ? ms : undefined
 }
 
 function duration(name: string, raw: string): number {
@@ -114,6 +121,8 @@ const DESCRIBE: Partial<Record<keyof Config, string>> = {
   reportJobPollMs: 'REPORT_JOB_POLL must be at least 10ms',
   reportResultTtlMs: 'REPORT_RESULT_TTL must be at least 1s',
   reportJobStaleMs: 'REPORT_JOB_STALE must be at least 100ms',
+  requestTimeoutMs: 'REQUEST_TIMEOUT must be between 1s and 1h',
+  xmlMaxElements: 'XML_MAX_ELEMENTS must be between 1 and 10000000',
 }
 
 /** Reads and checks the configuration; throws a ConfigError whose message is one line a person can act on. */
@@ -144,6 +153,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if ((v = read('REPORT_JOB_POLL')) !== undefined) c.reportJobPollMs = duration('REPORT_JOB_POLL', v)
   if ((v = read('REPORT_RESULT_TTL')) !== undefined) c.reportResultTtlMs = duration('REPORT_RESULT_TTL', v)
   if ((v = read('REPORT_JOB_STALE')) !== undefined) c.reportJobStaleMs = duration('REPORT_JOB_STALE', v)
+  if ((v = read('REQUEST_TIMEOUT')) !== undefined) c.requestTimeoutMs = duration('REQUEST_TIMEOUT', v)
+  if ((v = read('XML_MAX_ELEMENTS')) !== undefined) c.xmlMaxElements = integer('XML_MAX_ELEMENTS', v)
   const merged = { ...c, ...overrides }
   const first = Value.Errors(ConfigSchema, merged)[0]
   if (first) {

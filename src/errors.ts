@@ -77,27 +77,59 @@ export class Unavailable extends DomainError {
   readonly kind = 'unavailable'
 }
 
-/** One or more fields are wrong; every problem found is listed, so the caller can fix them all at once. */
+/** Listed in an error body at most; the rest are counted (`omitted`), so a reply never grows with the request. */
+export const MAX_LISTED_ERRORS = 100
+/** A path or message longer than this (it may echo the request) is cut, for the same reason. */
+const MAX_ERROR_TEXT = 300
+
+function cut(text: string): string {
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text
+}
+
+/** A one-line summary of field errors: all of them when there are few, else the count and the first. */
+export function summariseErrors(errors: readonly FieldError[], omitted = 0): string {
+  const total = errors.length + omitted
+  const line = (e: FieldError): string => `${e.path}: ${e.message}`
+  if (total === 0) return 'validation failed'
+  if (total <= 3 && omitted === 0) return errors.map(line).join('; ')
+  const first = errors[0]
+  return `${total} validation errors${first ? `; the first: ${line(first)}` : ''} (see errors)`
+}
+
+/**
+ * One or more fields are wrong; every problem found is listed, so the caller can fix them all at once — up to
+ * MAX_LISTED_ERRORS of them, with `omitted` counting the rest.
+ */
 export class ValidationFailed extends DomainError {
   readonly kind = 'validation'
-  constructor(readonly errors: FieldError[]) {
-    super(errors.map((e) => `${e.path}: ${e.message}`).join('; ') || 'validation failed')
+  readonly errors: FieldError[]
+  readonly omitted: number
+  constructor(errors: readonly FieldError[], omitted = 0) {
+    const listed = errors
+      .slice(0, MAX_LISTED_ERRORS)
+      .map((e) => ({ path: cut(e.path), message: cut(e.message), rule: cut(e.rule) }))
+    const rest = errors.length - listed.length + omitted
+    super(summariseErrors(listed, rest))
+    this.errors = listed
+    this.omitted = rest
   }
   static one(path: string, message: string, rule: string): ValidationFailed {
     return new ValidationFailed([{ path, message, rule }])
   }
 }
 
-/** Collects field errors and throws them together. */
+/** Collects field errors and throws them together; past MAX_LISTED_ERRORS they are only counted. */
 export class ErrorList {
   readonly errors: FieldError[] = []
+  omitted = 0
   add(path: string, message: string, rule: string): void {
-    this.errors.push({ path, message, rule })
+    if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push({ path, message, rule })
+    else this.omitted++
   }
   get empty(): boolean {
     return this.errors.length === 0
   }
   throwIfAny(): void {
-    if (this.errors.length > 0) throw new ValidationFailed(this.errors)
+    if (this.errors.length > 0) throw new ValidationFailed(this.errors, this.omitted)
   }
 }

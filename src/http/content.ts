@@ -4,6 +4,7 @@ import XMLBuilder from 'fast-xml-builder'
 import { SyntaxValidator } from 'fast-xml-validator'
 import { BadRequest, NotAcceptable, UnsupportedMediaType } from '../errors.js'
 import type { MediaFormat, XmlOptions } from './route-config.js'
+import { XmlScanner, type XmlLimits } from './xml-scan.js'
 
 export const MEDIA_TYPES: Record<MediaFormat, readonly string[]> = {
   json: ['application/json'],
@@ -120,8 +121,18 @@ export function toXml(payload: unknown, options: XmlOptions = {}): string {
 
 const FORBIDDEN_XML = /<!DOCTYPE|<!ENTITY/i
 
-/** Parses an XML request body safely: no DTD, no entity expansion; empty elements become null. */
-export function parseXml(body: string, options: XmlOptions = {}): unknown {
+/**
+ * Parses an XML request body safely: its size and shape bounded (`XmlScanner`), no DTD, no entity expansion;
+ * empty elements become null. Request bodies arrive through `registerBodyParsers`, which scans them as they
+ * stream in and then calls `buildXml`.
+ */
+export function parseXml(body: string, options: XmlOptions = {}, limits?: XmlLimits): unknown {
+  new XmlScanner(limits).write(body)
+  return buildXml(body, options)
+}
+
+/** The object of a document already scanned within its limits. */
+export function buildXml(body: string, options: XmlOptions = {}): unknown {
   if (FORBIDDEN_XML.test(body)) {
     throw new BadRequest('XML bodies may not contain a DOCTYPE or ENTITY declaration')
   }
@@ -144,7 +155,11 @@ export function parseXml(body: string, options: XmlOptions = {}): unknown {
     numberParseOptions: { hex: false, leadingZeros: false, eNotation: true },
     isArray: (name) => arrays.has(name),
   })
-  return emptyToNull(parser.parse(body))
+  try {
+    return emptyToNull(parser.parse(body))
+  } catch (err) {
+    throw new BadRequest(`Malformed XML: ${(err as Error).message.slice(0, 300)}`)
+  }
 }
 
 function emptyToNull(value: unknown): unknown {
@@ -166,22 +181,11 @@ export function useFormat(request: FastifyRequest, reply: FastifyReply): void {
 
 /**
  * Content negotiation for every route that declares what it produces/consumes: 406 when nothing in `Accept`
- * can be served, 415 when the body is in a format the route does not take, and XML bodies parsed safely.
+ * can be served, 415 when the body is in a format the route does not take (bodies: see body.ts).
  */
 export function registerContentNegotiation(app: FastifyInstance): void {
   app.decorateRequest('format', 'json')
   app.removeContentTypeParser('text/plain')
-  app.addContentTypeParser(
-    ['application/xml', 'text/xml'],
-    { parseAs: 'string' },
-    (request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
-      try {
-        done(null, parseXml(body.toString(), request.routeOptions.config.xml))
-      } catch (err) {
-        done(err as Error)
-      }
-    },
-  )
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config
     if (config.produces === undefined) return

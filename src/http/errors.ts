@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import {
   BadRequest,
   DomainError,
+  MAX_LISTED_ERRORS,
   NotFound,
   PayloadTooLarge,
   UnsupportedMediaType,
@@ -41,8 +42,9 @@ export function toDomainError(err: unknown): DomainError | null {
   const e = err as Partial<FastifyError>
   if (Array.isArray(e.validation)) {
     const where = e.validationContext ?? 'body'
+    // allErrors can report one error per item of a huge array: only the listed ones are built.
     return new ValidationFailed(
-      e.validation.map((v) => {
+      e.validation.slice(0, MAX_LISTED_ERRORS).map((v) => {
         const missing = v.keyword === 'required' ? `/${String(v.params.missingProperty)}` : ''
         const extra = v.keyword === 'additionalProperties' ? `/${String(v.params.additionalProperty)}` : ''
         return {
@@ -52,6 +54,7 @@ export function toDomainError(err: unknown): DomainError | null {
           rule: v.keyword,
         }
       }),
+      Math.max(0, e.validation.length - MAX_LISTED_ERRORS),
     )
   }
   switch (e.code) {
@@ -99,9 +102,10 @@ function errorsOf(error: DomainError): FieldError[] | undefined {
 
 /** The Track surface's message: "The following validation errors occurred: [ … ] [ … ]". */
 function trackMessage(error: DomainError): string {
-  const errors = errorsOf(error)
-  if (!errors) return error.message
-  return `The following validation errors occurred: ${errors.map((e) => `[ ${e.path}: ${e.message} ]`).join(' ')}`
+  if (!(error instanceof ValidationFailed)) return error.message
+  const { errors, omitted } = error
+  const more = omitted > 0 ? ` [ … and ${omitted} more ]` : ''
+  return `The following validation errors occurred: ${errors.map((e) => `[ ${e.path}: ${e.message} ]`).join(' ')}${more}`
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
@@ -128,8 +132,24 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: D
     instance: request.url.split('?')[0],
     requestId: request.id,
     ...(errors ? { errors } : {}),
+    ...(error instanceof ValidationFailed && error.omitted > 0 ? { omittedErrors: error.omitted } : {}),
   }
   return reply.type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body)
+}
+
+/**
+ * The router's own refusals (a path segment over 100 characters, a URL that does not decode), which reach no
+ * route and no error handler: answered in the surface's error shape like every other 4xx. Fastify's
+ * `frameworkErrors` option.
+ */
+export function sendFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const message =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path segment is longer than this server accepts (100 characters)'
+      : `The URL ${request.url.slice(0, 200)} is not valid: a path segment does not decode as UTF-8`
+  if (surfaceOf(request) === 'cleartrial')
+    request.format = negotiate(request.headers.accept, ['json', 'xml']) ?? 'json'
+  void sendError(request, reply, new BadRequest(message))
 }
 
 /** One error path for the whole server: domain errors, Fastify's own errors, unknown routes and bugs. */

@@ -4,6 +4,12 @@ import swaggerUi from '@fastify/swagger-ui'
 
 const SECURITY: Record<string, string[]>[] = [{ basicAuth: [] }, { bearerAuth: [] }]
 
+/** What @fastify/swagger-ui's `staticCSP: true` sends (its assets carry no inline hashes), less the upgrade. */
+const DOCS_CSP =
+  "default-src 'self'; base-uri 'self'; font-src 'self' https: data:; frame-ancestors 'self'; " +
+  "img-src 'self' data: validator.swagger.io; object-src 'none'; script-src 'self'; script-src-attr 'none'; " +
+  "style-src 'self' https:;"
+
 /**
  * Reflects each route's declared role action into its OpenAPI operation (security, a description line and
  * `x-role-action`), so the code and the docs cannot disagree. Must be registered before any route.
@@ -55,10 +61,19 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       security: SECURITY,
     },
   })
+  // The Swagger UI's policy, with `upgrade-insecure-requests` only for a request that came over HTTPS (behind a
+  // proxy: with TRUST_PROXY): over plain HTTP at any address but localhost it would make the browser fetch the
+  // UI's assets over https, and /docs would be a blank page.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/docs')) return
+    reply.header(
+      'content-security-policy',
+      request.protocol === 'https' ? `${DOCS_CSP} upgrade-insecure-requests;` : DOCS_CSP,
+    )
+  })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true, persistAuthorization: true },
-    staticCSP: true,
   })
   app.get(
     '/openapi.json',

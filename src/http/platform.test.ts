@@ -16,7 +16,12 @@ const probe: ModulePlugin = async (app) => {
         xml: { arrays: ['item'] },
       },
       schema: {
-        body: Type.Object({ probe: Type.Object({ n: Type.Number() }, { additionalProperties: true }) }),
+        body: Type.Object({
+          probe: Type.Object(
+            { n: Type.Number({ minimum: -1e6, maximum: 1e6 }) },
+            { additionalProperties: true },
+          ),
+        }),
       },
     },
     async (request) => request.body,

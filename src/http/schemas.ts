@@ -1,4 +1,28 @@
-import { Type, type TSchema } from 'typebox'
+import { Type, type TNumberOptions, type TSchema } from 'typebox'
+
+/** The largest id any table holds (a 32-bit signed integer column on PostgreSQL). */
+export const INT32_MAX = 2 ** 31 - 1
+/** Money and measures: well inside a double's exact integers, so nothing is rounded on the way in. */
+export const MAX_AMOUNT = 1e15
+
+/**
+ * The integers and numbers every schema uses: each one has bounds, so no value outside a column's range (or
+ * Infinity) reaches a service. `registerValidation` refuses, at start-up, a request schema with an unbounded one.
+ */
+export const Id = (options: TNumberOptions = {}) =>
+  Type.Integer({ minimum: 1, maximum: INT32_MAX, ...options })
+/** An id where 0 means "all" (Track's locations and major tasks). */
+export const IdOrZero = (options: TNumberOptions = {}) =>
+  Type.Integer({ minimum: 0, maximum: INT32_MAX, ...options })
+/** A count or size: 0 … 2^31−1 unless the domain says less. */
+export const Count = (options: TNumberOptions = {}) =>
+  Type.Integer({ minimum: 0, maximum: INT32_MAX, ...options })
+/** A whole number within [minimum, maximum]. */
+export const Int = (minimum: number, maximum: number, options: TNumberOptions = {}) =>
+  Type.Integer({ minimum, maximum, ...options })
+/** A money amount or measure: finite and within ±MAX_AMOUNT unless the domain says less. */
+export const Amount = (options: TNumberOptions = {}) =>
+  Type.Number({ minimum: -MAX_AMOUNT, maximum: MAX_AMOUNT, ...options })
 
 export const FieldErrorSchema = Type.Object(
   {
@@ -16,11 +40,18 @@ export const ProblemSchema = Type.Object(
   {
     type: Type.String(),
     title: Type.String(),
-    status: Type.Integer(),
+    status: Int(400, 599),
     detail: Type.String(),
     instance: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(FieldErrorSchema)),
+    errors: Type.Optional(Type.Array(FieldErrorSchema, { maxItems: 100, description: 'At most 100 listed' })),
+    omittedErrors: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: INT32_MAX,
+        description: 'How many more errors were found but not listed',
+      }),
+    ),
   },
   { description: 'An RFC 9457 problem (application/problem+json)' },
 )

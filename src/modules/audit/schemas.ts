@@ -1,15 +1,16 @@
 import { Type, type Static } from 'typebox'
 import { PageQuerySchema, pageSchema } from '../identity/pagination.js'
+import { Id } from '../../http/schemas.js'
 
 const Timestamp = Type.String({ format: 'date-time' })
 
 export const AuditRecordSchema = Type.Object({
-  seq: Type.Integer({ description: "Position in the tenant's hash chain, from 1" }),
+  seq: Id({ description: "Position in the tenant's hash chain, from 1" }),
   at: Timestamp,
   actor: Type.Object({
     kind: Type.String({ description: 'token, basic, session, system or anonymous (a failed login)' }),
-    userId: Type.Union([Type.Integer(), Type.Null()]),
-    tokenId: Type.Union([Type.Integer(), Type.Null()]),
+    userId: Type.Union([Id(), Type.Null()]),
+    tokenId: Type.Union([Id(), Type.Null()]),
   }),
   action: Type.String({ description: 'What happened, e.g. user.update, token.revoke, auth.failed' }),
   entityType: Type.String(),
@@ -29,7 +30,7 @@ export const AuditQuerySchema = Type.Object(
     ...PageQuerySchema.properties,
     entityType: Type.Optional(Type.String({ maxLength: 100, description: 'e.g. user, api_token, role' })),
     entityId: Type.Optional(Type.String({ maxLength: 100 })),
-    actorUserId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only what this user did' })),
+    actorUserId: Type.Optional(Id({ description: 'Only what this user did' })),
     action: Type.Optional(Type.String({ maxLength: 100 })),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'At or after (inclusive)' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Before (exclusive)' })),

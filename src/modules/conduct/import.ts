@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { Insertable, Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
-import { ValidationFailed, type FieldError } from '../../errors.js'
+import { MAX_LISTED_ERRORS, ValidationFailed, type FieldError } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import type { BodyRecord } from './records.js'
 import { ConductRepository } from './repository.js'
@@ -10,8 +10,6 @@ import type { ObservationsTable } from './schema.js'
 import { isIsoDateTime, valueProblem } from './values.js'
 
 const BATCH = 1000
-/** Beyond this many problems, the rest are counted but not listed (the response stays readable). */
-const MAX_LISTED_ERRORS = 10_000
 
 export interface ImportResult {
   /** Observations written (inserted or updated). */
@@ -229,14 +227,7 @@ export async function importObservations(
     await flush()
     if (rows === 0) fail(0, '', 'the body holds no records', 'required')
     if (errorCount > 0) {
-      if (errorCount > errors.length) {
-        errors.push({
-          path: '/lines',
-          message: `${errorCount - errors.length} more problems not listed`,
-          rule: 'more',
-        })
-      }
-      throw new ValidationFailed(errors)
+      throw new ValidationFailed(errors, errorCount - errors.length)
     }
     await recordAudit(trx, actor, {
       action: 'observations.import',

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { ModulePlugin } from '../index.js'
+import { ValidationFailed } from '../../errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
 import { actorOf } from '../audit/service.js'
 import { csvRecords, ndjsonRecords, type BodyRecord } from './records.js'
@@ -202,6 +203,9 @@ const conduct: ModulePlugin = async (fastify, { ctx }) => {
       },
     },
     async (request) => {
+      // No body at all (and so no Content-Type) reaches here as undefined: the same answer as an empty one.
+      if (request.body === undefined)
+        throw ValidationFailed.one('/body', 'the body holds no records', 'required')
       const stream = request.body as IncomingMessage
       const records = /csv/i.test(request.headers['content-type'] ?? '')
         ? csvRecords(stream)

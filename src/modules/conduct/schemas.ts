@@ -1,12 +1,13 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { DATA_TYPES } from './values.js'
+import { Count, Id, Int } from '../../http/schemas.js'
 
 const DateText = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
 
 export const SUBJECT_STATUSES = ['screened', 'enrolled', 'randomised', 'completed', 'withdrawn'] as const
 
-export const StudyParams = Type.Object({ studyId: Type.Integer({ minimum: 1 }) })
+export const StudyParams = Type.Object({ studyId: Id() })
 
 export const PageQuery = Type.Object(
   {
@@ -21,26 +22,26 @@ export const PageQuery = Type.Object(
 export const NewSubjectSchema = Type.Object(
   {
     subjectNumber: Type.String({ minLength: 1, maxLength: 50 }),
-    siteId: Type.Optional(Nullable(Type.Integer({ description: "the study site's siteId" }))),
+    siteId: Type.Optional(Nullable(Id({ description: "the study site's siteId" }))),
     cohort: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
     status: Type.Optional(Type.Enum(SUBJECT_STATUSES, { default: 'enrolled' })),
     enrolledOn: Type.Optional(Nullable(DateText)),
     randomisedOn: Type.Optional(Nullable(DateText)),
-    volunteerId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    volunteerId: Type.Optional(Nullable(Id())),
   },
   { additionalProperties: false },
 )
 export type NewSubject = Static<typeof NewSubjectSchema>
 
 export const SubjectSchema = Type.Object({
-  id: Type.Integer(),
+  id: Id(),
   subjectNumber: Type.String(),
-  siteId: Nullable(Type.Integer()),
+  siteId: Nullable(Id()),
   cohort: Nullable(Type.String()),
   status: Type.String(),
   enrolledOn: Nullable(Type.String()),
   randomisedOn: Nullable(Type.String()),
-  volunteerId: Nullable(Type.Integer()),
+  volunteerId: Nullable(Id()),
 })
 export type Subject = Static<typeof SubjectSchema>
 
@@ -55,10 +56,10 @@ export const NewTimepointSchema = Type.Object(
 export type NewTimepoint = Static<typeof NewTimepointSchema>
 
 export const TimepointSchema = Type.Object({
-  id: Type.Integer(),
+  id: Id(),
   name: Type.String(),
-  studyDay: Type.Integer(),
-  offsetMinutes: Type.Integer(),
+  studyDay: Int(-365, 3650),
+  offsetMinutes: Int(-100000, 100000),
 })
 export type Timepoint = Static<typeof TimepointSchema>
 
@@ -78,7 +79,7 @@ export const NewItemSchema = Type.Object(
 export type NewItem = Static<typeof NewItemSchema>
 
 export const ItemSchema = Type.Object({
-  id: Type.Integer(),
+  id: Id(),
   code: Type.String(),
   label: Type.String(),
   dataType: Type.String(),
@@ -102,7 +103,7 @@ export const NewObservationSchema = Type.Object(
 )
 
 export const ObservationSchema = Type.Object({
-  id: Type.Integer(),
+  id: Id(),
   subject: Type.String(),
   timepoint: Type.String(),
   item: Type.String(),
@@ -127,5 +128,5 @@ export const page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) })
 
 export const ImportResultSchema = Type.Object({
-  rows: Type.Integer({ description: 'observations written (inserted or updated)' }),
+  rows: Count({ description: 'observations written (inserted or updated)' }),
 })

@@ -1,17 +1,10 @@
+import { isIsoDate, isIsoDateTime } from '../../dates.js'
+
+export { isIsoDate, isIsoDateTime }
+
 /** The data types an item can have, and how a value of each is checked (values are stored as exact text). */
 export const DATA_TYPES = ['text', 'integer', 'decimal', 'date', 'datetime'] as const
 export type DataType = (typeof DATA_TYPES)[number]
-
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/
-
-export function isIsoDate(s: string): boolean {
-  return DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))
-}
-
-export function isIsoDateTime(s: string): boolean {
-  return DATETIME.test(s) && !Number.isNaN(Date.parse(s))
-}
 
 /** Why `value` is not a valid `type`, or undefined when it is. */
 export function valueProblem(type: string, value: string): string | undefined {

@@ -1,14 +1,14 @@
 import { Type, type Static } from 'typebox'
 import { RoleActionSchema } from './schemas.js'
 import { pageSchema } from './pagination.js'
+import { Id } from '../../http/schemas.js'
 
-const Id = Type.Integer({ minimum: 1 })
 const Timestamp = Type.String({ format: 'date-time' })
 const Password = Type.String({ minLength: 1, maxLength: 255, description: 'Stored as argon2id only' })
 const RoleName = Type.String({ minLength: 1, maxLength: 100 })
 
 export const UserSchema = Type.Object({
-  id: Id,
+  id: Id(),
   username: Type.String(),
   displayName: Type.Union([Type.String(), Type.Null()]),
   email: Type.Union([Type.String(), Type.Null()]),
@@ -54,11 +54,11 @@ export const UserPatchSchema = Type.Object(
 )
 export type UserPatch = Static<typeof UserPatchSchema>
 
-export const UserParamsSchema = Type.Object({ userId: Id })
-export const TokenParamsSchema = Type.Object({ userId: Id, tokenId: Id })
+export const UserParamsSchema = Type.Object({ userId: Id() })
+export const TokenParamsSchema = Type.Object({ userId: Id(), tokenId: Id() })
 
 export const TokenSchema = Type.Object({
-  id: Id,
+  id: Id(),
   name: Type.String(),
   prefix: Type.String({ description: 'The first characters of the secret, to tell tokens apart' }),
   status: Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('revoked')]),
@@ -84,8 +84,9 @@ export const NewTokenSchema = Type.Object(
     expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
     expiresIn: Type.Optional(
       Type.String({
-        pattern: '^\\d+(ms|s|m|h|d)$',
-        description: 'Lifetime instead of expiresAt: 90s, 12h, 30d',
+        pattern: '^[0-9]{1,12}(ms|s|m|h|d)$',
+        maxLength: 14,
+        description: 'Lifetime instead of expiresAt: 90s, 12h, 30d; at most 3650d',
       }),
     ),
   },
@@ -94,7 +95,7 @@ export const NewTokenSchema = Type.Object(
 export type NewTokenBody = Static<typeof NewTokenSchema>
 
 export const RoleSchema = Type.Object({
-  id: Id,
+  id: Id(),
   name: Type.String(),
   description: Type.Union([Type.String(), Type.Null()]),
   builtIn: Type.Boolean(),

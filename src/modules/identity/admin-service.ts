@@ -26,6 +26,9 @@ import { hashPassword } from './secrets.js'
 import { checkPassword, IdentityService } from './service.js'
 import type { UsersTable } from './schema.js'
 
+/** The longest lifetime `expiresIn` may give a token; longer ones are better made without an expiry. */
+const MAX_TOKEN_LIFETIME_MS = 3650 * 86_400_000
+
 function tokenView(t: TokenRow, now = Date.now()): TokenView {
   const status =
     t.revoked_at !== null
@@ -265,7 +268,11 @@ export class AdminService {
       if (expiresAt !== null) {
         throw ValidationFailed.one('/body/expiresIn', 'give expiresAt or expiresIn, not both', 'exclusive')
       }
-      expiresAt = new Date(Date.now() + (parseDuration(input.expiresIn) ?? 0)).toISOString()
+      const lifetime = parseDuration(input.expiresIn)
+      if (lifetime === undefined || lifetime > MAX_TOKEN_LIFETIME_MS) {
+        throw ValidationFailed.one('/body/expiresIn', 'must be at most 3650d (ten years)', 'range')
+      }
+      expiresAt = new Date(Date.now() + lifetime).toISOString()
     }
     const created = await this.identity.createToken(
       tenantId,

@@ -1,13 +1,14 @@
 import { Type, type Static } from 'typebox'
 import { ROLE_ACTIONS } from './actions.js'
+import { Id } from '../../http/schemas.js'
 
 export const RoleActionSchema = Type.Enum(ROLE_ACTIONS)
 
 export const MeSchema = Type.Object({
-  tenant: Type.Object({ id: Type.Integer(), code: Type.String() }),
-  user: Type.Object({ id: Type.Integer(), username: Type.String() }),
+  tenant: Type.Object({ id: Id(), code: Type.String() }),
+  user: Type.Object({ id: Id(), username: Type.String() }),
   actions: Type.Array(RoleActionSchema),
   authenticatedVia: Type.Union([Type.Literal('basic'), Type.Literal('bearer'), Type.Literal('session')]),
-  tokenId: Type.Optional(Type.Integer()),
+  tokenId: Type.Optional(Id()),
 })
 export type Me = Static<typeof MeSchema>

@@ -2,15 +2,15 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { AppContext } from '../../context.js'
-import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
+import { Amount, AUTH_ERRORS, errorResponses, Id, IdOrZero } from '../../http/schemas.js'
 import { NotFound, ValidationFailed } from '../../errors.js'
 import { PlansRepository } from '../track/repository.js'
 import { isIsoDate } from '../track/values.js'
 import { computePerformance, type Performance } from './performance.js'
 import { PlanIdParams } from './schemas.js'
 
-const Money = (description: string) => Type.Number({ description })
-const Index = (description: string) => Type.Union([Type.Number(), Type.Null()], { description })
+const Money = (description: string) => Amount({ description })
+const Index = (description: string) => Type.Union([Amount(), Type.Null()], { description })
 
 const FiguresProperties = {
   bac: Money('Budget at completion: task budgets + planned costs'),
@@ -31,21 +31,19 @@ const FiguresProperties = {
 export const PerformanceSchema = Type.Object({
   statusDate: Type.String({ description: 'YYYY-MM-DD' }),
   plan: Type.Object(FiguresProperties),
-  serviceProviders: Type.Array(
-    Type.Object({ id: Type.Integer(), name: Type.String(), ...FiguresProperties }),
-  ),
+  serviceProviders: Type.Array(Type.Object({ id: Id(), name: Type.String(), ...FiguresProperties })),
   locations: Type.Array(
-    Type.Object({ locationId: Type.Integer(), locationName: Type.String(), ...FiguresProperties }),
+    Type.Object({ locationId: IdOrZero(), locationName: Type.String(), ...FiguresProperties }),
   ),
   series: Type.Array(
     Type.Object({
       startDate: Type.String(),
       endDate: Type.String(),
       pv: Money('Cumulative PV through this period'),
-      ev: Type.Union([Type.Number(), Type.Null()], {
+      ev: Type.Union([Amount(), Type.Null()], {
         description: 'Cumulative EV; null after the status date',
       }),
-      ac: Type.Union([Type.Number(), Type.Null()], {
+      ac: Type.Union([Amount(), Type.Null()], {
         description: 'Cumulative AC; null after the status date',
       }),
     }),

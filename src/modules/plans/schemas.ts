@@ -1,13 +1,15 @@
 import { Type, type Static } from 'typebox'
+import { Amount, Count, Id, IdOrZero } from '../../http/schemas.js'
 
 const Decimal = Type.Union(
-  [Type.Number(), Type.String({ pattern: '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$' })],
+  [Amount(), Type.String({ pattern: '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$' })],
   {
     description: 'A decimal number (JSON number, or decimal text to keep every digit)',
   },
 )
 const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' })
-const Id = Type.Integer({ minimum: 0 })
+/** Location and service-provider ids of a plan document; 0 = All Locations. */
+const PlanRef = IdOrZero()
 
 export const FEE_TRACKING_LEVELS = [
   'Globally',
@@ -28,7 +30,7 @@ const MonthlyPeriod = Type.Object(
   { additionalProperties: false },
 )
 const ItemLocation = Type.Object(
-  { locationId: Id, periods: Type.Optional(Type.Array(MonthlyPeriod)) },
+  { locationId: PlanRef, periods: Type.Optional(Type.Array(MonthlyPeriod)) },
   { additionalProperties: false },
 )
 export type ItemLocationDoc = Static<typeof ItemLocation>
@@ -36,7 +38,7 @@ export type ItemLocationDoc = Static<typeof ItemLocation>
 const WeeklySeries = Type.Array(
   Type.Object(
     {
-      locationId: Id,
+      locationId: PlanRef,
       periods: Type.Array(
         Type.Object({ date: IsoDate, plannedValue: Decimal }, { additionalProperties: false }),
       ),
@@ -48,7 +50,7 @@ const WeeklySeries = Type.Array(
 /** A whole plan in one document: what `POST /api/v1/plans` takes. */
 export const PlanDocumentSchema = Type.Object(
   {
-    studyId: Type.Integer({ minimum: 1 }),
+    studyId: Id(),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     code: Type.Optional(Type.String({ maxLength: 100 })),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
@@ -58,9 +60,9 @@ export const PlanDocumentSchema = Type.Object(
     locations: Type.Array(
       Type.Object(
         {
-          locationId: Id,
+          locationId: PlanRef,
           name: Type.String({ minLength: 1 }),
-          numSites: Type.Optional(Type.Integer({ minimum: 0 })),
+          numSites: Type.Optional(Count()),
         },
         { additionalProperties: false },
       ),
@@ -80,7 +82,7 @@ export const PlanDocumentSchema = Type.Object(
       Type.Array(
         Type.Object(
           {
-            id: Id,
+            id: PlanRef,
             name: Type.String({ minLength: 1 }),
             type: Type.Optional(Type.Union([Type.Literal('Sponsor'), Type.Literal('CRO')])),
             trackingLevel: Type.Enum(FEE_TRACKING_LEVELS, { description: 'Fee payment option' }),
@@ -88,7 +90,7 @@ export const PlanDocumentSchema = Type.Object(
               Type.Array(
                 Type.Object(
                   {
-                    id: Type.Integer({ minimum: 1 }),
+                    id: Id(),
                     name: Type.String({ minLength: 1 }),
                     isTrackedAsPercentage: Type.Boolean(),
                     trackingLevel: Type.Union([Type.Literal('study'), Type.Literal('location')], {
@@ -105,7 +107,7 @@ export const PlanDocumentSchema = Type.Object(
               Type.Array(
                 Type.Object(
                   {
-                    majorTaskId: Type.Integer({ minimum: 0, description: '0 = All Major Tasks' }),
+                    majorTaskId: IdOrZero({ description: '0 = All Major Tasks' }),
                     locations: Type.Array(ItemLocation),
                   },
                   { additionalProperties: false },
@@ -116,7 +118,7 @@ export const PlanDocumentSchema = Type.Object(
               Type.Array(
                 Type.Object(
                   {
-                    id: Type.Integer({ minimum: 1 }),
+                    id: Id(),
                     name: Type.String({ minLength: 1 }),
                     type: Type.Optional(
                       Type.Union([Type.Literal('Miscellaneous'), Type.Literal('Pass Through')]),
@@ -139,8 +141,8 @@ export const PlanDocumentSchema = Type.Object(
 export type PlanDocument = Static<typeof PlanDocumentSchema>
 
 export const PlanSummarySchema = Type.Object({
-  id: Type.Integer(),
-  studyId: Type.Integer(),
+  id: Id(),
+  studyId: Id(),
   name: Type.String(),
   code: Type.Union([Type.String(), Type.Null()]),
   description: Type.Union([Type.String(), Type.Null()]),
@@ -160,9 +162,9 @@ export const PlanListSchema = Type.Object({
 })
 
 export const PlanListQuery = Type.Object({
-  studyId: Type.Optional(Type.Integer({ minimum: 1 })),
+  studyId: Type.Optional(Id()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
   cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
 })
 
-export const PlanIdParams = Type.Object({ planId: Type.Integer({ minimum: 1 }) })
+export const PlanIdParams = Type.Object({ planId: Id() })

@@ -1,26 +1,27 @@
 import { Type, type Static } from 'typebox'
 import { ANSWER_TYPES } from './answers.js'
 import { AddressSchema, AnswerSchema, AnswerValueSchema, Nullable, SexSchema } from './schemas.js'
+import { Amount, Count, Id } from '../../http/schemas.js'
 
 /** Native staff API shapes for recruitment (`/api/v1/studies/{studyId}/…`, `/api/v1/volunteers`, …). */
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength })
 
-export const StudyParamsSchema = Type.Object({ studyId: Type.Integer() })
-export const SiteParamsSchema = Type.Object({ studyId: Type.Integer(), siteId: Type.Integer() })
-export const CohortParamsSchema = Type.Object({ studyId: Type.Integer(), cohortId: Type.Integer() })
+export const StudyParamsSchema = Type.Object({ studyId: Id() })
+export const SiteParamsSchema = Type.Object({ studyId: Id(), siteId: Id() })
+export const CohortParamsSchema = Type.Object({ studyId: Id(), cohortId: Id() })
 export const SlotParamsSchema = Type.Object({
-  studyId: Type.Integer(),
-  siteId: Type.Integer(),
-  slotId: Type.Integer(),
+  studyId: Id(),
+  siteId: Id(),
+  slotId: Id(),
 })
-export const QuestionParamsSchema = Type.Object({ questionId: Type.Integer() })
-export const VolunteerParamsSchema = Type.Object({ volunteerId: Type.Integer() })
-export const UserParamsSchema = Type.Object({ userId: Type.Integer() })
+export const QuestionParamsSchema = Type.Object({ questionId: Id() })
+export const VolunteerParamsSchema = Type.Object({ volunteerId: Id() })
+export const UserParamsSchema = Type.Object({ userId: Id() })
 
 export const SiteInputSchema = Type.Object(
   {
-    siteId: Type.Integer({ minimum: 1, description: 'the integer site id the Partner API speaks of' }),
+    siteId: Id({ description: 'the integer site id the Partner API speaks of' }),
     name: Text(200),
     locationOid: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
   },
@@ -33,8 +34,8 @@ export const SiteUpdateSchema = Type.Object(
 )
 export type SiteUpdate = Static<typeof SiteUpdateSchema>
 export const SiteSchema = Type.Object({
-  studyId: Type.Integer(),
-  siteId: Type.Integer(),
+  studyId: Id(),
+  siteId: Id(),
   name: Type.String(),
   locationOid: Nullable(Type.String()),
 })
@@ -46,8 +47,8 @@ export const CohortInputSchema = Type.Object(
 )
 export type CohortInput = Static<typeof CohortInputSchema>
 export const CohortSchema = Type.Object({
-  cohortId: Type.Integer(),
-  studyId: Type.Integer(),
+  cohortId: Id(),
+  studyId: Id(),
   name: Type.String(),
   description: Nullable(Type.String()),
 })
@@ -80,15 +81,15 @@ export const ProfileInputSchema = Type.Object(profileProps, {
 })
 export type ProfileInput = Static<typeof ProfileInputSchema>
 export const ProfileSchema = Type.Object({
-  studyId: Type.Integer(),
+  studyId: Id(),
   status: Type.Enum(RECRUITING_STATUSES),
   publicTitle: Nullable(Type.String()),
   publicDescription: Nullable(Type.String()),
-  minAge: Nullable(Type.Integer()),
-  maxAge: Nullable(Type.Integer()),
+  minAge: Nullable(Id()),
+  maxAge: Nullable(Id()),
   sex: Nullable(SexSchema),
-  minBmi: Nullable(Type.Number()),
-  maxBmi: Nullable(Type.Number()),
+  minBmi: Nullable(Amount()),
+  maxBmi: Nullable(Amount()),
   healthyVolunteers: Nullable(Type.Boolean()),
   requiredAnswers: Type.Array(Type.Object({ question: Type.String(), answer: AnswerValueSchema })),
   compensation: Nullable(Type.String()),
@@ -106,14 +107,14 @@ export const SlotInputSchema = Type.Object(
 )
 export type SlotInput = Static<typeof SlotInputSchema>
 export const SlotSchema = Type.Object({
-  appointmentId: Type.Integer(),
-  studyId: Type.Integer(),
-  siteId: Type.Integer(),
+  appointmentId: Id(),
+  studyId: Id(),
+  siteId: Id(),
   start: Type.String(),
   end: Type.String(),
-  capacity: Type.Integer(),
-  booked: Type.Integer(),
-  placesLeft: Type.Integer(),
+  capacity: Count(),
+  booked: Count(),
+  placesLeft: Count(),
 })
 export type Slot = Static<typeof SlotSchema>
 
@@ -122,30 +123,30 @@ export const QuestionInputSchema = Type.Object(
     text: Text(1000),
     answerType: Type.Enum(ANSWER_TYPES),
     options: Type.Optional(Nullable(Type.Array(Text(200), { minItems: 1, maxItems: 100 }))),
-    siteId: Type.Optional(Nullable(Type.Integer({ description: 'set for a site-specific question' }))),
+    siteId: Type.Optional(Nullable(Id({ description: 'set for a site-specific question' }))),
     required: Type.Optional(Type.Boolean({ description: 'must be answered at registration' })),
   },
   { additionalProperties: false },
 )
 export type QuestionInput = Static<typeof QuestionInputSchema>
 export const QuestionSchema = Type.Object({
-  questionId: Type.Integer(),
+  questionId: Id(),
   text: Type.String(),
   answerType: Type.Enum(ANSWER_TYPES),
   options: Nullable(Type.Array(Type.String())),
-  siteId: Nullable(Type.Integer()),
+  siteId: Nullable(Id()),
   required: Type.Boolean(),
 })
 export type Question = Static<typeof QuestionSchema>
 
 export const StaffSitesSchema = Type.Object(
-  { siteIds: Type.Array(Type.Integer(), { maxItems: 1000, description: 'empty: not restricted' }) },
+  { siteIds: Type.Array(Id(), { maxItems: 1000, description: 'empty: not restricted' }) },
   { additionalProperties: false },
 )
 export type StaffSites = Static<typeof StaffSitesSchema>
 
 export const VolunteerViewSchema = Type.Object({
-  volunteerId: Type.Integer(),
+  volunteerId: Id(),
   firstName: Type.String(),
   lastName: Type.String(),
   dateOfBirth: Type.String(),
@@ -153,10 +154,10 @@ export const VolunteerViewSchema = Type.Object({
   email: Nullable(Type.String()),
   phone: Nullable(Type.String()),
   address: AddressSchema,
-  heightCm: Nullable(Type.Number()),
-  weightKg: Nullable(Type.Number()),
+  heightCm: Nullable(Amount()),
+  weightKg: Nullable(Amount()),
   healthyVolunteer: Nullable(Type.Boolean()),
-  sitePreferenceId: Nullable(Type.Integer()),
+  sitePreferenceId: Nullable(Id()),
   consentToContact: Type.Boolean(),
   source: Nullable(Type.String()),
   createdAt: Type.String(),
@@ -166,7 +167,7 @@ export type VolunteerView = Static<typeof VolunteerViewSchema>
 
 export const VolunteerListQuerySchema = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200, description: 'prefix of the email, first or last name' })),
-  siteId: Type.Optional(Type.Integer()),
+  siteId: Type.Optional(Id()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 100 })),
 })
@@ -182,18 +183,18 @@ export const VolunteerDetailSchema = Type.Object({
   answers: Type.Array(Type.Object({ question: Type.String(), answer: AnswerValueSchema })),
   interests: Type.Array(
     Type.Object({
-      interestId: Type.Integer(),
-      studyId: Type.Integer(),
-      cohortId: Nullable(Type.Integer()),
+      interestId: Id(),
+      studyId: Id(),
+      cohortId: Nullable(Id()),
       createdAt: Type.String(),
     }),
   ),
   appointments: Type.Array(
     Type.Object({
-      bookingId: Type.Integer(),
-      appointmentId: Type.Integer(),
-      studyId: Type.Integer(),
-      siteId: Type.Integer(),
+      bookingId: Id(),
+      appointmentId: Id(),
+      studyId: Id(),
+      siteId: Id(),
       start: Type.String(),
       end: Type.String(),
       status: Type.String(),

@@ -111,7 +111,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
             message: 'is required: 1 to 1000 characters saying why the details change',
             rule: 'required',
           })
-        throw new ValidationFailed(error.errors)
+        throw new ValidationFailed(error.errors, error.omitted)
       }
       return {
         volunteerId: await volunteers.update(

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox'
+import { Count, Id, MAX_AMOUNT } from '../../http/schemas.js'
 
 /** Partner-compatible Recruit API shapes (`/api/v1/recruit/*`). Bodies are validated exactly: no coercion. */
 
@@ -34,6 +35,9 @@ export type Address = Static<typeof AddressSchema>
 
 export const AnswerValueSchema = Type.Unsafe<string | number | boolean>({
   type: ['string', 'number', 'boolean'],
+  minimum: -MAX_AMOUNT,
+  maximum: MAX_AMOUNT,
+  maxLength: 1000,
   description: 'a string, a number or a boolean, as the question’s answer type says',
 })
 
@@ -68,7 +72,7 @@ const volunteerProps = {
     Type.Boolean({ description: 'the volunteer describes themself as healthy (not a patient)' }),
   ),
   sitePreferenceId: Type.Optional(
-    Type.Integer({
+    Id({
       description: 'the siteId the volunteer prefers; required when the clinic has several sites',
     }),
   ),
@@ -89,7 +93,7 @@ const optional = <T extends Record<string, TSchema>>(props: T) =>
   }
 
 export const VolunteerUpdateSchema = Type.Object(
-  { volunteerId: Type.Integer(), ...optional(volunteerProps) },
+  { volunteerId: Id(), ...optional(volunteerProps) },
   { additionalProperties: false, description: 'The volunteer and the fields to change' },
 )
 export type VolunteerUpdateInput = Static<typeof VolunteerUpdateSchema>
@@ -99,32 +103,32 @@ export const UpdateQuerySchema = Type.Object({
 })
 
 export const VolunteerRequestSchema = Type.Object(
-  { ...volunteerProps, studyId: Type.Integer(), cohortId: Type.Optional(Type.Integer()) },
+  { ...volunteerProps, studyId: Id(), cohortId: Type.Optional(Id()) },
   { additionalProperties: false, description: 'A volunteer and the study they are interested in' },
 )
 export type VolunteerRequestInput = Static<typeof VolunteerRequestSchema>
 
-export const VolunteerIdSchema = Type.Object({ volunteerId: Type.Integer() })
+export const VolunteerIdSchema = Type.Object({ volunteerId: Id() })
 export const VolunteerRequestResultSchema = Type.Object({
-  volunteerRequestId: Type.Integer({ description: 'the interest registered' }),
-  volunteerId: Type.Integer(),
+  volunteerRequestId: Id({ description: 'the interest registered' }),
+  volunteerId: Id(),
 })
 
 export const ActiveSitesQuerySchema = Type.Object({
   studyName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
   siteName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
-  siteId: Type.Optional(Type.Integer()),
+  siteId: Type.Optional(Id()),
   locationOid: Type.Optional(Type.String({ description: 'case-sensitive' })),
 })
 export type ActiveSitesQuery = Static<typeof ActiveSitesQuerySchema>
 
-export const CohortRefSchema = Type.Object({ cohortId: Type.Integer(), name: Type.String() })
+export const CohortRefSchema = Type.Object({ cohortId: Id(), name: Type.String() })
 
 export const ActiveStudySiteSchema = Type.Object({
-  studyId: Type.Integer(),
+  studyId: Id(),
   studyName: Type.String(),
   protocol: Type.String(),
-  siteId: Type.Integer(),
+  siteId: Id(),
   siteName: Type.String(),
   locationOid: Nullable(Type.String()),
   publicTitle: Nullable(Type.String()),
@@ -136,40 +140,40 @@ export type ActiveStudySite = Static<typeof ActiveStudySiteSchema>
 
 export const UnassignedQuerySchema = Type.Object({
   studyName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
-  studyId: Type.Optional(Type.Integer()),
-  siteId: Type.Optional(Type.Integer()),
+  studyId: Type.Optional(Id()),
+  siteId: Type.Optional(Id()),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'slots starting at or after' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'slots starting before' })),
 })
 export type UnassignedQuery = Static<typeof UnassignedQuerySchema>
 
 export const OpenSlotSchema = Type.Object({
-  appointmentId: Type.Integer(),
-  studyId: Type.Integer(),
-  siteId: Type.Integer(),
+  appointmentId: Id(),
+  studyId: Id(),
+  siteId: Id(),
   start: Type.String({ format: 'date-time' }),
   end: Type.String({ format: 'date-time' }),
-  placesLeft: Type.Integer(),
+  placesLeft: Count(),
 })
 export type OpenSlot = Static<typeof OpenSlotSchema>
 
 export const AssignSchema = Type.Object(
-  { volunteerId: Type.Integer(), appointmentId: Type.Integer() },
+  { volunteerId: Id(), appointmentId: Id() },
   { additionalProperties: false },
 )
 export type AssignInput = Static<typeof AssignSchema>
 
 export const CancelSchema = Type.Object(
-  { volunteerId: Type.Integer(), appointmentId: Type.Integer(), reason: Text(1000) },
+  { volunteerId: Id(), appointmentId: Id(), reason: Text(1000) },
   { additionalProperties: false },
 )
 export type CancelInput = Static<typeof CancelSchema>
 
 export const AppointmentSchema = Type.Object({
-  volunteerId: Type.Integer(),
-  appointmentId: Type.Integer(),
-  studyId: Type.Integer(),
-  siteId: Type.Integer(),
+  volunteerId: Id(),
+  appointmentId: Id(),
+  studyId: Id(),
+  siteId: Id(),
   start: Type.String({ format: 'date-time' }),
   end: Type.String({ format: 'date-time' }),
   status: Type.Enum(['booked', 'cancelled']),
@@ -177,23 +181,23 @@ export const AppointmentSchema = Type.Object({
 export type Appointment = Static<typeof AppointmentSchema>
 
 export const InterestInputSchema = Type.Object(
-  { volunteerId: Type.Integer(), studyId: Type.Integer(), cohortId: Type.Optional(Type.Integer()) },
+  { volunteerId: Id(), studyId: Id(), cohortId: Type.Optional(Id()) },
   { additionalProperties: false },
 )
 export type InterestInput = Static<typeof InterestInputSchema>
 
 export const InterestSchema = Type.Object({
-  interestId: Type.Integer(),
-  volunteerId: Type.Integer(),
-  studyId: Type.Integer(),
-  cohortId: Nullable(Type.Integer()),
+  interestId: Id(),
+  volunteerId: Id(),
+  studyId: Id(),
+  cohortId: Nullable(Id()),
   createdAt: Type.String(),
 })
 export type Interest = Static<typeof InterestSchema>
 
 export const MatchInputSchema = Type.Object(
   {
-    volunteerId: Type.Optional(Type.Integer({ description: 'match a registered volunteer…' })),
+    volunteerId: Type.Optional(Id({ description: 'match a registered volunteer…' })),
     dateOfBirth: Type.Optional(Type.String({ format: 'date' })),
     sex: Type.Optional(SexSchema),
     heightCm: volunteerProps.heightCm,
@@ -212,7 +216,7 @@ export const FailedCriterionSchema = Type.Object({
 })
 
 const StudyRefProps = {
-  studyId: Type.Integer(),
+  studyId: Id(),
   studyName: Type.String(),
   publicTitle: Nullable(Type.String()),
   compensation: Nullable(Type.String()),

@@ -279,7 +279,8 @@ export class VolunteerService {
       const errors = new ErrorList()
       await this.checkDuplicates(tenantId, keys, exceptId, errors)
       if (errors.empty) throw err
-      throw new ValidationFailed(errors.errors)
+      errors.throwIfAny()
+      throw err
     }
   }
 }

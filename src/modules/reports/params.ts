@@ -18,10 +18,11 @@ import {
   type ReportInfo,
   type UsubjidPart,
 } from './catalogue.js'
+import { Id } from '../../http/schemas.js'
 
 const fields = <L extends TSchema>(list: L) => ({
   reportName: Type.String({ minLength: 1, description: REPORTS.map((r) => r.name).join(', ') }),
-  studyId: Type.Optional(Type.Integer({ minimum: 1 })),
+  studyId: Type.Optional(Id()),
   studyName: Type.Optional(Type.String({ minLength: 1 })),
   subjects: Type.Optional(list),
   timepoints: Type.Optional(list),

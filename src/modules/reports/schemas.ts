@@ -1,15 +1,14 @@
 import { Type, type Static } from 'typebox'
 import { RoleActionSchema } from '../identity/schemas.js'
 import { REPORT_FORMATS } from './catalogue.js'
+import { Amount, Count, Id } from '../../http/schemas.js'
 
 const ParameterSchema = Type.Object({
   name: Type.String(),
   type: Type.Enum(['string', 'integer', 'boolean', 'date', 'list']),
   required: Type.Boolean(),
   description: Type.String(),
-  default: Type.Optional(
-    Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]),
-  ),
+  default: Type.Optional(Type.Union([Type.String(), Amount(), Type.Boolean(), Type.Array(Type.String())])),
   values: Type.Optional(Type.Array(Type.String())),
 })
 
@@ -36,21 +35,21 @@ export const ReportFileSchema = Type.Unsafe<unknown>({
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'expired'] as const
 
 export const JobSchema = Type.Object({
-  id: Type.Integer(),
+  id: Id(),
   status: Type.Enum(JOB_STATUSES),
   reportName: Type.String(),
   format: Type.Enum(REPORT_FORMATS),
   parameters: Type.Record(Type.String(), Type.Unknown()),
-  rows: Type.Integer({ description: 'rows produced so far (the total once succeeded)' }),
-  attempts: Type.Integer(),
+  rows: Count({ description: 'rows produced so far (the total once succeeded)' }),
+  attempts: Count(),
   errors: Type.Array(Type.String()),
   createdAt: Type.String(),
   startedAt: Type.Union([Type.String(), Type.Null()]),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
   expiresAt: Type.Union([Type.String(), Type.Null()]),
-  sizeBytes: Type.Union([Type.Integer(), Type.Null()]),
+  sizeBytes: Type.Union([Count({ maximum: Number.MAX_SAFE_INTEGER }), Type.Null()]),
   resultUrl: Type.Union([Type.String(), Type.Null()]),
 })
 export type Job = Static<typeof JobSchema>
 
-export const JobParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const JobParams = Type.Object({ id: Id() })

@@ -1,11 +1,12 @@
 import { Type, type Static } from 'typebox'
+import { Id } from '../../http/schemas.js'
 
 export const STUDY_STATUSES = ['planned', 'recruiting', 'active', 'completed', 'closed'] as const
 
 const Nullable = (s: ReturnType<typeof Type.String>) => Type.Union([s, Type.Null()])
 
 export const StudySchema = Type.Object({
-  id: Type.Integer(),
+  id: Id(),
   protocol: Type.String({ description: 'Protocol identifier, unique in the tenant' }),
   name: Type.String(),
   phase: Type.Union([Type.String(), Type.Null()]),
@@ -64,4 +65,4 @@ export const StudyListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
 })
 
-export const StudyIdParams = Type.Object({ studyId: Type.Integer({ minimum: 1 }) })
+export const StudyIdParams = Type.Object({ studyId: Id() })

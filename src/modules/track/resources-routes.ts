@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type TSchema } from 'typebox'
 import type { ModulePlugin } from '../index.js'
-import { errorResponses, TrackErrorSchema } from '../../http/schemas.js'
+import { Id, TrackErrorSchema, errorResponses } from '../../http/schemas.js'
 import type { RoleAction } from '../identity/actions.js'
 import { toJsonText, toXmlText, type Value } from './render.js'
 import { PlansRepository } from './repository.js'
@@ -11,14 +11,14 @@ const ERRORS = errorResponses([401, 403, 404, 406, 429], TrackErrorSchema)
 const nullable = (s: TSchema) => Type.Union([s, Type.Null()])
 
 const StudyRep = Type.Object({
-  id: Type.Integer(),
+  id: Id(),
   name: Type.String(),
   protocol: Type.String(),
   phase: nullable(Type.String()),
   sponsor: nullable(Type.String()),
   compound: nullable(Type.String()),
   status: Type.String(),
-  actualsPlanId: nullable(Type.Integer({ description: 'The baseline plan, tracked at actualsPlanUrl' })),
+  actualsPlanId: nullable(Id({ description: 'The baseline plan, tracked at actualsPlanUrl' })),
   actualsPlanUrl: nullable(Type.String()),
   plansUrl: Type.String(),
   createdDate: Type.String({ description: 'dd-MMM-yyyy' }),
@@ -26,7 +26,7 @@ const StudyRep = Type.Object({
   url: Type.String(),
 })
 const PlanRep = Type.Object({
-  id: Type.Integer(),
+  id: Id(),
   name: Type.String(),
   code: nullable(Type.String()),
   description: nullable(Type.String()),
@@ -34,7 +34,7 @@ const PlanRep = Type.Object({
   isBaseline: Type.Boolean(),
   startDate: Type.String({ description: 'dd-MMM-yyyy' }),
   currency: Type.String(),
-  studyId: Type.Integer(),
+  studyId: Id(),
   studyUrl: Type.String(),
   locationsUrl: Type.String(),
   serviceProviderUrl: Type.String(),
@@ -52,7 +52,7 @@ const PlanList: TSchema = Type.Object({ List: Type.Array(PlanRep) })
 const wrapped = (name: string, description: string) =>
   Type.Object({ [name]: Type.Object({}, { additionalProperties: true }) }, { description })
 
-const PlanParams = Type.Object({ planId: Type.Integer({ minimum: 1 }) })
+const PlanParams = Type.Object({ planId: Id() })
 
 /** Track-compatible read resources: studies and plans with their locations, providers, costs and schedule. */
 const trackResources: ModulePlugin = async (plugin, { ctx }) => {
@@ -99,7 +99,7 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
         summary: 'A study, with actualsPlanId/actualsPlanUrl pointing at its baseline plan',
         tags: ['track'],
         operationId: 'trackGetStudy',
-        params: Type.Object({ studyId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ studyId: Id() }),
         response: { 200: StudyOne, ...ERRORS },
       },
     },
@@ -120,7 +120,7 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
         summary: 'Plans: {"List":[…]} in JSON, <planRepresentations><plan/>… in XML',
         tags: ['track'],
         operationId: 'trackListPlans',
-        querystring: Type.Object({ studyId: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        querystring: Type.Object({ studyId: Type.Optional(Id()) }),
         response: { 200: PlanList, ...ERRORS },
       },
     },

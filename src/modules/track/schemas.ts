@@ -1,6 +1,7 @@
 import { Type, type TSchema } from 'typebox'
 import { TRACK_RESOURCES, type TrackResource } from './repository.js'
 import { ROOT_NAMES } from './model.js'
+import { Amount, Count, Id, IdOrZero } from '../../http/schemas.js'
 
 /**
  * The six Track representations, declared once. `response` is what GET and POST return (and OpenAPI shows);
@@ -14,11 +15,11 @@ function field(mode: Mode, schema: TSchema): TSchema {
   return Type.Optional(Type.Unknown({ description: (schema as { description?: string }).description }))
 }
 
-const nullableNumber = (description: string) => Type.Union([Type.Number(), Type.Null()], { description })
+const nullableNumber = (description: string) => Type.Union([Amount(), Type.Null()], { description })
 
 function location(mode: Mode, period: TSchema) {
   return Type.Object({
-    locationId: field(mode, Type.Integer({ description: 'Location (country) id; 0 = All Locations' })),
+    locationId: field(mode, IdOrZero({ description: 'Location (country) id; 0 = All Locations' })),
     locationName: field(mode, Type.String({ description: 'Read-only' })),
     periods: Type.Optional(Type.Array(period, { description: 'Absent when nothing is planned here' })),
   })
@@ -27,7 +28,7 @@ function location(mode: Mode, period: TSchema) {
 function weekly(mode: Mode) {
   const period = Type.Object({
     date: field(mode, Type.String({ description: 'The week, dd-MMM-yyyy (01-Apr-2010)' })),
-    plannedValue: field(mode, Type.Number({ description: 'Read-only' })),
+    plannedValue: field(mode, Amount({ description: 'Read-only' })),
     actualValue: field(
       mode,
       nullableNumber('A whole number ≥ 0; null clears it; leave the key out to keep it'),
@@ -40,7 +41,7 @@ function monthlyPeriod(mode: Mode, withEarned: boolean) {
   return Type.Object({
     startDate: field(mode, Type.String({ description: 'The month, dd-MMM-yyyy' })),
     endDate: field(mode, Type.String({ description: 'Read-only' })),
-    plannedValue: field(mode, Type.Number({ description: 'Read-only' })),
+    plannedValue: field(mode, Amount({ description: 'Read-only' })),
     ...(withEarned
       ? { earnedValue: Type.Optional(field(mode, nullableNumber('Only for "Enter EV and AP" costs'))) }
       : {}),
@@ -53,7 +54,7 @@ function monthly(mode: Mode, resource: 'units' | 'fees' | 'costs') {
   const item = Type.Object({
     id: field(
       mode,
-      Type.Integer({
+      IdOrZero({
         description: resource === 'costs' ? 'Cost id' : 'Major task id (fees: 0 = All Major Tasks)',
       }),
     ),
@@ -67,7 +68,7 @@ function monthly(mode: Mode, resource: 'units' | 'fees' | 'costs') {
     location: Type.Optional(Type.Array(location(mode, period))),
   })
   const provider = Type.Object({
-    id: field(mode, Type.Integer({ description: 'Service provider id' })),
+    id: field(mode, Id({ description: 'Service provider id' })),
     name: field(mode, Type.String({ description: 'Read-only' })),
     ...(resource === 'fees'
       ? { trackingLevel: field(mode, Type.String({ description: 'Read-only: the payment option' })) }
@@ -85,9 +86,12 @@ export function actualsSchema(resource: TrackResource, mode: Mode): TSchema {
   const inner = Type.Object({
     lockToken:
       mode === 'response'
-        ? Type.Integer({ description: 'Send it back with your POST; it changes with every write' })
+        ? Count({
+            maximum: Number.MAX_SAFE_INTEGER,
+            description: 'Send it back with your POST; it changes with every write',
+          })
         : Type.Optional(Type.Unknown({ description: 'The lockToken of your GET (missing or stale → 409)' })),
-    planId: field(mode, Type.Integer({ description: 'The baseline plan (read-only)' })),
+    planId: field(mode, Id({ description: 'The baseline plan (read-only)' })),
     ...body,
     url: field(mode, Type.String({ description: 'Read-only' })),
   })
@@ -95,7 +99,7 @@ export function actualsSchema(resource: TrackResource, mode: Mode): TSchema {
 }
 
 export const PlanIdParams = Type.Object({
-  baselinePlanId: Type.Integer({ minimum: 1, description: 'The baseline plan of the study' }),
+  baselinePlanId: Id({ description: 'The baseline plan of the study' }),
 })
 
 export const ACTUALS_RESOURCES = TRACK_RESOURCES

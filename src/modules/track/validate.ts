@@ -2,6 +2,7 @@ import { ErrorList } from '../../errors.js'
 import { itemKey, ROOT_NAMES, type MonthlyModel, type TrackModel, type WeeklyModel } from './model.js'
 import type { MonthlyRow, WeeklyRow } from './repository.js'
 import { decimalText, parseTrackDate } from './values.js'
+import { INT32_MAX, MAX_AMOUNT } from '../../http/schemas.js'
 
 /** Cost earned-value tracking levels. "Auto-tracked" is the seed's label of "Enter AP only (sets AP to EV)". */
 export const EV_AUTO = 'Auto-tracked (set EV to AC)'
@@ -45,10 +46,10 @@ function idOf(errors: ErrorList, item: Obj, key: string, path: string): number |
     errors.add(`${path}.${key}`, EMPTY, 'required')
     return undefined
   }
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > INT32_MAX) {
     errors.add(
       `${path}.${key}`,
-      `Value of the field has to be a whole number, not ${JSON.stringify(v)}`,
+      `Value of the field has to be a whole number between 0 and ${INT32_MAX}, not ${JSON.stringify(v)}`,
       'range',
     )
     return undefined
@@ -67,8 +68,14 @@ function valueOf(
   if (!(key in item)) return undefined
   const v = item[key]
   if (v === null) return null
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (rule.max !== undefined && v > rule.max)) {
-    const range = rule.max !== undefined ? `between 0 and ${rule.max}` : 'a number of at least 0'
+  const max = rule.max ?? MAX_AMOUNT
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) {
+    const range =
+      rule.max !== undefined
+        ? `between 0 and ${rule.max}`
+        : typeof v === 'number' && v > max
+          ? `at most ${max}`
+          : 'a number of at least 0'
     errors.add(`${path}.${key}`, `Value of the field has to be ${range}, not ${JSON.stringify(v)}`, 'range')
     return undefined
   }

@@ -1,4 +1,5 @@
 /** Dates and numbers as the Track surface writes them, and as storage keeps them (exactly). */
+import { isIsoDate, isRealDate } from '../../dates.js'
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const MONTH_INDEX = new Map(MONTHS.map((m, i) => [m.toLowerCase(), i + 1]))
@@ -9,11 +10,6 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
 export function toTrackDate(iso: string): string {
   const month = MONTHS[Number(iso.slice(5, 7)) - 1] ?? '???'
   return `${iso.slice(8, 10)}-${month}-${iso.slice(0, 4)}`
-}
-
-function isRealDate(y: number, m: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, m - 1, d))
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d
 }
 
 /** `01-Apr-2010` → `2010-04-01`; a string saying what is wrong when it is not `dd-MMM-yyyy` or not a real date. */
@@ -29,11 +25,7 @@ export function parseTrackDate(text: string): { iso: string } | { problem: strin
   return { iso: `${pad(year, 4)}-${pad(month)}-${pad(day)}` }
 }
 
-/** Whether `text` is a real `YYYY-MM-DD` date. */
-export function isIsoDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
-  return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))
-}
+export { isIsoDate }
 
 const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/
 
