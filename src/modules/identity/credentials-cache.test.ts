@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { buildApp, type App } from '../../app.js'
+import type { App } from '../../app.js'
 import { openDatabase, type Database } from '../../db/database.js'
-import { createTenant, onEveryDatabase, testConfig, type Harness } from '../../../test/support/harness.js'
+import {
+  createTenant,
+  onEveryDatabase,
+  testConfig,
+  type Harness,
+  buildTestApp,
+} from '../../../test/support/harness.js'
 
 /** A second instance on the same database, through connections of its own (as another server would). */
 async function secondInstance(h: Harness): Promise<{ app: App; database: Database }> {
@@ -11,7 +17,7 @@ async function secondInstance(h: Harness): Promise<{ app: App; database: Databas
     raw.kind === 'sqlite'
       ? await openDatabase(`sqlite:${raw.path}`)
       : await openDatabase(raw.connectionString, raw.schema !== undefined ? { schema: raw.schema } : {})
-  const app = await buildApp(testConfig(), { database })
+  const app = await buildTestApp(testConfig(), { database })
   await app.ready()
   return { app, database }
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { buildApp, type App } from '../../app.js'
+import type { App } from '../../app.js'
 import type { Database } from '../../db/database.js'
-import { testConfig, testDatabases } from '../../../test/support/harness.js'
+import { testConfig, testDatabases, buildTestApp } from '../../../test/support/harness.js'
 import { systemActor } from '../audit/service.js'
 import { DEMO_TENANT, seedIdentityDemo } from './demo.js'
 import { IdentityService } from './service.js'
@@ -18,7 +18,7 @@ for (const target of testDatabases()) {
       database = await target.open()
       await seedIdentityDemo(database.db)
       await seedIdentityDemo(database.db)
-      app = await buildApp(testConfig(), { database })
+      app = await buildTestApp(testConfig(), { database })
       await app.ready()
     })
     after(async () => {
