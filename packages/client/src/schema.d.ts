@@ -565,6 +565,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cleartrial-ws/actuals/{baselinePlanId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A baseline plan's actuals: where each resource (sites, subjects, crfs, units, fees, costs) is
+         * @description Requires role action `track.view` (and `api` for Basic or Bearer calls).
+         */
+        get: operations["trackGetActuals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cleartrial-ws/plans/{planId}": {
         parameters: {
             query?: never;
@@ -10885,6 +10905,183 @@ export interface operations {
                             lastModifiedDate: string;
                             url: string;
                         }[];
+                    };
+                    "application/xml": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "errorCode": "Bad Request",
+                     *         "message": "Malformed request"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrackError"];
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><error><errorCode>Bad Request</errorCode><message>Malformed request</message></error> */
+                    "application/xml": string;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "errorCode": "Unauthorized",
+                     *         "message": "Not authenticated"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrackError"];
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><error><errorCode>Unauthorized</errorCode><message>Not authenticated</message></error> */
+                    "application/xml": string;
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "errorCode": "Forbidden",
+                     *         "message": "Authenticated, but a role action is missing"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrackError"];
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><error><errorCode>Forbidden</errorCode><message>Authenticated, but a role action is missing</message></error> */
+                    "application/xml": string;
+                };
+            };
+            /** @description Not found (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "errorCode": "Not Found",
+                     *         "message": "Not found (or not in your tenant)"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrackError"];
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><error><errorCode>Not Found</errorCode><message>Not found (or not in your tenant)</message></error> */
+                    "application/xml": string;
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "errorCode": "Not Acceptable",
+                     *         "message": "None of the Accept media types can be produced"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrackError"];
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><error><errorCode>Not Acceptable</errorCode><message>None of the Accept media types can be produced</message></error> */
+                    "application/xml": string;
+                };
+            };
+            /** @description Too many requests; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "errorCode": "Too Many Requests",
+                     *         "message": "Too many requests; Retry-After says when to try again"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrackError"];
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><error><errorCode>Too Many Requests</errorCode><message>Too many requests; Retry-After says when to try again</message></error> */
+                    "application/xml": string;
+                };
+            };
+        };
+    };
+    trackGetActuals: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
+                customerCode?: string;
+            };
+            path: {
+                baselinePlanId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A baseline plan's actuals: where each resource (sites, subjects, crfs, units, fees, costs) is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "actuals": {
+                     *         "planId": 1,
+                     *         "planName": "text",
+                     *         "studyId": 1,
+                     *         "resource": [
+                     *           {
+                     *             "name": "sites",
+                     *             "url": "/cleartrial-ws/actuals/10802/sites"
+                     *           }
+                     *         ],
+                     *         "planUrl": "text",
+                     *         "url": "text"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        actuals: {
+                            planId: number;
+                            planName: string;
+                            studyId: number;
+                            /**
+                             * @example [
+                             *       {
+                             *         "name": "sites",
+                             *         "url": "/cleartrial-ws/actuals/10802/sites"
+                             *       }
+                             *     ]
+                             */
+                            resource: {
+                                name: string;
+                                url: string;
+                            }[];
+                            planUrl: string;
+                            url: string;
+                        };
                     };
                     "application/xml": string;
                 };
