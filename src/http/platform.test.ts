@@ -98,7 +98,7 @@ onEveryDatabase(
     })
 
     test('no Accept (or */*): the answer, and its errors, follow the body: XML in, XML out', async () => {
-      for (const accept of [{}, { accept: '*/*' }]) {
+      for (const accept of [{}, { accept: '*/*' }] as Record<string, string>[]) {
         const ok = await post('<probe><n>2</n></probe>', { 'content-type': 'application/xml', ...accept })
         assert.equal(ok.statusCode, 200)
         assert.match(String(ok.headers['content-type']), /^application\/xml/)
