@@ -27,6 +27,10 @@ export const ConfigSchema = Type.Object({
   /** How long a job's result is kept; a running job whose heartbeat is older than reportJobStaleMs is re-run. */
   reportResultTtlMs: Type.Integer({ minimum: 1000 }),
   reportJobStaleMs: Type.Integer({ minimum: 100 }),
+  /** Shortest password accepted for an account (the demo seed's own passwords are exempt). */
+  passwordMinLength: Type.Integer({ minimum: 1, maximum: 255 }),
+  /** Lifetime of an API token created without one; null: such tokens never expire. */
+  tokenDefaultLifetimeMs: Type.Union([Type.Integer({ minimum: 1000 }), Type.Null()]),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -46,6 +50,8 @@ export const DEFAULT_CONFIG: Config = {
   reportJobPollMs: 1000,
   reportResultTtlMs: 24 * 3_600_000,
   reportJobStaleMs: 60_000,
+  passwordMinLength: 12,
+  tokenDefaultLifetimeMs: 90 * 86_400_000,
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +108,8 @@ const DESCRIBE: Partial<Record<keyof Config, string>> = {
   reportJobPollMs: 'REPORT_JOB_POLL must be at least 10ms',
   reportResultTtlMs: 'REPORT_RESULT_TTL must be at least 1s',
   reportJobStaleMs: 'REPORT_JOB_STALE must be at least 100ms',
+  passwordMinLength: 'PASSWORD_MIN_LENGTH must be between 1 and 255',
+  tokenDefaultLifetimeMs: 'TOKEN_DEFAULT_LIFETIME must be at least 1s, or never',
 }
 
 /** Reads and checks the configuration; throws a ConfigError whose message is one line a person can act on. */
@@ -128,6 +136,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if ((v = read('REPORT_JOB_POLL')) !== undefined) c.reportJobPollMs = duration('REPORT_JOB_POLL', v)
   if ((v = read('REPORT_RESULT_TTL')) !== undefined) c.reportResultTtlMs = duration('REPORT_RESULT_TTL', v)
   if ((v = read('REPORT_JOB_STALE')) !== undefined) c.reportJobStaleMs = duration('REPORT_JOB_STALE', v)
+  if ((v = read('PASSWORD_MIN_LENGTH')) !== undefined) c.passwordMinLength = integer('PASSWORD_MIN_LENGTH', v)
+  if ((v = read('TOKEN_DEFAULT_LIFETIME')) !== undefined)
+    c.tokenDefaultLifetimeMs = v.trim() === 'never' ? null : duration('TOKEN_DEFAULT_LIFETIME', v)
   const merged = { ...c, ...overrides }
   const first = Value.Errors(ConfigSchema, merged)[0]
   if (first) {

@@ -2738,7 +2738,10 @@ export interface operations {
                 "application/json": {
                     name: string;
                     expiresAt?: string | null;
-                    /** @description Lifetime instead of expiresAt: 90s, 12h, 30d */
+                    /**
+                     * @description Lifetime instead of expiresAt: 90s, 12h, 30d, or never. Without either, the server default (TOKEN_DEFAULT_LIFETIME, 90 days unless configured)
+                     * @example 90d
+                     */
                     expiresIn?: string;
                 };
             };

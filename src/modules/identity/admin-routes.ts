@@ -21,6 +21,7 @@ import {
 } from './admin-schemas.js'
 import { AdminService, type Caller } from './admin-service.js'
 import { PageQuerySchema } from './pagination.js'
+import { policyOf } from './service.js'
 
 const tags = ['admin']
 const ETagHeader = { ETag: Type.String({ description: 'Send it back as If-Match to update safely' }) }
@@ -39,7 +40,7 @@ function tenantOf(request: FastifyRequest): number {
 /** `/api/v1/admin/*`: users, their API tokens, and roles of the caller's tenant. */
 const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-  const service = new AdminService(ctx.db, ctx.credentials)
+  const service = new AdminService(ctx.db, ctx.credentials, policyOf(ctx.config))
 
   app.get(
     '/api/v1/admin/users',

@@ -84,8 +84,11 @@ export const NewTokenSchema = Type.Object(
     expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
     expiresIn: Type.Optional(
       Type.String({
-        pattern: '^\\d+(ms|s|m|h|d)$',
-        description: 'Lifetime instead of expiresAt: 90s, 12h, 30d',
+        pattern: '^(\\d+(ms|s|m|h|d)|never)$',
+        description:
+          'Lifetime instead of expiresAt: 90s, 12h, 30d, or never. Without either, the server default ' +
+          '(TOKEN_DEFAULT_LIFETIME, 90 days unless configured)',
+        examples: ['90d'],
       }),
     ),
   },
