@@ -745,6 +745,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/recruit/volunteerQuestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The questions saveVolunteer expects answered, word for word: for a recruiting study (studyName: name or protocol) and/or site, the questions for everyone plus those of its sites
+         * @description Requires role action `recruit.use` (and `api` for Basic or Bearer calls).
+         */
+        get: operations["findVolunteerQuestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/recruit/findUnassignedAppointments": {
         parameters: {
             query?: never;
@@ -12792,6 +12812,176 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests; Retry-After says when to try again",
                      *       "instance": "/api/v1/recruit/findActiveStudySites",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    findVolunteerQuestions: {
+        parameters: {
+            query?: {
+                /** @description name or protocol, any case */
+                studyName?: string;
+                siteId?: number;
+            };
+            header?: {
+                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
+                customerCode?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The questions saveVolunteer expects answered, word for word: for a recruiting study (studyName: name or protocol) and/or site, the questions for everyone plus those of its sites */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "questionId": 1,
+                     *         "text": "text",
+                     *         "answerType": "text",
+                     *         "options": [
+                     *           "text"
+                     *         ],
+                     *         "siteId": 1,
+                     *         "required": true
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        questionId: number;
+                        text: string;
+                        /** @enum {unknown} */
+                        answerType: "text" | "number" | "yesno" | "choice";
+                        options: string[] | null;
+                        siteId: number | null;
+                        required: boolean;
+                    }[];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Not authenticated",
+                     *       "instance": "/api/v1/recruit/volunteerQuestions",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but a role action is missing",
+                     *       "instance": "/api/v1/recruit/volunteerQuestions",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Not found (or not in your tenant)",
+                     *       "instance": "/api/v1/recruit/volunteerQuestions",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Acceptable",
+                     *       "status": 406,
+                     *       "detail": "None of the Accept media types can be produced",
+                     *       "instance": "/api/v1/recruit/volunteerQuestions",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/recruit/volunteerQuestions",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; Retry-After says when to try again",
+                     *       "instance": "/api/v1/recruit/volunteerQuestions",
                      *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
                      *     }
                      */
