@@ -1308,7 +1308,7 @@ export interface paths {
         };
         /**
          * Run a report (query parameters)
-         * @description Runs a report and streams the file as it is produced. `format` (or else the Accept header) picks CSV, JSON, XML, ODM 1.3.2 or Excel. Narrowing to subjects or timepoints reads only those rows. A study the account is restricted from is refused (403). For long runs, submit a job instead.
+         * @description Runs a report and streams the file as it is produced. `format` (or else the Accept header) picks CSV, JSON, XML, ODM 1.3.2, Excel, SAS V5 transport (`xpt`) or CDISC Dataset-JSON 1.1 (`dataset-json`, `dataset-ndjson`). A value XPT cannot hold (text over 200 bytes, non-ASCII) is a 422 before the first byte unless `truncate=true`. Narrowing to subjects or timepoints reads only those rows. A study the account is restricted from is refused (403). For long runs, submit a job instead.
          *
          *     Requires authentication (and the role action `api` for Basic or Bearer calls).
          */
@@ -1316,7 +1316,7 @@ export interface paths {
         put?: never;
         /**
          * Run a report (JSON body)
-         * @description Runs a report and streams the file as it is produced. `format` (or else the Accept header) picks CSV, JSON, XML, ODM 1.3.2 or Excel. Narrowing to subjects or timepoints reads only those rows. A study the account is restricted from is refused (403). For long runs, submit a job instead.
+         * @description Runs a report and streams the file as it is produced. `format` (or else the Accept header) picks CSV, JSON, XML, ODM 1.3.2, Excel, SAS V5 transport (`xpt`) or CDISC Dataset-JSON 1.1 (`dataset-json`, `dataset-ndjson`). A value XPT cannot hold (text over 200 bytes, non-ASCII) is a 422 before the first byte unless `truncate=true`. Narrowing to subjects or timepoints reads only those rows. A study the account is restricted from is refused (403). For long runs, submit a job instead.
          *
          *     Requires authentication (and the role action `api` for Basic or Bearer calls).
          */
@@ -21200,11 +21200,15 @@ export interface operations {
                      *       "reports": [
                      *         {
                      *           "name": "text",
+                     *           "dataset": "text",
                      *           "title": "text",
                      *           "description": "text",
                      *           "action": "api",
                      *           "formats": [
                      *             "csv"
+                     *           ],
+                     *           "keys": [
+                     *             "text"
                      *           ],
                      *           "parameters": [
                      *             {
@@ -21221,11 +21225,15 @@ export interface operations {
                     "application/json": {
                         reports: {
                             name: string;
+                            /** @description The dataset name in XPT and Dataset-JSON (≤ 8 characters) */
+                            dataset: string;
                             title: string;
                             description: string;
                             /** @enum {unknown} */
                             action: "api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run";
-                            formats: ("csv" | "json" | "xml" | "odm" | "xlsx")[];
+                            formats: ("csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson")[];
+                            /** @description The columns that identify a row, in order */
+                            keys: string[];
                             parameters: {
                                 name: string;
                                 /** @enum {unknown} */
@@ -21332,7 +21340,7 @@ export interface operations {
                 dateFrom?: string;
                 /** @description YYYY-MM-DD (inclusive) or an ISO 8601 date-time */
                 dateTo?: string;
-                format?: "csv" | "json" | "xml" | "odm" | "xlsx";
+                format?: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
                 delimiter?: "," | ";" | "|" | "tab";
                 uniqueRowId?: boolean;
                 includeUnlockedForms?: boolean;
@@ -21340,6 +21348,8 @@ export interface operations {
                 usubjidSeparator?: string;
                 /** @description comma-separated */
                 usubjidParts?: string;
+                /** @description XPT: cut text over 200 bytes and make it ASCII instead of a 422 */
+                truncate?: boolean;
             };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
@@ -21373,6 +21383,8 @@ export interface operations {
                     "application/xml": string;
                     "application/vnd.cdisc.odm+xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/x-sas-xport": string;
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Malformed request */
@@ -21551,7 +21563,8 @@ export interface operations {
                  *       "includeUnlockedForms": true,
                  *       "includeSiteId": true,
                  *       "usubjidSeparator": "text",
-                 *       "usubjidParts": "text"
+                 *       "usubjidParts": "text",
+                 *       "truncate": true
                  *     }
                  */
                 "application/json": {
@@ -21566,7 +21579,7 @@ export interface operations {
                     /** @description YYYY-MM-DD (inclusive) or an ISO 8601 date-time */
                     dateTo?: string;
                     /** @enum {unknown} */
-                    format?: "csv" | "json" | "xml" | "odm" | "xlsx";
+                    format?: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
                     /** @enum {unknown} */
                     delimiter?: "," | ";" | "|" | "tab";
                     uniqueRowId?: boolean;
@@ -21574,6 +21587,8 @@ export interface operations {
                     includeSiteId?: boolean;
                     usubjidSeparator?: string;
                     usubjidParts?: string | string[];
+                    /** @description XPT: cut text over 200 bytes and make it ASCII instead of a 422 */
+                    truncate?: boolean;
                 };
             };
         };
@@ -21601,6 +21616,8 @@ export interface operations {
                     "application/xml": string;
                     "application/vnd.cdisc.odm+xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/x-sas-xport": string;
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Malformed request */
@@ -21798,7 +21815,8 @@ export interface operations {
                  *       "includeUnlockedForms": true,
                  *       "includeSiteId": true,
                  *       "usubjidSeparator": "text",
-                 *       "usubjidParts": "text"
+                 *       "usubjidParts": "text",
+                 *       "truncate": true
                  *     }
                  */
                 "application/json": {
@@ -21813,7 +21831,7 @@ export interface operations {
                     /** @description YYYY-MM-DD (inclusive) or an ISO 8601 date-time */
                     dateTo?: string;
                     /** @enum {unknown} */
-                    format?: "csv" | "json" | "xml" | "odm" | "xlsx";
+                    format?: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
                     /** @enum {unknown} */
                     delimiter?: "," | ";" | "|" | "tab";
                     uniqueRowId?: boolean;
@@ -21821,6 +21839,8 @@ export interface operations {
                     includeSiteId?: boolean;
                     usubjidSeparator?: string;
                     usubjidParts?: string | string[];
+                    /** @description XPT: cut text over 200 bytes and make it ASCII instead of a 422 */
+                    truncate?: boolean;
                 };
             };
         };
@@ -21857,7 +21877,7 @@ export interface operations {
                         status: "queued" | "running" | "succeeded" | "failed" | "expired";
                         reportName: string;
                         /** @enum {unknown} */
-                        format: "csv" | "json" | "xml" | "odm" | "xlsx";
+                        format: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
                         parameters: {
                             [key: string]: unknown;
                         };
@@ -22088,7 +22108,7 @@ export interface operations {
                         status: "queued" | "running" | "succeeded" | "failed" | "expired";
                         reportName: string;
                         /** @enum {unknown} */
-                        format: "csv" | "json" | "xml" | "odm" | "xlsx";
+                        format: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
                         parameters: {
                             [key: string]: unknown;
                         };
@@ -22265,6 +22285,8 @@ export interface operations {
                     "application/xml": string;
                     "application/vnd.cdisc.odm+xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/x-sas-xport": string;
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Not authenticated */
