@@ -1,19 +1,18 @@
-/** Writes the generated OpenAPI document to a file and lints it with Redocly (zero errors allowed). */
+/**
+ * Writes the generated OpenAPI document to a file and lints it with Redocly (redocly.yaml) and Spectral's
+ * default OpenAPI ruleset (.spectral.yaml); an error from either fails.
+ */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { buildOpenApiDocument } from './openapi-document.js'
 
-const app = await buildApp(loadConfig({}, { logLevel: 'silent', databaseUrl: 'sqlite::memory:' }))
-await app.ready()
-const doc = app.swagger()
-await app.close()
+const doc = await buildOpenApiDocument()
 mkdirSync('.tmp', { recursive: true })
 writeFileSync('.tmp/openapi.json', JSON.stringify(doc, null, 2))
+const run = (args: string[]) => execFileSync('npx', ['--no-install', ...args], { stdio: 'inherit' })
 try {
-  execFileSync('npx', ['--no-install', 'redocly', 'lint', '--config', 'redocly.yaml', '.tmp/openapi.json'], {
-    stdio: 'inherit',
-  })
+  run(['redocly', 'lint', '--config', 'redocly.yaml', '.tmp/openapi.json'])
+  run(['spectral', 'lint', '--ruleset', '.spectral.yaml', '--fail-severity', 'error', '.tmp/openapi.json'])
 } catch {
   process.exit(1)
 }

@@ -37,6 +37,10 @@ export const ConfigSchema = Type.Object({
   requestTimeoutMs: Type.Integer({ minimum: 1000, maximum: 3_600_000 }),
   /** Elements an XML request body may hold (also bounded: depth 32, text nodes 100,000 characters). */
   xmlMaxElements: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
+  /** Shortest password accepted for an account (the demo seed's own passwords are exempt). */
+  passwordMinLength: Type.Integer({ minimum: 1, maximum: 255 }),
+  /** Lifetime of an API token created without one; null: such tokens never expire. */
+  tokenDefaultLifetimeMs: Type.Union([Type.Integer({ minimum: 1000 }), Type.Null()]),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -61,6 +65,8 @@ export const DEFAULT_CONFIG: Config = {
   reportJobStaleMs: 60_000,
   requestTimeoutMs: 25_000,
   xmlMaxElements: 250_000,
+  passwordMinLength: 12,
+  tokenDefaultLifetimeMs: 90 * 86_400_000,
 }
 
 export class ConfigError extends Error {}
@@ -123,6 +129,8 @@ const DESCRIBE: Partial<Record<keyof Config, string>> = {
   reportJobStaleMs: 'REPORT_JOB_STALE must be at least 100ms',
   requestTimeoutMs: 'REQUEST_TIMEOUT must be between 1s and 1h',
   xmlMaxElements: 'XML_MAX_ELEMENTS must be between 1 and 10000000',
+  passwordMinLength: 'PASSWORD_MIN_LENGTH must be between 1 and 255',
+  tokenDefaultLifetimeMs: 'TOKEN_DEFAULT_LIFETIME must be at least 1s, or never',
 }
 
 /** Reads and checks the configuration; throws a ConfigError whose message is one line a person can act on. */
@@ -155,6 +163,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if ((v = read('REPORT_JOB_STALE')) !== undefined) c.reportJobStaleMs = duration('REPORT_JOB_STALE', v)
   if ((v = read('REQUEST_TIMEOUT')) !== undefined) c.requestTimeoutMs = duration('REQUEST_TIMEOUT', v)
   if ((v = read('XML_MAX_ELEMENTS')) !== undefined) c.xmlMaxElements = integer('XML_MAX_ELEMENTS', v)
+  if ((v = read('PASSWORD_MIN_LENGTH')) !== undefined) c.passwordMinLength = integer('PASSWORD_MIN_LENGTH', v)
+  if ((v = read('TOKEN_DEFAULT_LIFETIME')) !== undefined)
+    c.tokenDefaultLifetimeMs = v.trim() === 'never' ? null : duration('TOKEN_DEFAULT_LIFETIME', v)
   const merged = { ...c, ...overrides }
   const first = Value.Errors(ConfigSchema, merged)[0]
   if (first) {

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { parseDuration } from '../config.js'
 import { systemActor, verifyAuditChains } from '../modules/audit/service.js'
-import { IdentityService, settingsOf } from '../modules/identity/service.js'
+import { IdentityService, policyOf, settingsOf } from '../modules/identity/service.js'
+import { registerAccountCommands } from './accounts.js'
 import { collect, readStdin, withDatabase } from './support.js'
 
 /** `trialdeck audit verify`: 0 when every chain is intact, 1 naming the first broken record of each chain. */
@@ -106,8 +107,8 @@ export function registerIdentityCommands(program: Command): void {
         email?: string
       }) => {
         const password = opts.passwordStdin ? (await readStdin()).split(/\r?\n/)[0] : undefined
-        await withDatabase(async ({ db }) => {
-          const service = new IdentityService(db)
+        await withDatabase(async ({ db }, config) => {
+          const service = new IdentityService(db, policyOf(config))
           const t = await tenantOf(service, opts.tenant)
           const created = await service.createUser(
             t.id,
@@ -133,7 +134,10 @@ export function registerIdentityCommands(program: Command): void {
     .requiredOption('--tenant <code>', 'tenant code')
     .requiredOption('--username <username>', 'whose token')
     .requiredOption('--name <label>', 'what the token is for')
-    .option('--expires-in <duration>', 'lifetime, e.g. 30d, 12h, 90s')
+    .option(
+      '--expires-in <duration>',
+      'lifetime, e.g. 30d, 12h, 90s, or never (default: TOKEN_DEFAULT_LIFETIME, 90 days unless configured)',
+    )
     .option('--json', 'print {"id","secret","expiresAt"}')
     .action(
       async (opts: {
@@ -143,22 +147,24 @@ export function registerIdentityCommands(program: Command): void {
         expiresIn?: string
         json?: boolean
       }) => {
-        let expiresAt: string | null = null
-        if (opts.expiresIn !== undefined) {
+        // Not given: the default lifetime; `never`: no expiry.
+        let expiresAt: string | null | undefined
+        if (opts.expiresIn === 'never') expiresAt = null
+        else if (opts.expiresIn !== undefined) {
           const ms = parseDuration(opts.expiresIn)
           if (ms === undefined || ms <= 0)
             throw new Error(`--expires-in must be like 30d, 12h or 90s (got ${opts.expiresIn})`)
           expiresAt = new Date(Date.now() + ms).toISOString()
         }
-        await withDatabase(async ({ db }) => {
-          const service = new IdentityService(db)
+        await withDatabase(async ({ db }, config) => {
+          const service = new IdentityService(db, policyOf(config))
           const t = await tenantOf(service, opts.tenant)
           const u = await service.repo.findUserByUsername(t.id, opts.username)
           if (!u) throw new Error(`no user ${opts.username} in tenant ${t.code}`)
           const created = await service.createToken(
             t.id,
             u.id,
-            { name: opts.name, expiresAt },
+            expiresAt === undefined ? { name: opts.name } : { name: opts.name, expiresAt },
             systemActor(t.id),
           )
           if (opts.json)
@@ -172,6 +178,8 @@ export function registerIdentityCommands(program: Command): void {
         })
       },
     )
+
+  registerAccountCommands({ tenant, user, token, program })
 
   program
     .command('audit')

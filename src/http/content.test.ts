@@ -12,6 +12,11 @@ test('negotiation honours q-values, wildcards and order of preference', () => {
   assert.equal(negotiate('text/html', ['json', 'xml']), undefined)
   assert.equal(negotiate('application/json;q=0', ['json']), undefined)
   assert.equal(negotiate('*/*;q=0.1, application/json;q=0', ['json', 'xml']), 'xml')
+  // No preference in Accept: the body's format decides; an explicit Accept still wins.
+  assert.equal(negotiate(undefined, ['json', 'xml'], 'xml'), 'xml')
+  assert.equal(negotiate('*/*', ['json', 'xml'], 'xml'), 'xml')
+  assert.equal(negotiate('application/json', ['json', 'xml'], 'xml'), 'json')
+  assert.equal(negotiate(undefined, ['json'], 'xml'), 'json')
 })
 
 test('XML round trip keeps numbers, nulls and declared arrays', () => {

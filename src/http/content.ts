@@ -65,17 +65,22 @@ function qualityOf(ranges: AcceptRange[], mediaType: string): number {
   return best < 0 ? 0 : best
 }
 
-/** Picks the format to answer in; `undefined` when the client accepts none of them. Ties go to the first offered. */
+/**
+ * Picks the format to answer in; `undefined` when the client accepts none of them. Ties (no Accept, `*\/*`)
+ * go to `preferred` — the format of the request's body, so XML in gets XML out — else to the first offered.
+ */
 export function negotiate(
   accept: string | undefined,
   offered: readonly MediaFormat[],
+  preferred?: MediaFormat,
 ): MediaFormat | undefined {
-  if (accept === undefined || accept.trim() === '') return offered[0]
+  const order = preferred !== undefined && offered.includes(preferred) ? [preferred, ...offered] : offered
+  if (accept === undefined || accept.trim() === '') return order[0]
   const ranges = parseAccept(accept)
-  if (ranges.length === 0) return offered[0]
+  if (ranges.length === 0) return order[0]
   let chosen: MediaFormat | undefined
   let chosenQ = 0
-  for (const format of offered) {
+  for (const format of order) {
     const q = Math.max(...MEDIA_TYPES[format].map((t) => qualityOf(ranges, t)))
     if (q > chosenQ) {
       chosen = format
@@ -83,6 +88,12 @@ export function negotiate(
     }
   }
   return chosen
+}
+
+/** The format of the request's body, when it has one in a format we know. */
+export function bodyFormatOf(request: FastifyRequest): MediaFormat | undefined {
+  const format = formatOfContentType(request.headers['content-type'])
+  return format === 'other' ? undefined : format
 }
 
 export function formatOfContentType(contentType: string | undefined): MediaFormat | 'other' | undefined {
@@ -94,6 +105,9 @@ export function formatOfContentType(contentType: string | undefined): MediaForma
   if (base === 'application/x-ndjson' || base === 'application/ndjson') return 'ndjson'
   return 'other'
 }
+
+/** Methods whose requests carry no body in this API. */
+const BODILESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE'])
 
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length']
@@ -189,9 +203,13 @@ export function registerContentNegotiation(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config
     if (config.produces === undefined) return
-    const format = negotiate(request.headers.accept, config.produces)
+    // A DELETE (or GET) that says Content-Type but sends nothing has no body to parse: forget the header.
+    if (BODILESS.has(request.method) && !hasBody(request)) delete request.headers['content-type']
+    // Without Accept, a route that takes XML answers in its body's format; others keep their own default.
+    const preferred = config.consumes?.includes('xml') === true ? bodyFormatOf(request) : undefined
+    const format = negotiate(request.headers.accept, config.produces, preferred)
     if (format === undefined) {
-      const offered = config.produces.flatMap((f) => MEDIA_TYPES[f]).join(', ')
+      const offered = [...new Set(config.produces.flatMap((f) => MEDIA_TYPES[f]))].join(', ')
       throw new NotAcceptable(
         `Cannot answer in ${request.headers.accept ?? ''}; this resource offers ${offered}`,
       )

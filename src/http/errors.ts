@@ -11,7 +11,7 @@ import {
   type ErrorKind,
   type FieldError,
 } from '../errors.js'
-import { negotiate, toXml } from './content.js'
+import { bodyFormatOf, negotiate, toXml } from './content.js'
 import type { Surface } from './route-config.js'
 
 const STATUS: Record<ErrorKind, number> = {
@@ -171,7 +171,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     // No route, so nothing negotiated the format yet: the Track surface still answers in XML when asked.
     if (surfaceOf(request) === 'cleartrial')
-      request.format = negotiate(request.headers.accept, ['json', 'xml']) ?? 'json'
+      request.format = negotiate(request.headers.accept, ['json', 'xml'], bodyFormatOf(request)) ?? 'json'
     return sendError(
       request,
       reply,

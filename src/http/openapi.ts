@@ -1,6 +1,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { contractTransforms } from './openapi-contract.js'
 
 const SECURITY: Record<string, string[]>[] = [{ basicAuth: [] }, { bearerAuth: [] }]
 
@@ -28,11 +29,14 @@ export function describeAuthorisation(route: RouteOptions): void {
     action === 'authenticated'
       ? 'Requires authentication (and the role action `api` for Basic or Bearer calls).'
       : `Requires role action \`${action}\` (and \`api\` for Basic or Bearer calls).`
+  // Once: GET routes are seen twice (HEAD shares their schema).
+  if (typeof schema.description === 'string' && schema.description.includes(needs)) return
   schema.description = typeof schema.description === 'string' ? `${schema.description}\n\n${needs}` : needs
 }
 
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
+    ...contractTransforms(),
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -42,6 +46,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
           'Clinical-trial operations: the Recruit and Report APIs (Partner-compatible, under /api/v1), the Track ' +
           'API (ClearTrial-compatible, under /cleartrial-ws) and the native administration API.',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+        contact: { name: 'Trialdeck maintainers' },
       },
       servers: [{ url: '/' }],
       components: {

@@ -96,10 +96,28 @@ onEveryDatabase(
     test('XML in, JSON out; one-element arrays stay arrays; empty elements are null', async () => {
       const res = await post('<?xml version="1.0"?><probe><n>2</n><item>a</item><empty/></probe>', {
         'content-type': 'application/xml',
-        accept: '*/*',
+        accept: 'application/json',
       })
       assert.equal(res.statusCode, 200)
       assert.deepEqual(res.json(), { probe: { n: 2, item: ['a'], empty: null } })
+    })
+
+    test('no Accept (or */*): the answer, and its errors, follow the body: XML in, XML out', async () => {
+      for (const accept of [{}, { accept: '*/*' }] as Record<string, string>[]) {
+        const ok = await post('<probe><n>2</n></probe>', { 'content-type': 'application/xml', ...accept })
+        assert.equal(ok.statusCode, 200)
+        assert.match(String(ok.headers['content-type']), /^application\/xml/)
+        assert.equal(ok.body, '<?xml version="1.0" encoding="UTF-8"?><probe><n>2</n></probe>')
+        const bad = await post('<probe><n>1</probe>', { 'content-type': 'text/xml', ...accept })
+        assert.equal(bad.statusCode, 400)
+        assert.match(String(bad.headers['content-type']), /^application\/xml/)
+        assert.match(
+          bad.body,
+          /^<\?xml[^>]*><error><errorCode>Bad Request<\/errorCode><message>Malformed XML/,
+        )
+      }
+      const json = await post('{"probe":{"n":3}}', { 'content-type': 'application/json' })
+      assert.match(String(json.headers['content-type']), /^application\/json/)
     })
 
     test('malformed JSON → 400 in the Track error shape', async () => {
@@ -124,7 +142,10 @@ onEveryDatabase(
         '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><probe><n>&lol2;</n></probe>'
       const res = await post(bomb, { 'content-type': 'application/xml' })
       assert.equal(res.statusCode, 400)
-      assert.match(res.json<{ error: { message: string } }>().error.message, /DOCTYPE/)
+      assert.match(
+        res.body,
+        /<error><errorCode>Bad Request<\/errorCode><message>XML bodies may not contain a DOCTYPE/,
+      )
     })
 
     test('schema violations → 400 on the Track surface naming the field', async () => {

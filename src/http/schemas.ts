@@ -64,7 +64,8 @@ export const TrackErrorSchema = Type.Object(
   { description: 'A Track API error' },
 )
 
-const DESCRIPTIONS: Record<number, string> = {
+/** What each error status means, wherever it is declared. */
+export const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed request',
   401: 'Not authenticated',
   403: 'Authenticated, but a role action is missing',
@@ -73,9 +74,11 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict',
   412: 'If-Match does not match the current ETag',
   413: 'Body too large',
+  410: 'Gone: it existed but has expired',
   415: 'Unsupported Content-Type',
   422: 'Validation failed; every error is listed',
-  429: 'Too many requests',
+  429: 'Too many requests; Retry-After says when to try again',
+  503: 'Unavailable (shutting down, or a dependency is down)',
 }
 
 /** Declared error responses for a route, in the surface's own shape. */
@@ -84,7 +87,7 @@ export function errorResponses(
   shape: TSchema = ProblemSchema,
 ): Record<number, TSchema> {
   return Object.fromEntries(
-    codes.map((c) => [c, Type.Unsafe({ ...shape, description: DESCRIPTIONS[c] ?? 'Error' })]),
+    codes.map((c) => [c, Type.Unsafe({ ...shape, description: STATUS_DESCRIPTIONS[c] ?? 'Error' })]),
   )
 }
 

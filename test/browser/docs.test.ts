@@ -2,8 +2,7 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdirSync } from 'node:fs'
 import { test } from 'node:test'
 import { chromium } from 'playwright-core'
-import { buildApp } from '../../src/app.js'
-import { testConfig } from '../support/harness.js'
+import { testConfig, buildTestApp } from '../support/harness.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -11,7 +10,7 @@ void test(
   'Swagger UI at /docs lists the operations (headless Chromium)',
   { skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}` },
   async () => {
-    const app = await buildApp(testConfig())
+    const app = await buildTestApp(testConfig())
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe } from 'node:test'
 import pg from 'pg'
-import { buildApp, type App } from '../../src/app.js'
+import { buildApp, type App, type BuildOptions } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { openMigratedDatabase, type Database } from '../../src/db/database.js'
 import { systemActor } from '../../src/modules/audit/service.js'
 import type { RoleAction } from '../../src/modules/identity/actions.js'
 import { IdentityService } from '../../src/modules/identity/service.js'
 import type { ModulePlugin } from '../../src/modules/index.js'
+import { checkConformance } from './conformance.js'
 
 export interface TestDatabase {
   name: 'sqlite' | 'postgres'
@@ -59,6 +60,16 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return loadConfig({}, { logLevel: 'silent', databaseUrl: 'sqlite::memory:', ...overrides })
 }
 
+/**
+ * `buildApp` for tests: the same app, with every response checked against the app's OpenAPI document
+ * (`conformance.ts`); a response it does not declare makes `app.close()` fail.
+ */
+export async function buildTestApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const app = await buildApp(config, options)
+  checkConformance(app)
+  return app
+}
+
 export interface Harness {
   readonly dialect: 'sqlite' | 'postgres'
   readonly app: App
@@ -91,13 +102,16 @@ export function onEveryDatabase(
       }
       before(async () => {
         database = await target.open()
-        app = await buildApp(testConfig(options.config), { database, plugins: options.plugins ?? [] })
+        app = await buildTestApp(testConfig(options.config), { database, plugins: options.plugins ?? [] })
         await app.ready()
       })
       after(async () => {
-        await app?.close()
-        await database?.close()
-        await target.dispose()
+        try {
+          await app?.close()
+        } finally {
+          await database?.close()
+          await target.dispose()
+        }
       })
       suite(h)
     })

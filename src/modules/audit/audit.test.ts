@@ -34,7 +34,7 @@ onEveryDatabase('audit trail', (h) => {
       method: 'POST',
       url: '/api/v1/admin/users',
       headers: t.bearer,
-      payload: { username: 'audited', password: 'pw-1' },
+      payload: { username: 'audited', password: 'pw-1-abcdefghij' },
     })
     const userId = created.json<{ id: number }>().id
     for (const displayName of ['One', 'Two', 'Three']) {

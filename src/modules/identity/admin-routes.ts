@@ -21,6 +21,7 @@ import {
 import { AdminService } from './admin-service.js'
 import { callerOf } from './grant-rule.js'
 import { PageQuerySchema } from './pagination.js'
+import { policyOf } from './service.js'
 
 const tags = ['admin']
 const ETagHeader = { ETag: Type.String({ description: 'Send it back as If-Match to update safely' }) }
@@ -34,7 +35,7 @@ function tenantOf(request: FastifyRequest): number {
 /** `/api/v1/admin/*`: users, their API tokens, and roles of the caller's tenant. */
 const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-  const service = new AdminService(ctx.db, ctx.credentials)
+  const service = new AdminService(ctx.db, ctx.credentials, policyOf(ctx.config))
 
   app.get(
     '/api/v1/admin/users',

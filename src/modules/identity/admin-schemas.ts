@@ -84,9 +84,12 @@ export const NewTokenSchema = Type.Object(
     expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
     expiresIn: Type.Optional(
       Type.String({
-        pattern: '^[0-9]{1,12}(ms|s|m|h|d)$',
+        pattern: '^([0-9]{1,12}(ms|s|m|h|d)|never)$',
         maxLength: 14,
-        description: 'Lifetime instead of expiresAt: 90s, 12h, 30d; at most 3650d',
+        description:
+          'Lifetime instead of expiresAt: 90s, 12h, 30d (at most 3650d), or never. Without either, the server ' +
+          'default (TOKEN_DEFAULT_LIFETIME, 90 days unless configured)',
+        examples: ['90d'],
       }),
     ),
   },

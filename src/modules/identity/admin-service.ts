@@ -23,7 +23,13 @@ import type {
 import { decodeCursor, pageOf, type Page, type PageQuery } from './pagination.js'
 import type { TokenRow, UserRow } from './repository.js'
 import { hashPassword } from './secrets.js'
-import { checkPassword, IdentityService } from './service.js'
+import {
+  checkPassword,
+  DEFAULT_IDENTITY_POLICY,
+  IdentityService,
+  unknownRoleMessage,
+  type IdentityPolicy,
+} from './service.js'
 import type { UsersTable } from './schema.js'
 
 /** The longest lifetime `expiresIn` may give a token; longer ones are better made without an expiry. */
@@ -72,9 +78,10 @@ export class AdminService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly credentials: Pick<CredentialsWatch, 'changed'>,
+    policy: IdentityPolicy = DEFAULT_IDENTITY_POLICY,
   ) {
     this.repo = new AdminRepository(db)
-    this.identity = new IdentityService(db)
+    this.identity = new IdentityService(db, policy)
   }
 
   /**
@@ -125,8 +132,10 @@ export class AdminService {
   ): Promise<RoleWithActions[]> {
     const roles = await this.repo.rolesByName(tenantId, names)
     const errors = new ErrorList()
+    const missing = names.filter((n) => !roles.some((r) => r.name === n))
+    const known = missing.length > 0 ? await this.identity.repo.roleNames(tenantId) : []
     names.forEach((n, i) => {
-      if (!roles.some((r) => r.name === n)) errors.add(`/body/roles/${i}`, `no role named ${n}`, 'unknown')
+      if (missing.includes(n)) errors.add(`/body/roles/${i}`, unknownRoleMessage(n, known), 'unknown')
     })
     errors.throwIfAny()
     for (const r of roles) mustHold(caller, r.actions, `grant the role ${r.name}`)
@@ -180,7 +189,8 @@ export class AdminService {
     }
     await this.mustOutrank(caller, tenantId, user, `change user ${user.username}`)
     const errors = new ErrorList()
-    if (patch.password !== undefined) checkPassword(errors, '/body/password', patch.password)
+    if (patch.password !== undefined)
+      checkPassword(errors, '/body/password', patch.password, this.identity.policy.passwordMinLength)
     errors.throwIfAny()
     const current = (await this.repo.roleNamesOf(tenantId, [userId])).get(userId) ?? []
     const added = (patch.roles ?? []).filter((r) => !current.includes(r))
@@ -263,16 +273,21 @@ export class AdminService {
   ): Promise<CreatedTokenView> {
     const user = await this.userOrNotFound(tenantId, userId)
     await this.mustOutrank(caller, tenantId, user, `create a token for ${user.username}`)
-    let expiresAt = input.expiresAt ?? null
+    // Neither given: the default lifetime (TOKEN_DEFAULT_LIFETIME); `expiresIn: "never"` (or expiresAt null): none.
+    let expiresAt = input.expiresAt
     if (input.expiresIn !== undefined) {
-      if (expiresAt !== null) {
+      if (expiresAt !== undefined) {
         throw ValidationFailed.one('/body/expiresIn', 'give expiresAt or expiresIn, not both', 'exclusive')
       }
-      const lifetime = parseDuration(input.expiresIn)
-      if (lifetime === undefined || lifetime > MAX_TOKEN_LIFETIME_MS) {
-        throw ValidationFailed.one('/body/expiresIn', 'must be at most 3650d (ten years)', 'range')
+      if (input.expiresIn === 'never') {
+        expiresAt = null
+      } else {
+        const lifetime = parseDuration(input.expiresIn)
+        if (lifetime === undefined || lifetime > MAX_TOKEN_LIFETIME_MS) {
+          throw ValidationFailed.one('/body/expiresIn', 'must be at most 3650d (ten years)', 'range')
+        }
+        expiresAt = new Date(Date.now() + lifetime).toISOString()
       }
-      expiresAt = new Date(Date.now() + lifetime).toISOString()
     }
     const created = await this.identity.createToken(
       tenantId,

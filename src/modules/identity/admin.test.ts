@@ -35,7 +35,7 @@ onEveryDatabase('admin API: users, tokens, roles', (h) => {
     })
 
   const newUser = async (t: TestTenant, username: string, extra: object = {}) => {
-    const res = await call(t, 'POST', '/users', { username, password: 'pw-123456', ...extra })
+    const res = await call(t, 'POST', '/users', { username, password: 'pw-123456-abcdef', ...extra })
     assert.equal(res.statusCode, 201, res.body)
     return res.json<User>()
   }
@@ -44,7 +44,7 @@ onEveryDatabase('admin API: users, tokens, roles', (h) => {
     const t = await createTenant(h)
     const res = await call(t, 'POST', '/users', {
       username: 'alice',
-      password: 's3cret-pw',
+      password: 's3cret-pw-abcdef',
       displayName: 'Alice',
       roles: ['viewer'],
     })
@@ -139,13 +139,19 @@ onEveryDatabase('admin API: users, tokens, roles', (h) => {
   test('a password reset through PATCH works for Basic at once', async () => {
     const t = await createTenant(h)
     const u = await newUser(t, 'dave', { basicAuthEnabled: true, roles: ['api-integrator'] })
-    await call(t, 'PATCH', `/users/${u.id}`, { password: 'new-pw-789' })
+    await call(t, 'PATCH', `/users/${u.id}`, { password: 'new-pw-789-abcdef' })
     const auth = (pw: string) => ({
       authorization: `Basic ${Buffer.from(`dave:${pw}`).toString('base64')}`,
       customercode: t.code,
     })
-    assert.equal((await h.app.inject({ url: '/api/v1/me', headers: auth('pw-123456') })).statusCode, 401)
-    assert.equal((await h.app.inject({ url: '/api/v1/me', headers: auth('new-pw-789') })).statusCode, 200)
+    assert.equal(
+      (await h.app.inject({ url: '/api/v1/me', headers: auth('pw-123456-abcdef') })).statusCode,
+      401,
+    )
+    assert.equal(
+      (await h.app.inject({ url: '/api/v1/me', headers: auth('new-pw-789-abcdef') })).statusCode,
+      200,
+    )
   })
 
   test('a token secret is shown once on creation; lists never contain one', async () => {
@@ -241,17 +247,20 @@ onEveryDatabase('admin API: users, tokens, roles', (h) => {
     })
     const boss = await t.service.createUser(
       t.id,
-      { username: 'boss', password: 'pw', roles: ['administrator'] },
+      { username: 'boss', password: 'pw-boss-abcdef', roles: ['administrator'] },
       { tenantId: t.id, kind: 'system', userId: null, tokenId: null, requestId: null },
     )
     assert.equal((await call(t, 'POST', `/users/${boss.id}/tokens`, { name: 'mine now' })).statusCode, 403)
-    assert.equal((await call(t, 'PATCH', `/users/${boss.id}`, { password: 'hijacked' })).statusCode, 403)
+    assert.equal(
+      (await call(t, 'PATCH', `/users/${boss.id}`, { password: 'hijacked-abcdef' })).statusCode,
+      403,
+    )
   })
 
   test('every admin write is in the audit trail with its actor and request id', async () => {
     const t = await createTenant(h)
     const u = await newUser(t, 'frank')
-    await call(t, 'PATCH', `/users/${u.id}`, { active: false, password: 'another-pw' })
+    await call(t, 'PATCH', `/users/${u.id}`, { active: false, password: 'another-pw-abcdef' })
     const tok = (await call(t, 'POST', `/users/${u.id}/tokens`, { name: 'n' })).json<{ id: number }>()
     await call(t, 'DELETE', `/users/${u.id}/tokens/${tok.id}`)
     await call(t, 'POST', '/roles', { name: 'r1', actions: ['api'] })
@@ -270,6 +279,6 @@ onEveryDatabase('admin API: users, tokens, roles', (h) => {
     const update = rows[1]!
     assert.deepEqual(JSON.parse(update.before!), { active: true })
     assert.deepEqual(JSON.parse(update.after!), { active: false, passwordChanged: true })
-    assert.ok(!rows.some((r) => `${r.before}${r.after}`.includes('another-pw')))
+    assert.ok(!rows.some((r) => `${r.before}${r.after}`.includes('another-pw-abcdef')))
   })
 })

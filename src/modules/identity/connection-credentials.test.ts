@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { Agent, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, test } from 'node:test'
-import { buildApp, type App } from '../../app.js'
-import { createTenant, onEveryDatabase, testConfig } from '../../../test/support/harness.js'
+import type { App } from '../../app.js'
+import { createTenant, onEveryDatabase, testConfig, buildTestApp } from '../../../test/support/harness.js'
 
 /**
  * Each connection remembers the last credential it sent and the hash derived from it (Authenticator.remembered).
@@ -15,7 +15,7 @@ onEveryDatabase('several credentials on one connection', (h) => {
   let base: string
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
   before(async () => {
-    app = await buildApp(testConfig(), { database: h.database })
+    app = await buildTestApp(testConfig(), { database: h.database })
     await app.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   })

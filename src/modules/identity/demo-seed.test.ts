@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { buildApp, type App } from '../../app.js'
+import type { App } from '../../app.js'
 import type { Database } from '../../db/database.js'
-import { testConfig, testDatabases } from '../../../test/support/harness.js'
+import { testConfig, testDatabases, buildTestApp } from '../../../test/support/harness.js'
 import { systemActor } from '../audit/service.js'
 import { DEMO_TENANT, seedIdentityDemo } from './demo.js'
 import { IdentityService } from './service.js'
@@ -18,7 +18,7 @@ for (const target of testDatabases()) {
       database = await target.open()
       await seedIdentityDemo(database.db)
       await seedIdentityDemo(database.db)
-      app = await buildApp(testConfig(), { database })
+      app = await buildTestApp(testConfig(), { database })
       await app.ready()
     })
     after(async () => {
@@ -28,17 +28,14 @@ for (const target of testDatabases()) {
     })
     const me = (headers: Record<string, string>) => app.inject({ url: '/api/v1/me', headers })
 
-    test('seeding twice leaves one tenant DEMO with one user demo', async () => {
+    test('seeding twice leaves one tenant DEMO with its users demo and admin', async () => {
       const tenants = await database.db.selectFrom('tenants').select('code').execute()
       assert.deepEqual(
         tenants.map((t) => t.code),
         [DEMO_TENANT],
       )
       const users = await database.db.selectFrom('users').select('username').execute()
-      assert.deepEqual(
-        users.map((u) => u.username),
-        ['demo'],
-      )
+      assert.deepEqual(users.map((u) => u.username).sort(), ['admin', 'demo'])
     })
 
     test('Authorization: Basic ZGVtbzpwQDU1dzByZA== alone authenticates demo (the sole tenant)', async () => {

@@ -5,8 +5,13 @@ import { IdentityService } from './service.js'
 
 export const DEMO_TENANT = 'DEMO'
 export const DEMO_USER = { username: 'demo', password: 'p@55w0rd' }
+/** The demo's administrator: the admin and audit APIs can be tried with it. */
+export const DEMO_ADMIN = { username: 'admin', password: 'adm1n-p@55w0rd' }
 
-/** Tenant DEMO and user demo / p@55w0rd (Basic enabled, api-integrator): what the seeds' curl examples use. */
+/**
+ * Tenant DEMO, user demo / p@55w0rd (Basic enabled, api-integrator: what the seeds' curl examples use) and the
+ * administrator admin / adm1n-p@55w0rd.
+ */
 export async function seedIdentityDemo(db: Kysely<DB>): Promise<number> {
   const service = new IdentityService(db)
   const tenant =
@@ -18,6 +23,15 @@ export async function seedIdentityDemo(db: Kysely<DB>): Promise<number> {
       tenantId,
       { ...DEMO_USER, displayName: 'Demo integrator', basicAuthEnabled: true, roles: ['api-integrator'] },
       systemActor(tenantId),
+      { seed: true },
+    )
+  }
+  if (!(await service.repo.findUserByUsername(tenantId, DEMO_ADMIN.username))) {
+    await service.createUser(
+      tenantId,
+      { ...DEMO_ADMIN, displayName: 'Demo administrator', basicAuthEnabled: true, roles: ['administrator'] },
+      systemActor(tenantId),
+      { seed: true },
     )
   }
   return tenantId

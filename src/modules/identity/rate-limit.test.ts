@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { Redis } from 'ioredis'
-import { buildApp, type App } from '../../app.js'
-import { createTenant, onEveryDatabase, testConfig, type TestTenant } from '../../../test/support/harness.js'
+import type { App } from '../../app.js'
+import {
+  createTenant,
+  onEveryDatabase,
+  testConfig,
+  type TestTenant,
+  buildTestApp,
+} from '../../../test/support/harness.js'
 import { systemActor } from '../audit/service.js'
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -62,7 +68,7 @@ onEveryDatabase(
       const near = ['"default";r=2', '"default";r=1', '"default";r=0']
       assert.deepEqual(seen, [undefined, undefined, undefined, undefined, undefined, ...near])
 
-      const always = await buildApp(testConfig({ rateLimitMax: 3, rateLimitFields: 'always' }), {
+      const always = await buildTestApp(testConfig({ rateLimitMax: 3, rateLimitFields: 'always' }), {
         database: h.database,
       })
       try {
@@ -113,8 +119,8 @@ onEveryDatabase(
     before(async () => {
       redisUp = await redisAvailable()
       if (!redisUp) return
-      a = await buildApp(testConfig({ rateLimitMax: 3, redisUrl: REDIS_URL }), { database: h.database })
-      b = await buildApp(testConfig({ rateLimitMax: 3, redisUrl: REDIS_URL }), { database: h.database })
+      a = await buildTestApp(testConfig({ rateLimitMax: 3, redisUrl: REDIS_URL }), { database: h.database })
+      b = await buildTestApp(testConfig({ rateLimitMax: 3, redisUrl: REDIS_URL }), { database: h.database })
       await Promise.all([a.ready(), b.ready()])
     })
     after(async () => {

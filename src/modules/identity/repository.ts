@@ -80,6 +80,17 @@ export class IdentityRepository {
     return rows.map((r) => r.action)
   }
 
+  /** Every role name of the tenant, for answering an unknown one with the valid ones. */
+  async roleNames(tenantId: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('roles')
+      .select('name')
+      .where('tenant_id', '=', tenantId)
+      .orderBy('name')
+      .execute()
+    return rows.map((r) => r.name)
+  }
+
   async roleIdsByName(
     db: Kysely<DB>,
     tenantId: number,

@@ -39,8 +39,33 @@ export interface CreatedToken {
 const TENANT_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/
 const USERNAME = /^[^\s:]{1,128}$/
 
-export function checkPassword(errors: ErrorList, path: string, password: string): void {
-  if (password.length < 1 || password.length > 255) errors.add(path, 'must be 1 to 255 characters', 'length')
+/** The account rules the configuration sets (PASSWORD_MIN_LENGTH, TOKEN_DEFAULT_LIFETIME). */
+export interface IdentityPolicy {
+  passwordMinLength: number
+  /** Lifetime of a token created without one; null: never expires. */
+  tokenDefaultLifetimeMs: number | null
+}
+
+export const DEFAULT_IDENTITY_POLICY: IdentityPolicy = {
+  passwordMinLength: 12,
+  tokenDefaultLifetimeMs: 90 * 86_400_000,
+}
+
+export function policyOf(config: IdentityPolicy): IdentityPolicy {
+  return {
+    passwordMinLength: config.passwordMinLength,
+    tokenDefaultLifetimeMs: config.tokenDefaultLifetimeMs,
+  }
+}
+
+export function checkPassword(errors: ErrorList, path: string, password: string, minLength = 1): void {
+  if (password.length < minLength || password.length > 255)
+    errors.add(path, `must be ${minLength} to 255 characters (PASSWORD_MIN_LENGTH is ${minLength})`, 'length')
+}
+
+/** "no role named x; the roles are a, b, c": an unknown name answered with the valid ones. */
+export function unknownRoleMessage(name: string, known: readonly string[]): string {
+  return `no role named ${name}; the roles are ${[...known].sort().join(', ')}`
 }
 
 export function settingsOf(tenant: TenantRow): TenantSettings {
@@ -55,7 +80,10 @@ export function settingsOf(tenant: TenantRow): TenantSettings {
 export class IdentityService {
   readonly repo: IdentityRepository
 
-  constructor(private readonly db: Kysely<DB>) {
+  constructor(
+    private readonly db: Kysely<DB>,
+    readonly policy: IdentityPolicy = DEFAULT_IDENTITY_POLICY,
+  ) {
     this.repo = new IdentityRepository(db)
   }
 
@@ -148,15 +176,25 @@ export class IdentityService {
     })
   }
 
-  async createUser(tenantId: number, input: NewUser, actor: Actor): Promise<UserRow> {
+  /** `seed`: the demo data set's published passwords, exempt from PASSWORD_MIN_LENGTH (and nothing else is). */
+  async createUser(
+    tenantId: number,
+    input: NewUser,
+    actor: Actor,
+    options: { seed?: boolean } = {},
+  ): Promise<UserRow> {
     const errors = new ErrorList()
     if (!USERNAME.test(input.username))
       errors.add('/username', 'must be 1-128 characters without spaces or ":"', 'pattern')
-    if (input.password !== undefined) checkPassword(errors, '/password', input.password)
+    if (input.password !== undefined) {
+      checkPassword(errors, '/password', input.password, options.seed ? 1 : this.policy.passwordMinLength)
+    }
     const roles = input.roles ?? []
     const roleIds = await this.repo.roleIdsByName(this.db, tenantId, roles)
+    const unknown = roles.filter((r) => !roleIds.has(r))
+    const known = unknown.length > 0 ? await this.repo.roleNames(tenantId) : []
     roles.forEach((r, i) => {
-      if (!roleIds.has(r)) errors.add(`/roles/${i}`, `no role named ${r}`, 'unknown')
+      if (!roleIds.has(r)) errors.add(`/roles/${i}`, unknownRoleMessage(r, known), 'unknown')
     })
     errors.throwIfAny()
     const duplicate = () => new Conflict(`A user named ${input.username} already exists`)
@@ -204,7 +242,10 @@ export class IdentityService {
     return user
   }
 
-  /** A new API token for the user; the secret is in the result and nowhere else, ever. */
+  /**
+   * A new API token for the user; the secret is in the result and nowhere else, ever. Without `expiresAt` it
+   * lives TOKEN_DEFAULT_LIFETIME; `expiresAt: null` says it never expires.
+   */
   async createToken(
     tenantId: number,
     userId: number,
@@ -222,7 +263,15 @@ export class IdentityService {
     if (!user) throw new NotFound(`No user ${userId}`)
     const { secret, hash, prefix } = newTokenSecret()
     const now = nowIso()
-    const expiresAt = input.expiresAt == null ? null : new Date(input.expiresAt).toISOString()
+    const lifetime = this.policy.tokenDefaultLifetimeMs
+    const expiresAt =
+      input.expiresAt === undefined
+        ? lifetime === null
+          ? null
+          : new Date(Date.parse(now) + lifetime).toISOString()
+        : input.expiresAt === null
+          ? null
+          : new Date(input.expiresAt).toISOString()
     const id = await inTransaction(this.db, async (trx) => {
       const row = await trx
         .insertInto('api_tokens')

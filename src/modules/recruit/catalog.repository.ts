@@ -12,6 +12,12 @@ export type CohortRow = Selectable<RecruitCohortsTable>
 export type QuestionRow = Selectable<RecruitQuestionsTable>
 export type SlotRow = Selectable<RecruitSlotsTable>
 
+/** `studyName` names a study by its name or its protocol, in any case (as invokeReport takes it too). */
+const studyNamed = (name: string) => {
+  const key = name.toLowerCase()
+  return sql<boolean>`(lower(s.name) = ${key} or lower(s.protocol) = ${key})`
+}
+
 export interface SiteFilter {
   studyName?: string | undefined
   siteName?: string | undefined
@@ -95,7 +101,7 @@ export class CatalogRepository {
       ])
       .where('ss.tenant_id', '=', tenantId)
       .where('p.status', '=', 'recruiting')
-    if (f.studyName !== undefined) q = q.where(sql`lower(s.name)`, '=', f.studyName.toLowerCase())
+    if (f.studyName !== undefined) q = q.where(studyNamed(f.studyName))
     if (f.siteName !== undefined) q = q.where(sql`lower(ss.name)`, '=', f.siteName.toLowerCase())
     if (f.siteId !== undefined) q = q.where('ss.site_id', '=', f.siteId)
     if (f.locationOid !== undefined) q = q.where('ss.location_oid', '=', f.locationOid)
@@ -269,7 +275,7 @@ export class CatalogRepository {
       .where('sl.starts_at', '>=', f.from)
     if (f.to !== undefined) q = q.where('sl.starts_at', '<', f.to)
     if (f.studyId !== undefined) q = q.where('sl.study_id', '=', f.studyId)
-    if (f.studyName !== undefined) q = q.where(sql`lower(s.name)`, '=', f.studyName.toLowerCase())
+    if (f.studyName !== undefined) q = q.where(studyNamed(f.studyName))
     if (f.siteId !== undefined) q = q.where('sl.site_id', '=', f.siteId)
     if (f.openOnly) q = q.whereRef('sl.booked', '<', 'sl.capacity')
     return q.orderBy('sl.starts_at').orderBy('sl.id').limit(1000).execute()

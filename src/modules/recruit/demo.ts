@@ -110,6 +110,7 @@ export async function seedRecruitDemo({ db, tenantId }: { db: Kysely<DB>; tenant
         roles: ['recruitment-website'],
       },
       systemActor(tenantId),
+      { seed: true },
     )
   }
   const existing = new Set((await new CatalogRepository(db).questions(tenantId)).map((q) => q.text))

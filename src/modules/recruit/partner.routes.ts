@@ -8,6 +8,8 @@ import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
 import { actorOf } from '../audit/service.js'
 import { IdentityRepository } from '../identity/repository.js'
 import { settingsOf } from '../identity/service.js'
+import { QuestionSchema } from './native.schemas.js'
+import { QuestionsService } from './questions.service.js'
 import { RecruitService } from './recruit.service.js'
 import {
   ActiveSitesQuerySchema,
@@ -38,6 +40,12 @@ const tenantOf = (request: FastifyRequest): number => {
 const READ_ERRORS = errorResponses([...AUTH_ERRORS, 404, 422])
 const WRITE_ERRORS = errorResponses([...AUTH_ERRORS, 400, 404, 409, 415, 422])
 const tags = ['recruit']
+const QuestionsQuerySchema = Type.Object({
+  studyName: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'name or protocol, any case' }),
+  ),
+  siteId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+})
 const config = { action: 'recruit.use' } as const
 
 /** Request lines are logged without their query string: reasonForChange and filters may hold personal data. */
@@ -54,6 +62,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
   const identity = new IdentityRepository(ctx.db)
   const volunteers = new VolunteerService(ctx.db)
   const recruit = new RecruitService(ctx.db)
+  const questions = new QuestionsService(ctx.db)
 
   app.addHook('onRequest', async (request) => {
     const tenant = request.principal ? await identity.findTenantById(request.principal.tenantId) : undefined
@@ -139,6 +148,36 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (request) => recruit.findActiveStudySites(tenantOf(request), request.query),
+  )
+
+  app.get(
+    '/api/v1/recruit/volunteerQuestions',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'findVolunteerQuestions',
+        summary:
+          'The questions saveVolunteer expects answered, word for word: for a recruiting study (studyName: name or protocol) and/or site, the questions for everyone plus those of its sites',
+        querystring: QuestionsQuerySchema,
+        response: { 200: Type.Array(QuestionSchema), ...READ_ERRORS },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request)
+      const { studyName, siteId } = request.query
+      const all = await questions.listQuestions(tenantId)
+      if (studyName === undefined && siteId === undefined) return all
+      const sites = await recruit.findActiveStudySites(tenantId, { studyName, siteId })
+      if (sites.length === 0) {
+        throw new NotFound(
+          `No recruiting study${studyName === undefined ? '' : ` named ${studyName}`}${siteId === undefined ? '' : ` at site ${siteId}`}`,
+        )
+      }
+      const siteIds = new Set(sites.map((s) => s.siteId))
+      return all.filter((q) => q.siteId === null || siteIds.has(q.siteId))
+    },
   )
 
   app.get(

@@ -31,13 +31,13 @@ onEveryDatabase('Recruit staff API', (h) => {
   const staffUser = async (name: string, roles: string[]) => {
     const user = await w.admin.service.createUser(
       w.admin.id,
-      { username: name, password: 'pw', roles, basicAuthEnabled: true },
+      { username: name, password: 'pw-staff-abcdef', roles, basicAuthEnabled: true },
       systemActor(w.admin.id),
     )
     return {
       id: user.id,
       headers: {
-        authorization: `Basic ${Buffer.from(`${name}:pw`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${name}:pw-staff-abcdef`).toString('base64')}`,
         customercode: w.admin.code,
       },
     }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { buildApp } from '../../app.js'
 import type { Database } from '../../db/database.js'
 import {
   createTenant,
@@ -9,6 +8,7 @@ import {
   testDatabases,
   type Harness,
   type TestTenant,
+  buildTestApp,
 } from '../../../test/support/harness.js'
 import { createDemoStudy } from '../../../test/support/study-data.js'
 import { readXpt } from '../../../test/support/xpt-reader.js'
@@ -216,7 +216,7 @@ for (const target of testDatabases()) {
       const database: Database = await target.open()
       try {
         // The first server never polls (its interval is an hour): it only takes the job.
-        const first = await buildApp(testConfig({ reportJobPollMs: 3_600_000 }), { database })
+        const first = await buildTestApp(testConfig({ reportJobPollMs: 3_600_000 }), { database })
         await first.ready()
         const h = { dialect: target.name, app: first, database } as Harness
         const t = await createTenant(h, { actions: ['api', 'reports.run'] })
@@ -230,7 +230,7 @@ for (const target of testDatabases()) {
           })
         ).json<Job>()
         await first.close()
-        const second = await buildApp(testConfig({ reportJobPollMs: 20 }), { database })
+        const second = await buildTestApp(testConfig({ reportJobPollMs: 20 }), { database })
         await second.ready()
         try {
           const done = await waitFor(second, t, id, 'succeeded')

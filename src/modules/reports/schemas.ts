@@ -1,16 +1,24 @@
 import { Type, type Static } from 'typebox'
 import { RoleActionSchema } from '../identity/schemas.js'
+import { JSON_FORM } from '../../http/openapi-contract.js'
 import { REPORT_FORMATS } from './catalogue.js'
 import { Amount, Count, Id } from '../../http/schemas.js'
 
-const ParameterSchema = Type.Object({
-  name: Type.String(),
-  type: Type.Enum(['string', 'integer', 'boolean', 'date', 'list']),
-  required: Type.Boolean(),
-  description: Type.String(),
-  default: Type.Optional(Type.Union([Type.String(), Amount(), Type.Boolean(), Type.Array(Type.String())])),
-  values: Type.Optional(Type.Array(Type.String())),
-})
+const ParameterSchema = Type.Object(
+  {
+    name: Type.String(),
+    type: Type.Enum(['string', 'integer', 'boolean', 'date', 'list']),
+    required: Type.Boolean(),
+    description: Type.String(),
+    default: Type.Optional(Type.Union([Type.String(), Amount(), Type.Boolean(), Type.Array(Type.String())])),
+    values: Type.Optional(Type.Array(Type.String())),
+  },
+  {
+    examples: [
+      { name: 'studyName', type: 'string', required: true, description: 'The study, by name or protocol' },
+    ],
+  },
+)
 
 export const ReportInfoSchema = Type.Object({
   name: Type.String(),
@@ -30,6 +38,12 @@ export const ReportFileSchema = Type.Unsafe<unknown>({
   type: 'string',
   format: 'binary',
   description: 'The report file, streamed as it is produced (Content-Disposition names it)',
+  [JSON_FORM]: {
+    type: 'array',
+    description: 'The rows, each an object keyed by column name',
+    items: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } },
+    examples: [[{ STUDYID: 'DEMO-PK-01', SUBJID: '1001', VISIT: 'Day 1', VALUE: 12.5 }]],
+  },
 })
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'expired'] as const

@@ -52,6 +52,19 @@ const PlanList: TSchema = Type.Object({ List: Type.Array(PlanRep) })
 const wrapped = (name: string, description: string) =>
   Type.Object({ [name]: Type.Object({}, { additionalProperties: true }) }, { description })
 
+const ActualsIndex: TSchema = Type.Object({
+  actuals: Type.Object({
+    planId: Id(),
+    planName: Type.String(),
+    studyId: Id(),
+    resource: Type.Array(Type.Object({ name: Type.String(), url: Type.String() }), {
+      examples: [[{ name: 'sites', url: '/cleartrial-ws/actuals/10802/sites' }]],
+    }),
+    planUrl: Type.String(),
+    url: Type.String(),
+  }),
+})
+
 const PlanParams = Type.Object({ planId: Id() })
 
 /** Track-compatible read resources: studies and plans with their locations, providers, costs and schedule. */
@@ -170,6 +183,26 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
       (t, id) => resources.subjectEnrollmentSchedule(t, id),
     ],
   ]
+  app.get(
+    '/cleartrial-ws/actuals/:baselinePlanId',
+    {
+      config: config('track.view'),
+      schema: {
+        summary:
+          "A baseline plan's actuals: where each resource (sites, subjects, crfs, units, fees, costs) is",
+        tags: ['track'],
+        operationId: 'trackGetActuals',
+        params: Type.Object({ baselinePlanId: Type.Integer({ minimum: 1 }) }),
+        response: { 200: ActualsIndex, ...ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const value = await resources.actuals(tenantOf(request.principal), request.params.baselinePlanId)
+      const out = send(request.format, value)
+      return reply.type(out.type).send(out.body)
+    },
+  )
+
   for (const [suffix, summary, operationId, schema, load] of planRoutes) {
     app.get(
       `/cleartrial-ws/plans/:planId${suffix}`,

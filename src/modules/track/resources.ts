@@ -1,6 +1,6 @@
 import { NotFound } from '../../errors.js'
 import { listAllStudies, StudiesRepository, type StudyRow } from '../studies/repository.js'
-import { PlansRepository, type PlanRow } from './repository.js'
+import { PlansRepository, TRACK_RESOURCES, type PlanRow } from './repository.js'
 import { RawNumber, type Value } from './render.js'
 import { jsonNumber, toTrackDate } from './values.js'
 
@@ -52,6 +52,23 @@ export class TrackResources {
       createdDate: dateOfTimestamp(s.created_at),
       lastModifiedDate: dateOfTimestamp(s.updated_at),
       url: `${BASE}/studies/${s.id}`,
+    }
+  }
+
+  /** What `actualsPlanUrl` points at: the baseline plan's actuals resources, each with its url. */
+  async actuals(tenantId: number, planId: number): Promise<Record<string, Value>> {
+    const p = await this.plan(tenantId, planId)
+    if (p.is_baseline !== 1) throw new NotFound(`Plan ${planId} is not a baseline plan, so it has no actuals`)
+    const url = `${BASE}/actuals/${p.id}`
+    return {
+      actuals: {
+        planId: p.id,
+        planName: p.name,
+        studyId: p.study_id,
+        resource: TRACK_RESOURCES.map((name) => ({ name, url: `${url}/${name}` })),
+        planUrl: `${BASE}/plans/${p.id}`,
+        url,
+      },
     }
   }
 

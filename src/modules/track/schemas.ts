@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox'
 import { TRACK_RESOURCES, type TrackResource } from './repository.js'
+import { trackExample } from './examples.js'
 import { ROOT_NAMES } from './model.js'
 import { Amount, Count, Id, IdOrZero } from '../../http/schemas.js'
 
@@ -95,7 +96,7 @@ export function actualsSchema(resource: TrackResource, mode: Mode): TSchema {
     ...body,
     url: field(mode, Type.String({ description: 'Read-only' })),
   })
-  return Type.Object({ [ROOT_NAMES[resource]]: inner })
+  return Type.Object({ [ROOT_NAMES[resource]]: inner }, trackExample(resource))
 }
 
 export const PlanIdParams = Type.Object({
