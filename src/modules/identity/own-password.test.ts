@@ -96,7 +96,7 @@ onEveryDatabase('passwords set by an administrator must be changed first', (h) =
     const audit = await h.app.inject({ url: `/api/v1/audit?action=user.password.change`, headers: t.bearer })
     const [record] = audit.json<{ items: { entityId: string; actor: { kind: string } }[] }>().items
     assert.equal(record?.entityId, String(nurseId))
-    assert.equal(record?.actor.kind, 'session')
+    assert.equal(record.actor.kind, 'session')
     assert.doesNotMatch(audit.body, /my-own-password-now/)
   })
 
