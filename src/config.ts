@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 
@@ -41,6 +42,11 @@ export const ConfigSchema = Type.Object({
   passwordMinLength: Type.Integer({ minimum: 1, maximum: 255 }),
   /** Lifetime of an API token created without one; null: such tokens never expire. */
   tokenDefaultLifetimeMs: Type.Union([Type.Integer({ minimum: 1000 }), Type.Null()]),
+  /** A browser session ends after this long without a request, and this long after sign-in whatever happens. */
+  sessionIdleTimeoutMs: Type.Integer({ minimum: 1000 }),
+  sessionMaxAgeMs: Type.Integer({ minimum: 1000 }),
+  /** The built web app (`web/dist`), served at `/` when the folder exists. */
+  webRoot: Type.String({ minLength: 1 }),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -67,6 +73,9 @@ export const DEFAULT_CONFIG: Config = {
   xmlMaxElements: 250_000,
   passwordMinLength: 12,
   tokenDefaultLifetimeMs: 90 * 86_400_000,
+  sessionIdleTimeoutMs: 30 * 60_000,
+  sessionMaxAgeMs: 12 * 3_600_000,
+  webRoot: fileURLToPath(new URL('../web/dist', import.meta.url)),
 }
 
 export class ConfigError extends Error {}
@@ -131,6 +140,9 @@ const DESCRIBE: Partial<Record<keyof Config, string>> = {
   xmlMaxElements: 'XML_MAX_ELEMENTS must be between 1 and 10000000',
   passwordMinLength: 'PASSWORD_MIN_LENGTH must be between 1 and 255',
   tokenDefaultLifetimeMs: 'TOKEN_DEFAULT_LIFETIME must be at least 1s, or never',
+  sessionIdleTimeoutMs: 'SESSION_IDLE_TIMEOUT must be at least 1s',
+  sessionMaxAgeMs: 'SESSION_MAX_AGE must be at least 1s',
+  webRoot: 'WEB_ROOT must not be empty',
 }
 
 /** Reads and checks the configuration; throws a ConfigError whose message is one line a person can act on. */
@@ -166,6 +178,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if ((v = read('PASSWORD_MIN_LENGTH')) !== undefined) c.passwordMinLength = integer('PASSWORD_MIN_LENGTH', v)
   if ((v = read('TOKEN_DEFAULT_LIFETIME')) !== undefined)
     c.tokenDefaultLifetimeMs = v.trim() === 'never' ? null : duration('TOKEN_DEFAULT_LIFETIME', v)
+  if ((v = read('SESSION_IDLE_TIMEOUT')) !== undefined)
+    c.sessionIdleTimeoutMs = duration('SESSION_IDLE_TIMEOUT', v)
+  if ((v = read('SESSION_MAX_AGE')) !== undefined) c.sessionMaxAgeMs = duration('SESSION_MAX_AGE', v)
+  if ((v = read('WEB_ROOT')) !== undefined) c.webRoot = v
   const merged = { ...c, ...overrides }
   const first = Value.Errors(ConfigSchema, merged)[0]
   if (first) {

@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { contractTransforms } from './openapi-contract.js'
 
-const SECURITY: Record<string, string[]>[] = [{ basicAuth: [] }, { bearerAuth: [] }]
+const SECURITY: Record<string, string[]>[] = [{ basicAuth: [] }, { bearerAuth: [] }, { sessionCookie: [] }]
 
 /** What @fastify/swagger-ui's `staticCSP: true` sends (its assets carry no inline hashes), less the upgrade. */
 const DOCS_CSP =
@@ -60,6 +60,13 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
             type: 'http',
             scheme: 'bearer',
             description: 'An API token created for the user (`td_…`).',
+          },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'trialdeck_session',
+            description:
+              'The web app: POST /api/v1/sessions sets it. Writes must also send `X-Trialdeck-CSRF: 1`.',
           },
         },
       },

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js'
 import health from './health/routes.js'
 import identity from './identity/routes.js'
 import identityAdmin from './identity/admin-routes.js'
+import identityTenant from './identity/tenant-routes.js'
 import audit from './audit/routes.js'
 import track from './track/routes.js'
 import studies from './studies/routes.js'
@@ -11,6 +12,7 @@ import plans from './plans/routes.js'
 import trackResources from './track/resources-routes.js'
 import conduct from './conduct/routes.js'
 import reports from './reports/routes.js'
+import web from './web/routes.js'
 
 export { registerAuthentication } from './identity/auth.js'
 
@@ -21,6 +23,7 @@ export const MODULES: readonly ModulePlugin[] = [
   health,
   identity,
   identityAdmin,
+  identityTenant,
   audit,
   studies,
   plans,
@@ -29,4 +32,5 @@ export const MODULES: readonly ModulePlugin[] = [
   recruit,
   conduct,
   reports,
+  web,
 ]

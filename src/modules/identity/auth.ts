@@ -11,6 +11,8 @@ import { RateLimiter } from './rate-limit.js'
 import { PasswordLogin, type SignedIn } from './password-login.js'
 import { IdentityRepository } from './repository.js'
 import { credentialCacheKey, sha256Hex, TOKEN_PREFIX } from './secrets.js'
+import sessionRoutes from './session-routes.js'
+import { Sessions, sessionIdOf, withoutChallengeForScripts } from './sessions.js'
 
 const CHALLENGE = 'Basic realm="Trialdeck", charset="UTF-8", Bearer realm="Trialdeck"'
 /** How long a successful Basic verification is remembered before argon2 runs again. */
@@ -90,14 +92,17 @@ export class Authenticator {
   private readonly lastCredential = new WeakMap<object, { header: string; scope: string; key: string }>()
   /** Users with a failed Basic login here since their last success: their next success resets the count. */
   private readonly failedUsers = new Set<number>()
+  /** Browser sessions: the third way to authenticate, by cookie, when there is no Authorization header. */
+  readonly sessions: Sessions
 
   constructor(
-    private readonly ctx: AppContext,
+    readonly ctx: AppContext,
     private readonly watch: CredentialsWatch,
-    private readonly passwords: PasswordLogin,
+    readonly passwords: PasswordLogin,
   ) {
     this.repo = new IdentityRepository(ctx.db)
     this.lookups = new AuthLookups(ctx.database)
+    this.sessions = new Sessions(ctx, watch)
   }
 
   /**
@@ -111,8 +116,14 @@ export class Authenticator {
     // The usual spellings first; the scheme is case-insensitive (RFC 9110 §11.1), hence the general case after.
     if (header?.startsWith('Bearer ')) return this.bearer(request, header, customerCodeOf(headers), now)
     if (header?.startsWith('Basic ')) return this.basic(request, header, customerCodeOf(headers), now)
-    if (header === undefined || header.trim() === '')
-      throw unauthenticated('Authentication required: send Authorization: Basic … or Bearer …')
+    if (header === undefined || header.trim() === '') {
+      const session = sessionIdOf(headers.cookie)
+      if (session !== undefined) return this.sessions.authenticate(request, session, now)
+      throw withoutChallengeForScripts(
+        request,
+        unauthenticated('Authentication required: send Authorization: Basic … or Bearer …, or sign in'),
+      )
+    }
     const scheme = partsOf(header).scheme.toLowerCase()
     if (scheme === 'bearer') return this.bearer(request, header, customerCodeOf(headers), now)
     if (scheme === 'basic') return this.basic(request, header, customerCodeOf(headers), now)
@@ -349,6 +360,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   app.addHook('onClose', () => Promise.all([limiter.close(), passwords.close()]).then(() => undefined))
   app.decorateRequest('principal', null)
   app.decorate('passwordLogin', passwords)
+  void app.register(sessionRoutes, { authenticator })
   // A callback hook rather than an async one, and no closure made per request: a cached credential and in-memory
   // counters finish synchronously.
   app.addHook('onRequest', (request, reply, done) => {

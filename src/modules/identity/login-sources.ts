@@ -39,7 +39,10 @@ export class LoginSources {
     )
     if (window === undefined || window.count <= this.config.loginSourceMax) return
     const seconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000))
-    const err = new TooManyRequests(`Too many failed logins from this address; retry in ${seconds} seconds`)
+    const minutes = Math.ceil(seconds / 60)
+    const err = new TooManyRequests(
+      `Too many failed sign-ins from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+    )
     err.headers['retry-after'] = String(seconds)
     throw err
   }

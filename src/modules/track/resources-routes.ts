@@ -192,7 +192,7 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
           "A baseline plan's actuals: where each resource (sites, subjects, crfs, units, fees, costs) is",
         tags: ['track'],
         operationId: 'trackGetActuals',
-        params: Type.Object({ baselinePlanId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ baselinePlanId: Id() }),
         response: { 200: ActualsIndex, ...ERRORS },
       },
     },
