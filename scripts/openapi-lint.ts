@@ -1,13 +1,9 @@
 /** Writes the generated OpenAPI document to a file and lints it with Redocly (zero errors allowed). */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { buildOpenApiDocument } from './openapi-document.js'
 
-const app = await buildApp(loadConfig({}, { logLevel: 'silent', databaseUrl: 'sqlite::memory:' }))
-await app.ready()
-const doc = app.swagger()
-await app.close()
+const doc = await buildOpenApiDocument()
 mkdirSync('.tmp', { recursive: true })
 writeFileSync('.tmp/openapi.json', JSON.stringify(doc, null, 2))
 try {
