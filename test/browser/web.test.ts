@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { buildApp, type App } from '../../src/app.js'
+import { systemActor } from '../../src/modules/audit/service.js'
 import type { Database } from '../../src/db/database.js'
 import { createTenant, testConfig, testDatabases, type Harness, type TestTenant } from '../support/harness.js'
 import { CHROMIUM, ensureWebBuilt, launchChromium, screenshots, seriousViolations } from '../support/web.js'
@@ -125,11 +126,30 @@ for (const target of testDatabases()) {
         await page.getByRole('button', { name: 'Sign in' }).click()
         await page.getByRole('alert').getByText('Too many attempts').waitFor()
         assert.equal(await page.getByRole('heading', { name: 'Users' }).count(), 0)
-        assert.ok(
-          (await auditActions(t, h)).some((a) => a.startsWith('auth.')),
-          'failed sign-ins are audited',
-        )
+        assert.ok((await auditActions(t, h)).includes('auth.locked'), 'the lockout is audited')
         await ctx.close()
+
+        // Another administrator of the tenant sees the failures and the lockout on the audit page.
+        const auditor = { username: 'auditor', password: 'auditor-password-1', code: t.code }
+        await t.service.createUser(
+          t.id,
+          { username: auditor.username, password: auditor.password, roles: ['administrator'] },
+          systemActor(t.id),
+        )
+        const other = await context()
+        const p = await other.newPage()
+        await signIn(p, origin, auditor)
+        await p.getByRole('heading', { name: 'Users' }).waitFor()
+        await p.goto(`${origin}/audit`)
+        await p
+          .getByRole('button', { name: /: auth\.failed on/ })
+          .first()
+          .waitFor()
+        await p
+          .getByRole('button', { name: /: auth\.locked on/ })
+          .first()
+          .waitFor()
+        await other.close()
       } finally {
         await own.close()
       }
@@ -364,6 +384,14 @@ for (const target of testDatabases()) {
       await page.getByRole('heading', { name: 'Sign in to Trialdeck' }).waitFor()
       await page.goto(`${origin}/admin/users`)
       await page.getByRole('heading', { name: 'Sign in to Trialdeck' }).waitFor()
+      // Signed in again, the audit page shows the sign-out everywhere.
+      await signIn(page, origin, t)
+      await page.getByRole('heading', { name: 'Users' }).waitFor()
+      await page.goto(`${origin}/audit`)
+      await page
+        .getByRole('button', { name: /: session\.end-all on/ })
+        .first()
+        .waitFor()
       await ctx.close()
     })
   })

@@ -29,7 +29,12 @@ function newest(path: string): number {
  * Builds web/dist when it is missing or older than its sources, so `npm test` on a fresh clone (CI runs
  * `npm ci && npm test`) and after an edit both test the app as it is now.
  */
+let built = false
+
 export function ensureWebBuilt(): string {
+  // Once per process: a rebuild replaces the hashed files that a server already started has listed.
+  if (built) return WEB_DIST
+  built = true
   const index = join(WEB_DIST, 'index.html')
   const sources = Math.max(
     newest(join(WEB, 'src')),

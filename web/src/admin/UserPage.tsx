@@ -57,7 +57,7 @@ export function UserPage() {
         </SimpleGrid>
         <Group gap={4} mt="sm">
           {u.roles.map((r) => (
-            <Badge key={r} variant="outline">
+            <Badge key={r} variant="outline" tt="none">
               {r}
             </Badge>
           ))}
