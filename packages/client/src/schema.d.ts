@@ -1460,7 +1460,7 @@ export interface paths {
         };
         /**
          * Run a report (query parameters)
-         * @description Runs a report and streams the file as it is produced. `format` (or else the Accept header) picks CSV, JSON, XML, ODM 1.3.2 or Excel. Narrowing to subjects or timepoints reads only those rows. A study the account is restricted from is refused (403). For long runs, submit a job instead.
+         * @description Runs a report and streams the file as it is produced. `format` (or else the Accept header) picks CSV, JSON, XML, ODM 1.3.2, Excel, SAS V5 transport (`xpt`) or CDISC Dataset-JSON 1.1 (`dataset-json`, `dataset-ndjson`). A value XPT cannot hold (text over 200 bytes, non-ASCII) is a 422 before the first byte unless `truncate=true`. Narrowing to subjects or timepoints reads only those rows. A study the account is restricted from is refused (403). For long runs, submit a job instead.
          *
          *     Requires authentication (and the role action `api` for Basic or Bearer calls).
          *
@@ -1470,7 +1470,7 @@ export interface paths {
         put?: never;
         /**
          * Run a report (JSON body)
-         * @description Runs a report and streams the file as it is produced. `format` (or else the Accept header) picks CSV, JSON, XML, ODM 1.3.2 or Excel. Narrowing to subjects or timepoints reads only those rows. A study the account is restricted from is refused (403). For long runs, submit a job instead.
+         * @description Runs a report and streams the file as it is produced. `format` (or else the Accept header) picks CSV, JSON, XML, ODM 1.3.2, Excel, SAS V5 transport (`xpt`) or CDISC Dataset-JSON 1.1 (`dataset-json`, `dataset-ndjson`). A value XPT cannot hold (text over 200 bytes, non-ASCII) is a 422 before the first byte unless `truncate=true`. Narrowing to subjects or timepoints reads only those rows. A study the account is restricted from is refused (403). For long runs, submit a job instead.
          *
          *     Requires authentication (and the role action `api` for Basic or Bearer calls).
          */
@@ -18373,11 +18373,15 @@ export interface operations {
                     "application/json": {
                         reports: {
                             name: string;
+                            /** @description The dataset name in XPT and Dataset-JSON (≤ 8 characters) */
+                            dataset: string;
                             title: string;
                             description: string;
                             /** @enum {unknown} */
                             action: "api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run";
-                            formats: ("csv" | "json" | "xml" | "odm" | "xlsx")[];
+                            formats: ("csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson")[];
+                            /** @description The columns that identify a row, in order */
+                            keys: string[];
                             parameters: {
                                 name: string;
                                 /** @enum {unknown} */
@@ -18500,7 +18504,7 @@ export interface operations {
                 dateFrom?: string;
                 /** @description YYYY-MM-DD (inclusive) or an ISO 8601 date-time */
                 dateTo?: string;
-                format?: "csv" | "json" | "xml" | "odm" | "xlsx";
+                format?: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
                 delimiter?: "," | ";" | "|" | "tab";
                 uniqueRowId?: boolean;
                 includeUnlockedForms?: boolean;
@@ -18508,6 +18512,8 @@ export interface operations {
                 usubjidSeparator?: string;
                 /** @description comma-separated */
                 usubjidParts?: string;
+                /** @description XPT: cut text over 200 bytes and make it ASCII instead of a 422 */
+                truncate?: boolean;
             };
             header?: never;
             path?: never;
@@ -18708,7 +18714,7 @@ export interface operations {
                     /** @description YYYY-MM-DD (inclusive) or an ISO 8601 date-time */
                     dateTo?: string;
                     /** @enum {unknown} */
-                    format?: "csv" | "json" | "xml" | "odm" | "xlsx";
+                    format?: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
                     /** @enum {unknown} */
                     delimiter?: "," | ";" | "|" | "tab";
                     uniqueRowId?: boolean;
@@ -18716,6 +18722,8 @@ export interface operations {
                     includeSiteId?: boolean;
                     usubjidSeparator?: string;
                     usubjidParts?: string | string[];
+                    /** @description XPT: cut text over 200 bytes and make it ASCII instead of a 422 */
+                    truncate?: boolean;
                 };
             };
         };
@@ -18913,7 +18921,7 @@ export interface operations {
                     /** @description YYYY-MM-DD (inclusive) or an ISO 8601 date-time */
                     dateTo?: string;
                     /** @enum {unknown} */
-                    format?: "csv" | "json" | "xml" | "odm" | "xlsx";
+                    format?: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
                     /** @enum {unknown} */
                     delimiter?: "," | ";" | "|" | "tab";
                     uniqueRowId?: boolean;
@@ -18921,6 +18929,8 @@ export interface operations {
                     includeSiteId?: boolean;
                     usubjidSeparator?: string;
                     usubjidParts?: string | string[];
+                    /** @description XPT: cut text over 200 bytes and make it ASCII instead of a 422 */
+                    truncate?: boolean;
                 };
             };
         };
@@ -18937,7 +18947,7 @@ export interface operations {
                         status: "queued" | "running" | "succeeded" | "failed" | "expired";
                         reportName: string;
                         /** @enum {unknown} */
-                        format: "csv" | "json" | "xml" | "odm" | "xlsx";
+                        format: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
                         parameters: {
                             [key: string]: unknown;
                         };
@@ -19140,7 +19150,7 @@ export interface operations {
                         status: "queued" | "running" | "succeeded" | "failed" | "expired";
                         reportName: string;
                         /** @enum {unknown} */
-                        format: "csv" | "json" | "xml" | "odm" | "xlsx";
+                        format: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
                         parameters: {
                             [key: string]: unknown;
                         };

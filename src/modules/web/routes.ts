@@ -57,7 +57,10 @@ const webApp: ModulePlugin = async (app, { ctx }) => {
     '/*',
     { config: { action: 'public', surface: 'system' }, schema: { hide: true } },
     (request, reply) => {
-      if (NOT_THE_APP.test(request.url)) return reply.callNotFound()
+      if (NOT_THE_APP.test(request.url)) {
+        reply.callNotFound()
+        return reply
+      }
       // sendFile runs setHeaders above: no-cache and the page headers.
       return reply.sendFile('index.html')
     },
