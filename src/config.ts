@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 
@@ -27,6 +28,11 @@ export const ConfigSchema = Type.Object({
   /** How long a job's result is kept; a running job whose heartbeat is older than reportJobStaleMs is re-run. */
   reportResultTtlMs: Type.Integer({ minimum: 1000 }),
   reportJobStaleMs: Type.Integer({ minimum: 100 }),
+  /** A browser session ends after this long without a request, and this long after sign-in whatever happens. */
+  sessionIdleTimeoutMs: Type.Integer({ minimum: 1000 }),
+  sessionMaxAgeMs: Type.Integer({ minimum: 1000 }),
+  /** The built web app (`web/dist`), served at `/` when the folder exists. */
+  webRoot: Type.String({ minLength: 1 }),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -46,6 +52,9 @@ export const DEFAULT_CONFIG: Config = {
   reportJobPollMs: 1000,
   reportResultTtlMs: 24 * 3_600_000,
   reportJobStaleMs: 60_000,
+  sessionIdleTimeoutMs: 30 * 60_000,
+  sessionMaxAgeMs: 12 * 3_600_000,
+  webRoot: fileURLToPath(new URL('../web/dist', import.meta.url)),
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +111,9 @@ const DESCRIBE: Partial<Record<keyof Config, string>> = {
   reportJobPollMs: 'REPORT_JOB_POLL must be at least 10ms',
   reportResultTtlMs: 'REPORT_RESULT_TTL must be at least 1s',
   reportJobStaleMs: 'REPORT_JOB_STALE must be at least 100ms',
+  sessionIdleTimeoutMs: 'SESSION_IDLE_TIMEOUT must be at least 1s',
+  sessionMaxAgeMs: 'SESSION_MAX_AGE must be at least 1s',
+  webRoot: 'WEB_ROOT must not be empty',
 }
 
 /** Reads and checks the configuration; throws a ConfigError whose message is one line a person can act on. */
@@ -128,6 +140,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if ((v = read('REPORT_JOB_POLL')) !== undefined) c.reportJobPollMs = duration('REPORT_JOB_POLL', v)
   if ((v = read('REPORT_RESULT_TTL')) !== undefined) c.reportResultTtlMs = duration('REPORT_RESULT_TTL', v)
   if ((v = read('REPORT_JOB_STALE')) !== undefined) c.reportJobStaleMs = duration('REPORT_JOB_STALE', v)
+  if ((v = read('SESSION_IDLE_TIMEOUT')) !== undefined)
+    c.sessionIdleTimeoutMs = duration('SESSION_IDLE_TIMEOUT', v)
+  if ((v = read('SESSION_MAX_AGE')) !== undefined) c.sessionMaxAgeMs = duration('SESSION_MAX_AGE', v)
+  if ((v = read('WEB_ROOT')) !== undefined) c.webRoot = v
   const merged = { ...c, ...overrides }
   const first = Value.Errors(ConfigSchema, merged)[0]
   if (first) {

@@ -2,7 +2,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 
-const SECURITY: Record<string, string[]>[] = [{ basicAuth: [] }, { bearerAuth: [] }]
+const SECURITY: Record<string, string[]>[] = [{ basicAuth: [] }, { bearerAuth: [] }, { sessionCookie: [] }]
 
 /**
  * Reflects each route's declared role action into its OpenAPI operation (security, a description line and
@@ -49,6 +49,13 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
             type: 'http',
             scheme: 'bearer',
             description: 'An API token created for the user (`td_…`).',
+          },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'trialdeck_session',
+            description:
+              'The web app: POST /api/v1/sessions sets it. Writes must also send `X-Trialdeck-CSRF: 1`.',
           },
         },
       },

@@ -23,6 +23,9 @@ export interface Principal {
   /** How this request authenticated. */
   readonly via: 'basic' | 'bearer' | 'session'
   readonly tokenId?: number
+  /** Sessions only: the session's row id, and whether its user must change a password an admin set. */
+  readonly sessionId?: number
+  readonly mustChangePassword?: boolean
 }
 
 declare module 'fastify' {
@@ -37,6 +40,8 @@ declare module 'fastify' {
     produces?: readonly MediaFormat[]
     consumes?: readonly MediaFormat[]
     xml?: XmlOptions
+    /** A session whose user must change their password may still call this route (me, password, sign-out). */
+    beforePasswordChange?: boolean
   }
   interface FastifyRequest {
     /** The representation negotiated from `Accept` (json when the route offers nothing else). */

@@ -6,6 +6,7 @@ import { track0004 } from '../../modules/track/migrations.js'
 import { recruit0005 } from '../../modules/recruit/migrations.js'
 import { reports0006 } from '../../modules/reports/migrations.js'
 import { identity0007 } from '../../modules/identity/migrations-0007.js'
+import { identity0008 } from '../../modules/identity/migrations-0008.js'
 
 /**
  * Every migration, in order. One list for both dialects; each entry gets the dialect for the few places
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, (dialect: Dialect) => Migration> = {
   '0005_recruit': recruit0005,
   '0006_reports': reports0006,
   '0007_credentials_epoch': identity0007,
+  '0008_sessions': identity0008,
 }
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {

@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely'
+import { sql, type Kysely, type Updateable } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type { UserRow, TokenRow } from './repository.js'
 import type { RolesTable, UsersTable } from './schema.js'
@@ -17,9 +17,24 @@ export class AdminRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
   /** Users by id, after `afterId`; `limit + 1` rows so the caller can tell whether there is a next page. */
-  listUsers(tenantId: number, afterId: number | undefined, limit: number): Promise<UserRow[]> {
+  /** `search`: part of the username or display name, any case. */
+  listUsers(
+    tenantId: number,
+    afterId: number | undefined,
+    limit: number,
+    search?: string,
+  ): Promise<UserRow[]> {
     let q = this.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId)
     if (afterId !== undefined) q = q.where('id', '>', afterId)
+    if (search !== undefined && search !== '') {
+      const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      q = q.where((eb) =>
+        eb.or([
+          sql<boolean>`lower(username) like ${pattern} escape '\\'`,
+          sql<boolean>`lower(coalesce(display_name, '')) like ${pattern} escape '\\'`,
+        ]),
+      )
+    }
     return q
       .orderBy('id')
       .limit(limit + 1)
@@ -61,6 +76,16 @@ export class AdminRepository {
       .where('credentials_version', '=', version)
       .executeTakeFirst()
     return Number(result.numUpdatedRows) === 1
+  }
+
+  /** Ends every session of the user (their password was reset); how many ended. */
+  async endSessions(db: Kysely<DB>, tenantId: number, userId: number): Promise<number> {
+    const result = await db
+      .deleteFrom('sessions')
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
   }
 
   async replaceRoles(db: Kysely<DB>, userId: number, roleIds: readonly number[]): Promise<void> {

@@ -1,10 +1,10 @@
 import { Type, type Static } from 'typebox'
 import { RoleActionSchema } from './schemas.js'
-import { pageSchema } from './pagination.js'
+import { PageQuerySchema, pageSchema } from './pagination.js'
 
 const Id = Type.Integer({ minimum: 1 })
 const Timestamp = Type.String({ format: 'date-time' })
-const Password = Type.String({ minLength: 1, maxLength: 255, description: 'Stored as argon2id only' })
+export const Password = Type.String({ minLength: 1, maxLength: 255, description: 'Stored as argon2id only' })
 const RoleName = Type.String({ minLength: 1, maxLength: 100 })
 
 export const UserSchema = Type.Object({
@@ -17,12 +17,28 @@ export const UserSchema = Type.Object({
   lockedUntil: Type.Union([Timestamp, Type.Null()], {
     description: 'Set while the account is locked after repeated failed Basic logins',
   }),
+  locked: Type.Boolean({ description: 'Locked after repeated failed logins (until lockedUntil)' }),
+  mustChangePassword: Type.Boolean({
+    description: 'An administrator set the password; the user must choose their own at the next sign-in',
+  }),
+  lastLoginAt: Type.Union([Timestamp, Type.Null()], { description: 'The last sign-in to the web app' }),
   roles: Type.Array(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 })
 export type UserView = Static<typeof UserSchema>
 export const UserPageSchema = pageSchema(UserSchema)
+
+export const UserListQuerySchema = Type.Object(
+  {
+    ...PageQuerySchema.properties,
+    q: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Part of the username or display name (any case)' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type UserListQuery = Static<typeof UserListQuerySchema>
 
 export const NewUserSchema = Type.Object(
   {

@@ -26,6 +26,7 @@ import type {
   UserView,
 } from './admin-schemas.js'
 import { decodeCursor, pageOf, type Page, type PageQuery } from './pagination.js'
+import type { UserListQuery } from './admin-schemas.js'
 import type { TokenRow, UserRow } from './repository.js'
 import { hashPassword } from './secrets.js'
 import { checkPassword, IdentityService } from './service.js'
@@ -107,6 +108,9 @@ export class AdminService {
       active: u.active === 1,
       basicAuthEnabled: u.basic_auth_enabled === 1,
       lockedUntil: locked ? u.locked_until : null,
+      locked,
+      mustChangePassword: u.must_change_password === 1,
+      lastLoginAt: u.last_login_at,
       roles,
       createdAt: u.created_at,
       updatedAt: u.updated_at,
@@ -152,9 +156,9 @@ export class AdminService {
     return roles
   }
 
-  async listUsers(tenantId: number, page: PageQuery): Promise<Page<UserView>> {
+  async listUsers(tenantId: number, page: UserListQuery): Promise<Page<UserView>> {
     const limit = page.limit ?? 50
-    const rows = await this.repo.listUsers(tenantId, decodeCursor(page.cursor), limit)
+    const rows = await this.repo.listUsers(tenantId, decodeCursor(page.cursor), limit, page.q)
     const roles = await this.repo.roleNamesOf(
       tenantId,
       rows.slice(0, limit).map((r) => r.id),
@@ -179,7 +183,8 @@ export class AdminService {
     caller: Caller,
   ): Promise<{ user: UserView; etag: string }> {
     await this.grantableRoles(tenantId, input.roles ?? [], caller)
-    const row = await this.identity.createUser(tenantId, input, caller.actor)
+    const mustChangePassword = input.password !== undefined
+    const row = await this.identity.createUser(tenantId, { ...input, mustChangePassword }, caller.actor)
     return this.getUser(tenantId, row.id)
   }
 
@@ -235,6 +240,8 @@ export class AdminService {
     }
     if (patch.password !== undefined) {
       set.password_hash = await hashPassword(patch.password)
+      // Set by someone else: its owner must choose their own first (and that person's sessions end, below).
+      set.must_change_password = caller.actor.userId === userId ? 0 : 1
       after.passwordChanged = true
     }
     if (patch.unlock === true || patch.password !== undefined) {
@@ -251,6 +258,10 @@ export class AdminService {
           : new Conflict(`User ${userId} was changed by someone else at the same moment; try again`)
       }
       if (roleIds) await this.repo.replaceRoles(trx, userId, [...roleIds.values()])
+      if (patch.password !== undefined && caller.actor.userId !== userId) {
+        const ended = await this.repo.endSessions(trx, tenantId, userId)
+        if (ended > 0) after.sessionsEnded = ended
+      }
       await recordAudit(trx, caller.actor, {
         action: 'user.update',
         entityType: 'user',

@@ -23,7 +23,7 @@ type Lookup<R> = (params: readonly unknown[]) => Promise<R | undefined>
  * PostgreSQL statement. Building and preparing a query costs far more than running it, and these run on every
  * authenticated request. Parameters are given in the order the query's placeholders appear.
  */
-function prepared<R>(
+export function prepared<R>(
   database: Database,
   name: string,
   query: Compilable,

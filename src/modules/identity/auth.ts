@@ -11,6 +11,8 @@ import type { CredentialsWatch } from './credentials-watch.js'
 import { RateLimiter } from './rate-limit.js'
 import { IdentityRepository, type TenantRow, type UserRow } from './repository.js'
 import { credentialCacheKey, sha256Hex, TOKEN_PREFIX, verifyPassword } from './secrets.js'
+import sessionRoutes from './session-routes.js'
+import { Sessions, sessionIdOf, withoutChallengeForScripts } from './sessions.js'
 
 const CHALLENGE = 'Basic realm="Trialdeck", charset="UTF-8", Bearer realm="Trialdeck"'
 /** How long a successful Basic verification is remembered before argon2 runs again. */
@@ -92,13 +94,16 @@ export class Authenticator {
   private readonly failedUsers = new Set<number>()
   /** Per locked account: when its last refusal was audited, and how many refusals followed unrecorded. */
   private readonly refusedWhileLocked = new Map<number, { since: number; count: number }>()
+  /** Browser sessions: the third way to authenticate, by cookie, when there is no Authorization header. */
+  readonly sessions: Sessions
 
   constructor(
-    private readonly ctx: AppContext,
+    readonly ctx: AppContext,
     private readonly watch: CredentialsWatch,
   ) {
     this.repo = new IdentityRepository(ctx.db)
     this.lookups = new AuthLookups(ctx.database)
+    this.sessions = new Sessions(ctx, watch)
   }
 
   /**
@@ -112,8 +117,14 @@ export class Authenticator {
     // The usual spellings first; the scheme is case-insensitive (RFC 9110 §11.1), hence the general case after.
     if (header?.startsWith('Bearer ')) return this.bearer(request, header, customerCodeOf(headers), now)
     if (header?.startsWith('Basic ')) return this.basic(request, header, customerCodeOf(headers), now)
-    if (header === undefined || header.trim() === '')
-      throw unauthenticated('Authentication required: send Authorization: Basic … or Bearer …')
+    if (header === undefined || header.trim() === '') {
+      const session = sessionIdOf(headers.cookie)
+      if (session !== undefined) return this.sessions.authenticate(request, session, now)
+      throw withoutChallengeForScripts(
+        request,
+        unauthenticated('Authentication required: send Authorization: Basic … or Bearer …, or sign in'),
+      )
+    }
     const scheme = partsOf(header).scheme.toLowerCase()
     if (scheme === 'bearer') return this.bearer(request, header, customerCodeOf(headers), now)
     if (scheme === 'basic') return this.basic(request, header, customerCodeOf(headers), now)
@@ -203,7 +214,7 @@ export class Authenticator {
     return token
   }
 
-  private async resolveTenant(request: FastifyRequest, customerCode: string | undefined): Promise<TenantRow> {
+  async resolveTenant(request: FastifyRequest, customerCode: string | undefined): Promise<TenantRow> {
     if (customerCode !== undefined) {
       const tenant = await this.lookups.tenantByCode(customerCode)
       if (!tenant) throw unauthenticated(`Unknown customerCode ${customerCode}`)
@@ -320,8 +331,14 @@ export class Authenticator {
     return principal
   }
 
-  /** Counts a failed Basic login, locks the account at the threshold, and audits either. */
-  private async recordFailure(request: FastifyRequest, tenantId: number, user: UserRow, now: number) {
+  /** Counts a failed password login, locks the account at the threshold, and audits either. */
+  async recordFailure(
+    request: FastifyRequest,
+    tenantId: number,
+    user: UserRow,
+    now: number,
+    scheme: 'basic' | 'session' = 'basic',
+  ) {
     const userId = user.id
     this.failedUsers.add(userId)
     const { lockoutThreshold, lockoutMs } = this.ctx.config
@@ -334,6 +351,7 @@ export class Authenticator {
     const locked = after.locked_until !== null && after.locked_until !== user.locked_until
     if (locked) this.watch.changed()
     await this.auditLogin(request, tenantId, userId, locked ? 'auth.locked' : 'auth.failed', {
+      scheme,
       failedLogins: after.failed_logins,
     })
   }
@@ -357,11 +375,12 @@ export class Authenticator {
    * Audits a login refused because the account is locked — at most once a minute per account and instance, with
    * how many were refused since the last record: someone hammering a locked account must not flood the trail.
    */
-  private async recordRefusedWhileLocked(
+  async recordRefusedWhileLocked(
     request: FastifyRequest,
     tenantId: number,
     user: UserRow,
     now: number,
+    scheme: 'basic' | 'session' = 'basic',
   ) {
     const seen = this.refusedWhileLocked.get(user.id)
     if (seen && now - seen.since < LOCKED_AUDIT_EVERY_MS) {
@@ -371,6 +390,7 @@ export class Authenticator {
     if (this.refusedWhileLocked.size >= CACHE_MAX) this.refusedWhileLocked.clear()
     this.refusedWhileLocked.set(user.id, { since: now, count: 0 })
     await this.auditLogin(request, tenantId, user.id, 'auth.refused', {
+      scheme,
       reason: 'locked',
       lockedUntil: user.locked_until,
       refusedSinceLastRecord: (seen?.count ?? 0) + 1,
@@ -434,6 +454,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   const limiter = new RateLimiter(ctx, app.log)
   app.addHook('onClose', () => limiter.close())
   app.decorateRequest('principal', null)
+  void app.register(sessionRoutes, { authenticator })
   // A callback hook rather than an async one, and no closure made per request: a cached credential and in-memory
   // counters finish synchronously.
   app.addHook('onRequest', (request, reply, done) => {

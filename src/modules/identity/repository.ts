@@ -138,4 +138,21 @@ export class IdentityRepository {
       .where('id', '=', tokenId)
       .execute()
   }
+
+  /** The user's own new password: clears must-change, failures and lock, and voids cached verifications. */
+  async setOwnPassword(db: Kysely<DB>, tenantId: number, userId: number, hash: string, now: string) {
+    await db
+      .updateTable('users')
+      .set((eb) => ({
+        password_hash: hash,
+        must_change_password: 0,
+        failed_logins: 0,
+        locked_until: null,
+        updated_at: now,
+        credentials_version: eb('credentials_version', '+', 1),
+      }))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', userId)
+      .execute()
+  }
 }

@@ -15,6 +15,7 @@ function meOf(p: Principal): Me {
       actions: [...p.actions].sort(),
       authenticatedVia: p.via,
       ...(p.tokenId !== undefined ? { tokenId: p.tokenId } : {}),
+      ...(p.mustChangePassword !== undefined ? { mustChangePassword: p.mustChangePassword } : {}),
     }
     answers.set(p, me)
   }
@@ -25,7 +26,7 @@ const identity: ModulePlugin = async (app) => {
   app.get(
     '/api/v1/me',
     {
-      config: { action: 'authenticated' },
+      config: { action: 'authenticated', beforePasswordChange: true },
       schema: {
         summary: 'Who am I: tenant, user, role actions and how this request authenticated',
         tags: ['identity'],

@@ -29,6 +29,23 @@ export interface UsersTable {
   credentials_version: Generated<number>
   created_at: string
   updated_at: string
+  /** 1 when an administrator set the password: the user must choose their own before anything else. */
+  must_change_password: Generated<number>
+  /** The last successful sign-in (a session). */
+  last_login_at: Generated<string | null>
+}
+
+export interface SessionsTable {
+  id: Generated<number>
+  tenant_id: number
+  user_id: number
+  /** SHA-256 (hex) of the session id in the cookie; the id itself is never stored. */
+  secret_hash: string
+  created_at: string
+  /** The last request (within a minute or so): the idle expiry counts from here. */
+  last_seen_at: string
+  /** The absolute expiry, fixed at sign-in. */
+  expires_at: string
 }
 
 export interface RolesTable {
@@ -93,4 +110,5 @@ export interface IdentityTables {
   user_roles: UserRolesTable
   api_tokens: ApiTokensTable
   audit_log: AuditLogTable
+  sessions: SessionsTable
 }

@@ -9,5 +9,12 @@ export const MeSchema = Type.Object({
   actions: Type.Array(RoleActionSchema),
   authenticatedVia: Type.Union([Type.Literal('basic'), Type.Literal('bearer'), Type.Literal('session')]),
   tokenId: Type.Optional(Type.Integer()),
+  mustChangePassword: Type.Optional(
+    Type.Boolean({
+      description:
+        'Sessions only: an administrator set the password, and until PUT /api/v1/me/password this session may ' +
+        'only read /api/v1/me, change the password and sign out',
+    }),
+  ),
 })
 export type Me = Static<typeof MeSchema>

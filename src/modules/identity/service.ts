@@ -24,6 +24,8 @@ export interface NewUser {
   basicAuthEnabled?: boolean | undefined
   active?: boolean | undefined
   roles?: readonly string[] | undefined
+  /** The password was set by someone else (an administrator): its owner must choose their own first. */
+  mustChangePassword?: boolean | undefined
 }
 
 export interface CreatedToken {
@@ -171,6 +173,7 @@ export class IdentityService {
           active: input.active === false ? 0 : 1,
           basic_auth_enabled: input.basicAuthEnabled ? 1 : 0,
           locked_until: null,
+          must_change_password: input.mustChangePassword && passwordHash !== null ? 1 : 0,
           created_at: now,
           updated_at: now,
         })
