@@ -43,6 +43,11 @@ export const routes: RouteObject[] = [
         path: 'admin/tenant',
         lazy: async () => ({ Component: (await import('./admin/TenantPage')).TenantPage }),
       },
+      { path: 'track', lazy: async () => ({ Component: (await import('./track/TrackPage')).TrackPage }) },
+      {
+        path: 'track/:planId/:resource?',
+        lazy: async () => ({ Component: (await import('./track/TrackPage')).TrackPage }),
+      },
       { path: 'audit', lazy: async () => ({ Component: (await import('./audit/AuditPage')).AuditPage }) },
       { path: '*', element: <NotFound /> },
     ],
