@@ -149,6 +149,13 @@ export class Sessions {
       await this.repo.delete(this.ctx.db, row.tenant_id, row.session_id)
       throw this.ended(request, 'Your session has expired; sign in again')
     }
+    const code = request.headers.customercode
+    if (
+      typeof code === 'string' &&
+      code.trim() !== '' &&
+      code.trim().toLowerCase() !== row.tenant_code.toLowerCase()
+    )
+      throw new Unauthenticated(`customerCode ${code.trim()} does not match this session`)
     if (!row.active) throw this.ended(request, 'This account is inactive')
     if (row.locked_until !== null && Date.parse(row.locked_until) > now)
       throw this.ended(request, 'This account is locked after repeated failed logins; try again later')
