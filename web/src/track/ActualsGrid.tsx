@@ -55,7 +55,7 @@ const HEADER_H = 38
 export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityErrors, theirs }: Props) {
   const compact = useMediaQuery('(max-width: 40em)') ?? false
   const widths = compact
-    ? { where: 78, line: 70, total: 58, cell: 76 }
+    ? { where: 76, line: 76, total: 58, cell: 76 }
     : { where: 210, line: 112, total: 84, cell: 92 }
   const frozen = widths.where + widths.line + widths.total
   const lines = useMemo(() => gridLines(grid, edits), [grid, edits])
@@ -255,7 +255,7 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
       aria-label={`Actuals of plan ${grid.planId}`}
       aria-rowcount={lines.length + 1}
       aria-colcount={grid.periods.length + 3}
-      style={{ height: compact ? 'calc(100dvh - 300px)' : 'calc(100dvh - 290px)' }}
+      style={{ height: `min(calc(100dvh - ${compact ? 300 : 290}px), ${rows.getTotalSize() + 2}px)` }}
     >
       <div style={{ width: totalWidth, height: rows.getTotalSize(), position: 'relative' }}>
         <div
