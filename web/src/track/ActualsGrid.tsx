@@ -43,6 +43,22 @@ function PeriodLabel({ label }: { label: string }) {
   )
 }
 
+/** The entity's name over its lines (task, location, provider), and the whole of it for screen readers. */
+function WhereLabel({ line }: { line: Line }) {
+  const label = line.entity?.label ?? 'Total'
+  const part = line.entity ? line.entity.parts[line.nth] : line.first ? 'Total' : undefined
+  if (part === undefined) return <VisuallyHidden>{label}</VisuallyHidden>
+  if (part === label) return <span className={classes.where}>{label}</span>
+  return (
+    <>
+      <span className={line.first ? classes.where : classes.part} aria-hidden>
+        {part}
+      </span>
+      <VisuallyHidden>{label}</VisuallyHidden>
+    </>
+  )
+}
+
 const ROW_H = 30
 const HEADER_H = 38
 
@@ -270,7 +286,11 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
             className={classes.frozen}
             style={sticky(0, widths.where)}
           >
-            {grid.weekly ? 'Location' : 'Provider › task › location'}
+            {grid.weekly
+              ? 'Location'
+              : grid.resource === 'costs'
+                ? 'Cost · location · provider'
+                : 'Task · location · provider'}
           </div>
           <div
             role="columnheader"
@@ -326,11 +346,7 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
                 style={sticky(0, widths.where)}
                 title={label}
               >
-                {line.first ? (
-                  <span className={classes.where}>{label}</span>
-                ) : (
-                  <VisuallyHidden>{label}</VisuallyHidden>
-                )}
+                <WhereLabel line={line} />
               </div>
               <div
                 role="rowheader"

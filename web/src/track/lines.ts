@@ -16,6 +16,8 @@ export interface Line {
   entity: Entity | null
   kind: LineKind
   first: boolean
+  /** Which of its entity's lines this is (0 for the first). */
+  nth: number
   percentage: boolean
   /** Per period: the value, or null where there is none (or an entry the server will have to judge). */
   values: (number | null)[]
@@ -23,6 +25,8 @@ export interface Line {
   present: boolean[]
   total: number | null
 }
+
+type Unnumbered = Omit<Line, 'nth'>
 
 function sum(values: (number | null)[]): number | null {
   let s: number | null = null
@@ -43,7 +47,7 @@ function cumulative(values: (number | null)[]): (number | null)[] {
 }
 
 /** An entity's lines (planned, actual, earned for costs, cumulative planned and actual), with the edits in. */
-function entityLines(grid: Grid, e: Entity, edits: Edits): Line[] {
+function entityLines(grid: Grid, e: Entity, edits: Edits): Unnumbered[] {
   const present = grid.periods.map((p) => e.cells.has(p.key))
   const planned = grid.periods.map((p) => e.cells.get(p.key)?.planned ?? null)
   const actual = grid.periods.map((p) => {
@@ -55,7 +59,7 @@ function entityLines(grid: Grid, e: Entity, edits: Edits): Line[] {
     return typeof v === 'number' ? v : null
   })
   const base = { entity: e, percentage: e.percentage, present }
-  const lines: Line[] = [
+  const lines: Unnumbered[] = [
     { ...base, kind: 'planned', first: true, values: planned, total: sum(planned) },
     { ...base, kind: 'actual', first: false, values: actual, total: sum(actual) },
   ]
@@ -72,7 +76,7 @@ function entityLines(grid: Grid, e: Entity, edits: Edits): Line[] {
 
 /** Every line of the grid: each entity's, then the column totals over the entities counted in units. */
 export function gridLines(grid: Grid, edits: Edits): Line[] {
-  const lines = grid.entities.flatMap((e) => entityLines(grid, e, edits))
+  const lines = grid.entities.flatMap((e) => entityLines(grid, e, edits).map((l, nth) => ({ ...l, nth })))
   const counted = lines.filter((l) => l.entity && !l.percentage)
   if (counted.length === 0) return lines
   const column = (kind: LineKind) =>
@@ -81,17 +85,17 @@ export function gridLines(grid: Grid, edits: Edits): Line[] {
   const planned = column('planned')
   const actual = column('actual')
   const base = { entity: null, percentage: false, present }
-  lines.push(
+  const totals: Unnumbered[] = [
     { ...base, kind: 'planned', first: true, values: planned, total: sum(planned) },
     { ...base, kind: 'actual', first: false, values: actual, total: sum(actual) },
-  )
+  ]
   if (grid.resource === 'costs') {
     const earned = column('earned')
-    lines.push({ ...base, kind: 'earned', first: false, values: earned, total: sum(earned) })
+    totals.push({ ...base, kind: 'earned', first: false, values: earned, total: sum(earned) })
   }
-  lines.push(
+  totals.push(
     { ...base, kind: 'cumPlanned', first: false, values: cumulative(planned), total: null },
     { ...base, kind: 'cumActual', first: false, values: cumulative(actual), total: null },
   )
-  return lines
+  return [...lines, ...totals.map((l, nth) => ({ ...l, nth }))]
 }

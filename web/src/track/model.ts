@@ -22,6 +22,8 @@ export interface Entity {
   key: string
   /** Location, or provider › task › location. */
   label: string
+  /** The label in parts, one per grid line of the entity (task, location, provider). */
+  parts: string[]
   locationId: number
   providerId?: number
   itemId?: number
@@ -103,7 +105,13 @@ export function toGrid(t: TrackDoc): Grid {
   if (t.resource === 'sites' || t.resource === 'subjects' || t.resource === 'crfs') {
     for (const loc of (t.doc.location ?? []) as RawLocation[]) {
       add(
-        { key: `${loc.locationId}`, label: loc.locationName, locationId: loc.locationId, percentage: false },
+        {
+          key: `${loc.locationId}`,
+          label: loc.locationName,
+          parts: [loc.locationName],
+          locationId: loc.locationId,
+          percentage: false,
+        },
         loc,
       )
     }
@@ -116,6 +124,7 @@ export function toGrid(t: TrackDoc): Grid {
             {
               key: `${sp.id}/${item.id}/${loc.locationId}`,
               label: `${sp.name} › ${item.name.trim()} › ${loc.locationName}`,
+              parts: [item.name.trim(), loc.locationName, sp.name],
               locationId: loc.locationId,
               providerId: sp.id,
               itemId: item.id,
