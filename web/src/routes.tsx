@@ -48,6 +48,10 @@ export const routes: RouteObject[] = [
         path: 'track/:planId/:resource?',
         lazy: async () => ({ Component: (await import('./track/TrackPage')).TrackPage }),
       },
+      {
+        path: 'performance/:planId?',
+        lazy: async () => ({ Component: (await import('./performance/PerformancePage')).PerformancePage }),
+      },
       { path: 'audit', lazy: async () => ({ Component: (await import('./audit/AuditPage')).AuditPage }) },
       { path: '*', element: <NotFound /> },
     ],

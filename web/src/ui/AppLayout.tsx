@@ -30,6 +30,7 @@ export const NAV: readonly NavItem[] = [
   { to: '/admin/tenant', label: 'Tenant settings', action: 'admin.users.manage' },
   { to: '/audit', label: 'Audit trail', action: 'audit.view' },
   { to: '/track', label: 'Track', action: 'track.view' },
+  { to: '/performance', label: 'Earned value', action: 'track.view' },
 ]
 
 export function navFor(me: Me): NavItem[] {
