@@ -37,6 +37,54 @@ interface Weekly {
   }
 }
 
+interface Figures {
+  bac: number
+  pv: number
+  ev: number
+  ac: number
+  sv: number
+  cv: number
+  spi: number | null
+  cpi: number | null
+  tcpi: number | null
+  eac: number
+  etc: number
+  vac: number
+  percentComplete: number | null
+}
+interface Performance {
+  plan: Figures
+  serviceProviders: (Figures & { name: string })[]
+  locations: (Figures & { locationName: string })[]
+  series: { startDate: string; endDate: string; pv: number; ev: number | null; ac: number | null }[]
+}
+/** The dashboard's columns, in order, and how a reader sees each figure (two decimals; a percentage to one). */
+const FIGURES = [
+  'bac',
+  'pv',
+  'ev',
+  'ac',
+  'sv',
+  'cv',
+  'spi',
+  'cpi',
+  'tcpi',
+  'eac',
+  'etc',
+  'vac',
+  'percentComplete',
+] as const
+const two = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+const pct = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+})
+function shown(key: string, v: number | null): string {
+  if (v === null) return '—'
+  return key === 'percentComplete' ? pct.format(v) : two.format(v)
+}
+
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }
 
 /**
@@ -288,6 +336,74 @@ for (const target of testDatabases()) {
       await page.getByRole('button', { name: 'Discard changes' }).click()
       await page.getByText('unsaved changes').waitFor({ state: 'detached' })
       assert.equal(await cell(page, 'USA', '27-May-2010').inputValue(), '')
+      await ctx.close()
+    })
+
+    void test('the earned-value dashboard shows the figures of /performance, per plan, provider and location', async () => {
+      // Some fees paid, so EV and AC are not all zero.
+      const fees = (await (
+        await fetch(`${appOrigin}/cleartrial-ws/actuals/47323/fees`, { headers: basic })
+      ).json()) as { actualFees: { lockToken: number } }
+      const paid = await fetch(`${appOrigin}/cleartrial-ws/actuals/47323/fees`, {
+        method: 'POST',
+        headers: { ...basic, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          actualFees: {
+            lockToken: fees.actualFees.lockToken,
+            serviceProvider: [
+              {
+                id: 10104,
+                majorTask: [
+                  {
+                    id: 0,
+                    location: [
+                      { locationId: 0, periods: [{ startDate: '01-Oct-2012', actualValue: 15000 }] },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        }),
+      })
+      assert.equal(paid.status, 200)
+      const api = (await (
+        await fetch(`${appOrigin}/api/v1/plans/47323/performance?statusDate=2013-06-30`, { headers: basic })
+      ).json()) as Performance
+
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+      const page = await ctx.newPage()
+      await signIn(page, origin)
+      await page.goto(`${origin}/performance/47323?date=2013-06-30`)
+      const byProvider = page.getByRole('table', { name: 'Figures by service provider' })
+      await byProvider.waitFor()
+      await check(page, 'performance')
+
+      const rowsOf = async (name: string): Promise<string[][]> => {
+        const rows = await page.getByRole('table', { name }).locator('tbody tr').all()
+        return Promise.all(rows.map((r) => r.locator('th, td').allTextContents()))
+      }
+      const expected = (name: string, f: Figures) => [name, ...FIGURES.map((k) => shown(k, f[k]))]
+      const seen = (rows: string[][]) => rows.map((r) => r.map((c) => c.split(' · ')[0]))
+      assert.deepEqual(seen(await rowsOf('Plan figures')), [expected('Plan 47323', api.plan)])
+      assert.deepEqual(
+        seen(await rowsOf('Figures by service provider')),
+        api.serviceProviders.map((p) => expected(p.name, p)),
+      )
+      assert.deepEqual(
+        seen(await rowsOf('Figures by location')),
+        api.locations.map((l) => expected(l.locationName, l)),
+      )
+      assert.deepEqual(
+        await rowsOf('Cumulative PV, EV and AC per period'),
+        api.series.map((p) => [
+          `${p.startDate} – ${p.endDate}`,
+          shown('pv', p.pv),
+          shown('ev', p.ev),
+          shown('ac', p.ac),
+        ]),
+      )
+      assert.ok(api.plan.ac > 0, 'the fee paid shows as actual cost')
       await ctx.close()
     })
   })

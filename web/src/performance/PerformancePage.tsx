@@ -6,6 +6,7 @@ import { PageHeader } from '../ui/PageHeader'
 import { Empty, Loading } from '../ui/states'
 import { usePerformance, type Figures, type Performance } from './hooks'
 import { SCurve } from './SCurve'
+import { ScrollRegion } from './ScrollRegion'
 
 /**
  * Where an index stands. The thresholds are this screen's defaults (the server has no tenant setting for them
@@ -68,8 +69,8 @@ function cellOf(f: Figures, c: (typeof COLUMNS)[number]) {
 /** Each row's figures under the API's names, one column per figure (the same numbers `/performance` answers). */
 function FiguresTable({ caption, rows }: { caption: string; rows: { name: string; figures: Figures }[] }) {
   return (
-    <Table.ScrollContainer minWidth={1100}>
-      <Table striped withTableBorder fz="sm" aria-label={caption}>
+    <ScrollRegion label={caption}>
+      <Table striped withTableBorder fz="sm" aria-label={caption} miw={1100}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Name</Table.Th>
@@ -95,7 +96,7 @@ function FiguresTable({ caption, rows }: { caption: string; rows: { name: string
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollRegion>
   )
 }
 
@@ -130,8 +131,8 @@ function Headline({ plan }: { plan: Figures }) {
 
 function SeriesTable({ data }: { data: Performance }) {
   return (
-    <Table.ScrollContainer minWidth={480} mah={280}>
-      <Table striped withTableBorder fz="sm" aria-label="Cumulative PV, EV and AC per period">
+    <ScrollRegion label="Cumulative PV, EV and AC per period" maxHeight={280}>
+      <Table striped withTableBorder fz="sm" aria-label="Cumulative PV, EV and AC per period" miw={480}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Period</Table.Th>
@@ -153,7 +154,7 @@ function SeriesTable({ data }: { data: Performance }) {
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollRegion>
   )
 }
 

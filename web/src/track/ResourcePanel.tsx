@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Group, List, Stack, Table, Text } from '@mantine/
 import { notifications } from '@mantine/notifications'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useMemo, useState } from 'react'
+import { ScrollRegion } from '../performance/ScrollRegion'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { Empty, Loading } from '../ui/states'
 import { ActualsGrid } from './ActualsGrid'
@@ -96,8 +97,8 @@ function Conflict({
           {c.theirChanges === 1 ? 'cell' : 'cells'}; you have {mine} unsaved {mine === 1 ? 'edit' : 'edits'}.
         </Text>
         {c.overlaps.length > 0 ? (
-          <Table.ScrollContainer minWidth={420}>
-            <Table striped withTableBorder aria-label="Cells you both changed" fz="sm">
+          <ScrollRegion label="Cells you both changed">
+            <Table striped withTableBorder aria-label="Cells you both changed" fz="sm" miw={420}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Cell</Table.Th>
@@ -119,7 +120,7 @@ function Conflict({
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollRegion>
         ) : (
           <Text size="sm">None of the cells you changed were changed by them.</Text>
         )}
