@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js'
 import health from './health/routes.js'
 import identity from './identity/routes.js'
 import identityAdmin from './identity/admin-routes.js'
+import identityTenant from './identity/tenant-routes.js'
 import audit from './audit/routes.js'
 import track from './track/routes.js'
 import studies from './studies/routes.js'
@@ -21,6 +22,7 @@ export const MODULES: readonly ModulePlugin[] = [
   health,
   identity,
   identityAdmin,
+  identityTenant,
   audit,
   studies,
   plans,

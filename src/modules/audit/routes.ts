@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../index.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
-import { AuditPageSchema, AuditQuerySchema } from './schemas.js'
-import { listAuditRecords } from './service.js'
+import { AuditPageSchema, AuditQuerySchema, AuditVerificationSchema } from './schemas.js'
+import { listAuditRecords, verifyTenantAuditChain } from './service.js'
 
 /** `GET /api/v1/audit`: the tenant's tamper-evident audit trail. */
 const auditRoutes: ModulePlugin = async (plain, { ctx }) => {
@@ -26,6 +26,24 @@ const auditRoutes: ModulePlugin = async (plain, { ctx }) => {
       const p = request.principal
       if (!p) throw new Error('no principal on an authenticated route')
       return listAuditRecords(ctx.db, p.tenantId, request.query)
+    },
+  )
+  app.get(
+    '/api/v1/audit/verification',
+    {
+      config: { action: 'audit.view' },
+      schema: {
+        summary: "Verify your tenant's audit chain, as `trialdeck audit verify` does for every tenant",
+        description: 'Reads the whole chain: its cost grows with the number of records.',
+        tags: ['audit'],
+        operationId: 'verifyAudit',
+        response: { 200: AuditVerificationSchema, ...errorResponses(AUTH_ERRORS) },
+      },
+    },
+    async (request) => {
+      const p = request.principal
+      if (!p) throw new Error('no principal on an authenticated route')
+      return verifyTenantAuditChain(ctx.db, p.tenantId)
     },
   )
 }

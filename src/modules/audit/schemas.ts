@@ -37,3 +37,19 @@ export const AuditQuerySchema = Type.Object(
   { additionalProperties: false },
 )
 export type AuditQuery = Static<typeof AuditQuerySchema>
+
+export const AuditVerificationSchema = Type.Object({
+  ok: Type.Boolean({ description: 'true when every record chains to the one before and matches its hash' }),
+  checkedRecords: Type.Integer({ minimum: 0 }),
+  firstBroken: Type.Union(
+    [
+      Type.Object({
+        seq: Type.Integer(),
+        id: Type.Integer(),
+        problem: Type.String({ description: 'What is wrong: missing, prev_hash, content, or removed after' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The first record where the chain breaks; null when it is intact' },
+  ),
+})

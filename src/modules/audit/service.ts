@@ -131,6 +131,55 @@ export interface ChainBreak {
   problem: string
 }
 
+interface ChainHead {
+  id: number
+  audit_seq: number
+  audit_head: string | null
+}
+
+/** Walks one tenant's chain in order: how many records were checked, and the first broken one (or null). */
+async function verifyChain(
+  db: Kysely<DB>,
+  tenant: ChainHead,
+): Promise<{ checked: number; broken: ChainBreak | null }> {
+  let prev: string | null = null
+  let expectedSeq = 1
+  let lastId = 0
+  let checked = 0
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('tenant_id', '=', tenant.id)
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(1000)
+      .execute()
+    if (rows.length === 0) break
+    for (const r of rows) {
+      checked++
+      const seq = r.seq
+      const problem =
+        seq !== expectedSeq
+          ? `record ${expectedSeq} is missing`
+          : r.prev_hash !== prev
+            ? 'its prev_hash does not match the record before it'
+            : auditHash(r) !== r.hash
+              ? 'its content does not match its hash'
+              : null
+      if (problem) return { checked, broken: { tenantId: tenant.id, seq, id: r.id, problem } }
+      prev = r.hash
+      lastId = r.id
+      expectedSeq++
+    }
+  }
+  if (expectedSeq - 1 !== tenant.audit_seq || prev !== tenant.audit_head) {
+    const problem = 'records after this one were removed'
+    return { checked, broken: { tenantId: tenant.id, seq: expectedSeq, id: lastId, problem } }
+  }
+  return { checked, broken: null }
+}
+
 /** Walks every tenant's chain in order; returns the first broken record of each broken chain. */
 export async function verifyAuditChains(db: Kysely<DB>): Promise<{ checked: number; breaks: ChainBreak[] }> {
   const tenants = await db
@@ -141,52 +190,29 @@ export async function verifyAuditChains(db: Kysely<DB>): Promise<{ checked: numb
   const breaks: ChainBreak[] = []
   let checked = 0
   for (const tenant of tenants) {
-    let prev: string | null = null
-    let expectedSeq = 1
-    let lastId = 0
-    let broken = false
-    for (;;) {
-      const rows = await db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('tenant_id', '=', tenant.id)
-        .where('seq', '>=', expectedSeq)
-        .orderBy('seq')
-        .limit(1000)
-        .execute()
-      if (rows.length === 0) break
-      for (const r of rows) {
-        checked++
-        const seq = r.seq
-        const problem =
-          seq !== expectedSeq
-            ? `record ${expectedSeq} is missing`
-            : r.prev_hash !== prev
-              ? 'its prev_hash does not match the record before it'
-              : auditHash(r) !== r.hash
-                ? 'its content does not match its hash'
-                : null
-        if (problem) {
-          breaks.push({ tenantId: tenant.id, seq, id: r.id, problem })
-          broken = true
-          break
-        }
-        prev = r.hash
-        lastId = r.id
-        expectedSeq++
-      }
-      if (broken) break
-    }
-    if (!broken && (expectedSeq - 1 !== tenant.audit_seq || prev !== tenant.audit_head)) {
-      breaks.push({
-        tenantId: tenant.id,
-        seq: expectedSeq,
-        id: lastId,
-        problem: 'records after this one were removed',
-      })
-    }
+    const result = await verifyChain(db, tenant)
+    checked += result.checked
+    if (result.broken) breaks.push(result.broken)
   }
   return { checked, breaks }
+}
+
+/** One tenant's chain, as `trialdeck audit verify` checks every tenant's. */
+export async function verifyTenantAuditChain(
+  db: Kysely<DB>,
+  tenantId: number,
+): Promise<{ ok: boolean; checkedRecords: number; firstBroken: Omit<ChainBreak, 'tenantId'> | null }> {
+  const tenant = await db
+    .selectFrom('tenants')
+    .select(['id', 'audit_seq', 'audit_head'])
+    .where('id', '=', tenantId)
+    .executeTakeFirstOrThrow()
+  const { checked, broken } = await verifyChain(db, tenant)
+  return {
+    ok: broken === null,
+    checkedRecords: checked,
+    firstBroken: broken && { seq: broken.seq, id: broken.id, problem: broken.problem },
+  }
 }
 
 function parsed(text: string | null): unknown {

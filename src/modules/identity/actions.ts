@@ -6,6 +6,7 @@ export const ROLE_ACTIONS = [
   'admin.users.tokens.view',
   'admin.users.tokens.manage',
   'admin.roles.manage',
+  'admin.tenant.manage',
   'audit.view',
   'track.view',
   'track.edit',

@@ -137,3 +137,29 @@ export const IfMatchHeadersSchema = Type.Object({
     }),
   ),
 })
+
+export const TenantSettingsSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  recruitEnabled: Type.Boolean({ description: 'Whether the Recruit API (the clinic website paths) answers' }),
+  rateLimitMax: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    description: "Requests per rate-limit window per token or user; null: the server's default",
+  }),
+  defaultRateLimitMax: Type.Integer({
+    description: "The server's RATE_LIMIT_MAX, used when rateLimitMax is null",
+  }),
+  rateLimitWindowSeconds: Type.Integer(),
+})
+export type TenantSettingsView = Static<typeof TenantSettingsSchema>
+
+export const TenantSettingsPatchSchema = Type.Object(
+  {
+    recruitEnabled: Type.Optional(Type.Boolean()),
+    rateLimitMax: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], {
+        description: "null goes back to the server's default",
+      }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)

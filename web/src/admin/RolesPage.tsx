@@ -16,6 +16,7 @@ import { useState, type SyntheticEvent } from 'react'
 import type { Role, RoleAction } from '../api/types'
 import { can, useMe } from '../session/hooks'
 import { ErrorAlert } from '../ui/ErrorAlert'
+import { Tag } from '../ui/Tag'
 import { PageHeader } from '../ui/PageHeader'
 import { Empty, Loading } from '../ui/states'
 import { useCreateRole, useRoles } from './hooks'
@@ -34,9 +35,7 @@ function RoleCard({ role }: { role: Role }) {
         <Title order={2} size="h4" id={`role-${role.id}`}>
           {role.name}
         </Title>
-        <Badge variant="light" color={role.builtIn ? 'gray' : 'blue'}>
-          {role.builtIn ? 'Built-in' : 'Custom'}
-        </Badge>
+        <Tag tone={role.builtIn ? 'neutral' : 'info'}>{role.builtIn ? 'Built-in' : 'Custom'}</Tag>
       </Group>
       {role.description && (
         <Text size="sm" c="dimmed" mb="xs">

@@ -48,8 +48,8 @@ export function TenantPage() {
               }}
             />
             <NumberInput
-              label="Rate limit (requests per window)"
-              description="Empty: the server's default"
+              label={`Rate limit (requests per ${current.rateLimitWindowSeconds} s per user or token)`}
+              description={`Empty: the server's default, ${current.defaultRateLimitMax}`}
               min={1}
               allowDecimal={false}
               value={d.rateLimitMax ?? ''}

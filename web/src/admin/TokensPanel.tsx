@@ -1,6 +1,5 @@
 import {
   Alert,
-  Badge,
   Button,
   Code,
   CopyButton,
@@ -18,13 +17,14 @@ import { createColumnHelper } from '@tanstack/react-table'
 import { useMemo, useState, type SyntheticEvent } from 'react'
 import type { CreatedToken, NewToken, Token } from '../api/types'
 import { DataTable } from '../ui/DataTable'
+import { Tag } from '../ui/Tag'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatDate, formatDateTime } from '../ui/format'
 import { Empty, Loading } from '../ui/states'
 import { useCreateToken, useRevokeToken, useTokens } from './hooks'
 
 const column = createColumnHelper<Token>()
-const STATUS_COLOR = { active: 'green', expired: 'gray', revoked: 'red' } as const
+const STATUS_TONE = { active: 'good', expired: 'neutral', revoked: 'bad' } as const
 
 const PRESETS = [
   { value: '30d', label: '30 days' },
@@ -109,7 +109,7 @@ function SecretDialog({ token, onClose }: { token: CreatedToken | undefined; onC
     <Modal opened={token !== undefined} onClose={onClose} title="Your new API token" size="lg">
       {token && (
         <Stack>
-          <Alert color="yellow" title="Copy it now" role="alert">
+          <Alert color="orange" title="Copy it now" role="alert">
             This is the only time the token is shown. Trialdeck keeps only its hash: if you lose it, revoke it
             and create another.
           </Alert>
@@ -202,11 +202,7 @@ export function TokensPanel({ userId, manage }: { userId: number; manage: boolea
       }),
       column.accessor('status', {
         header: 'Status',
-        cell: (c) => (
-          <Badge color={STATUS_COLOR[c.getValue()]} variant="light">
-            {c.getValue()}
-          </Badge>
-        ),
+        cell: (c) => <Tag tone={STATUS_TONE[c.getValue()]}>{c.getValue()}</Tag>,
       }),
       ...(manage
         ? [

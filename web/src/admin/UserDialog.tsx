@@ -160,7 +160,7 @@ function UserForm({ userId, onClose }: { userId: number; onClose: () => void }) 
           }}
         />
         {locked && (
-          <Alert color="yellow" title="Locked" role="status">
+          <Alert color="orange" title="Locked" role="status">
             <Text size="sm">
               Locked after repeated failed sign-ins until {formatDateTime(current.lockedUntil)}.
             </Text>
@@ -168,7 +168,7 @@ function UserForm({ userId, onClose }: { userId: number; onClose: () => void }) 
               size="xs"
               mt="sm"
               variant="light"
-              color="yellow"
+              color="orange"
               loading={update.isPending}
               onClick={() => {
                 save({ unlock: true }, `${current.username} unlocked`)

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Text, TextInput, VisuallyHidden } from '@mantine/core'
+import { Anchor, Button, Group, Text, TextInput, VisuallyHidden } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { createColumnHelper } from '@tanstack/react-table'
 import { useMemo, useState } from 'react'
@@ -6,6 +6,7 @@ import { Link } from 'react-router'
 import type { User } from '../api/types'
 import { can, useMe } from '../session/hooks'
 import { DataTable } from '../ui/DataTable'
+import { Tag } from '../ui/Tag'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatDateTime } from '../ui/format'
 import { PageHeader } from '../ui/PageHeader'
@@ -18,11 +19,7 @@ import { UserDialog } from './UserDialog'
 const column = createColumnHelper<User>()
 
 function YesNo({ value, yes, no }: { value: boolean; yes: string; no: string }) {
-  return (
-    <Badge color={value ? 'green' : 'gray'} variant="light">
-      {value ? yes : no}
-    </Badge>
-  )
+  return <Tag tone={value ? 'good' : 'neutral'}>{value ? yes : no}</Tag>
 }
 
 export function UsersPage() {
@@ -62,9 +59,7 @@ export function UsersPage() {
         header: 'Locked',
         cell: (c) =>
           c.getValue() ? (
-            <Badge color="red" variant="light">
-              Locked
-            </Badge>
+            <Tag tone="bad">Locked</Tag>
           ) : (
             <Text size="sm" c="dimmed">
               No

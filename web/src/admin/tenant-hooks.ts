@@ -1,15 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, ok } from '../api/client'
 
-export interface TenantSettings {
-  recruitEnabled: boolean
-  rateLimitMax: number | null
-}
+import type { RequestBody } from '../api/types'
 
-const tenantKey = ['admin', 'tenant'] as const
+export type TenantSettings = Required<RequestBody<'updateTenantSettings'>>
 
-export function useTenant() {
-  return useQuery({ queryKey: tenantKey, queryFn: () => ok(api.GET('/api/v1/admin/tenant')) })
+export const tenantKey = ['admin', 'tenant'] as const
+
+/** The signed-in user's tenant: its name and code, and the settings a tenant administrator may change. */
+export function useTenant(enabled = true) {
+  return useQuery({
+    queryKey: tenantKey,
+    queryFn: () => ok(api.GET('/api/v1/admin/tenant')),
+    enabled,
+    staleTime: 60_000,
+  })
 }
 
 export function useUpdateTenant() {

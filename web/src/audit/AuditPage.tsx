@@ -1,7 +1,6 @@
 import {
   Accordion,
   Alert,
-  Badge,
   Button,
   Code,
   Group,
@@ -16,6 +15,7 @@ import type { AuditRecord } from '../api/types'
 import { useUsers } from '../admin/hooks'
 import { can, useMe } from '../session/hooks'
 import { ErrorAlert } from '../ui/ErrorAlert'
+import { Tag } from '../ui/Tag'
 import { formatDateTime } from '../ui/format'
 import { PageHeader } from '../ui/PageHeader'
 import { Pager, useCursorPager } from '../ui/Pager'
@@ -33,12 +33,13 @@ function Verification() {
   const r = v.data
   return r.ok ? (
     <Alert color="green" title="Audit chain verified" role="status">
-      All {r.records} records chain by hash, unaltered.
+      All {r.checkedRecords} records of this tenant chain by hash: none was altered or removed.
     </Alert>
   ) : (
     <Alert color="red" title="Audit chain broken" role="alert">
-      {r.message ?? 'A record does not match the chain.'}
-      {r.brokenAt !== null && r.brokenAt !== undefined && <> First bad record: #{r.brokenAt}.</>}
+      {r.firstBroken
+        ? `Record #${r.firstBroken.seq}: ${r.firstBroken.problem}.`
+        : 'A record does not match the chain.'}
     </Alert>
   )
 }
@@ -60,9 +61,7 @@ function Record({ r, names }: { r: AuditRecord; names: Map<number, string> }) {
           <Text size="sm" c="dimmed" w={150}>
             {formatDateTime(r.at)}
           </Text>
-          <Badge variant="light" tt="none">
-            {r.action}
-          </Badge>
+          <Tag tone="info">{r.action}</Tag>
           <Text size="sm">
             {r.entityType}
             {r.entityId ? ` ${r.entityId}` : ''}

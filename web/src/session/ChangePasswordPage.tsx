@@ -59,6 +59,7 @@ export function ChangePasswordPage() {
               label="Current password"
               autoComplete="current-password"
               required
+              withAsterisk={false}
               value={currentPassword}
               onChange={(e) => {
                 setCurrent(e.currentTarget.value)
@@ -68,6 +69,7 @@ export function ChangePasswordPage() {
               label="New password"
               autoComplete="new-password"
               required
+              withAsterisk={false}
               value={newPassword}
               onChange={(e) => {
                 setNew(e.currentTarget.value)
@@ -77,6 +79,7 @@ export function ChangePasswordPage() {
               label="Repeat the new password"
               autoComplete="new-password"
               required
+              withAsterisk={false}
               value={repeat}
               error={mismatch ? 'The two new passwords differ' : undefined}
               onChange={(e) => {

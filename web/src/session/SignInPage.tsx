@@ -27,7 +27,8 @@ function signInError(error: unknown) {
     const wait = error.retryAfter ? ` Try again in ${Math.ceil(error.retryAfter / 60)} minute(s).` : ''
     return (
       <Alert color="red" title="Too many attempts" role="alert">
-        Too many failed sign-ins: this account or address is blocked for a while.{wait}
+        {error.message || 'Too many failed sign-ins: wait a while before trying again.'}
+        {!error.message && wait}
         {error.requestId && (
           <Text size="xs" c="dimmed" mt={4}>
             Request id {error.requestId}
@@ -81,7 +82,7 @@ export function SignInPage() {
               </Text>
             </div>
             {params.get('ended') && !signIn.error && (
-              <Alert color="yellow" title="Session ended" role="status">
+              <Alert color="orange" title="Session ended" role="status">
                 Your session has ended. Sign in again to go on.
               </Alert>
             )}
@@ -91,6 +92,7 @@ export function SignInPage() {
               name="username"
               autoComplete="username"
               required
+              withAsterisk={false}
               autoFocus
               value={username}
               onChange={(e) => {
@@ -102,6 +104,7 @@ export function SignInPage() {
               name="password"
               autoComplete="current-password"
               required
+              withAsterisk={false}
               value={password}
               onChange={(e) => {
                 setPassword(e.currentTarget.value)

@@ -13,6 +13,7 @@ import {
 import { useDisclosure } from '@mantine/hooks'
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router'
 import type { Me, RoleAction } from '../api/types'
+import { useTenant } from '../admin/tenant-hooks'
 import { can, useMe, useSignOut } from '../session/hooks'
 import { ErrorAlert } from './ErrorAlert'
 import { Loading } from './states'
@@ -27,7 +28,7 @@ interface NavItem {
 export const NAV: readonly NavItem[] = [
   { to: '/admin/users', label: 'Users', action: 'admin.users.view' },
   { to: '/admin/roles', label: 'Roles', action: 'admin.users.view' },
-  { to: '/admin/tenant', label: 'Tenant settings', action: 'admin.users.manage' },
+  { to: '/admin/tenant', label: 'Tenant settings', action: 'admin.tenant.manage' },
   { to: '/audit', label: 'Audit trail', action: 'audit.view' },
   { to: '/track', label: 'Track', action: 'track.view' },
   { to: '/performance', label: 'Earned value', action: 'track.view' },
@@ -82,6 +83,7 @@ export function AppLayout() {
   const me = useMe()
   const location = useLocation()
   const [opened, { toggle, close }] = useDisclosure(false)
+  const tenant = useTenant(Boolean(me.data && !me.data.mustChangePassword))
 
   if (me.isPending) return <Loading />
   if (me.error)
@@ -113,7 +115,7 @@ export function AppLayout() {
               Trialdeck
             </Anchor>
             <Text size="sm" c="dimmed" truncate visibleFrom="xs" aria-label="Tenant">
-              {me.data.tenant.code}
+              {tenant.data ? `${tenant.data.name} (${tenant.data.code})` : me.data.tenant.code}
             </Text>
           </Group>
           <Group gap="md" wrap="nowrap">
@@ -133,6 +135,7 @@ export function AppLayout() {
               to={n.to}
               label={n.label}
               active={location.pathname.startsWith(n.to)}
+              variant="filled"
               onClick={close}
             />
           ))}
