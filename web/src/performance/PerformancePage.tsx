@@ -61,7 +61,7 @@ function IndexValue({ kind, value }: { kind: 'spi' | 'cpi' | 'tcpi'; value: numb
 }
 
 function cellOf(f: Figures, c: (typeof COLUMNS)[number]) {
-  const v = f[c.key] as number | null
+  const v = f[c.key]
   if (c.key === 'spi' || c.key === 'cpi' || c.key === 'tcpi') return <IndexValue kind={c.key} value={v} />
   return c.kind === 'money' ? money(v) : c.kind === 'percent' ? percent(v) : index(v)
 }
@@ -200,7 +200,9 @@ export function PerformancePage() {
           label="Status date"
           type="date"
           value={statusDate}
-          onChange={(e) => e.target.value && setSearch({ date: e.target.value }, { replace: true })}
+          onChange={(e) => {
+            if (e.target.value) setSearch({ date: e.target.value }, { replace: true })
+          }}
           w={180}
         />
       </Group>

@@ -69,7 +69,7 @@ const HEADER_H = 38
  * copies them) fills the cells from the one pasted into.
  */
 export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityErrors, theirs }: Props) {
-  const compact = useMediaQuery('(max-width: 40em)') ?? false
+  const compact = useMediaQuery('(max-width: 40em)')
   const widths = compact
     ? { where: 76, line: 76, total: 58, cell: 76 }
     : { where: 210, line: 112, total: 84, cell: 92 }
@@ -116,7 +116,9 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
       } else if (tries++ < 10) frame = requestAnimationFrame(attempt)
     }
     attempt()
-    return () => cancelAnimationFrame(frame)
+    return () => {
+      cancelAnimationFrame(frame)
+    }
   }, [focusTarget])
 
   const moveTo = useCallback(
@@ -248,10 +250,18 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
             inputMode="decimal"
             autoComplete="off"
             value={text ?? entryText(cell?.actual ?? null, entity.percentage)}
-            onChange={(e) => onEdit([[key, e.target.value]])}
-            onKeyDown={(e) => onKeyDown(e, index, col)}
-            onPaste={(e) => onPaste(e, index, col)}
-            onFocus={(e) => e.target.select()}
+            onChange={(e) => {
+              onEdit([[key, e.target.value]])
+            }}
+            onKeyDown={(e) => {
+              onKeyDown(e, index, col)
+            }}
+            onPaste={(e) => {
+              onPaste(e, index, col)
+            }}
+            onFocus={(e) => {
+              e.target.select()
+            }}
           />
         </div>
       )

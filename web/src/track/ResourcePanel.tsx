@@ -162,7 +162,9 @@ export function ResourcePanel({
   const grid = draft?.base ?? latest
   const changes = changedCount(draft)
 
-  useEffect(() => setSaveError(null), [planId, resource])
+  useEffect(() => {
+    setSaveError(null)
+  }, [planId, resource])
 
   if (query.isPending && !draft)
     return <Loading label={`Loading ${RESOURCE_LABELS[resource].toLowerCase()}…`} />
@@ -182,7 +184,7 @@ export function ResourcePanel({
       </Empty>
     )
 
-  const onEdit = (list: [string, string | undefined][]) =>
+  const onEdit = (list: [string, string | undefined][]) => {
     setDraft((d) => {
       const next = d ?? emptyDraft(grid)
       const edits = new Map(next.edits)
@@ -194,6 +196,7 @@ export function ResourcePanel({
       }
       return { ...next, edits, cellErrors }
     })
+  }
 
   const save = async () => {
     if (!draft) return
@@ -244,12 +247,13 @@ export function ResourcePanel({
     }
   }
 
-  const reapply = () =>
+  const reapply = () => {
     setDraft((d) => {
       if (!d?.conflict) return d
       const { fresh, overlaps } = d.conflict
       return { ...emptyDraft(fresh), edits: rebase(fresh, d.edits), theirs: overlapTheirs(overlaps) }
     })
+  }
   const discard = () => {
     setDraft(() => undefined)
     void queryClient.invalidateQueries({ queryKey: actualsKey(planId, resource) })

@@ -24,22 +24,27 @@ export function TrackPage() {
   const [drafts, setDrafts] = useState<Map<string, Draft>>(new Map())
   const draftKey = `${planId}/${resource}`
   const setDraft = useCallback(
-    (update: (d: Draft | undefined) => Draft | undefined) =>
+    (update: (d: Draft | undefined) => Draft | undefined) => {
       setDrafts((all) => {
         const next = new Map(all)
         const d = update(all.get(draftKey))
         if (d) next.set(draftKey, d)
         else next.delete(draftKey)
         return next
-      }),
+      })
+    },
     [draftKey],
   )
   const unsaved = [...drafts.values()].reduce((n, d) => n + changedCount(d), 0)
   useEffect(() => {
     if (unsaved === 0) return
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault()
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault()
+    }
     window.addEventListener('beforeunload', warn)
-    return () => window.removeEventListener('beforeunload', warn)
+    return () => {
+      window.removeEventListener('beforeunload', warn)
+    }
   }, [unsaved])
 
   const plans = (studies.data ?? []).filter((s) => s.actualsPlanId !== null)
