@@ -5,8 +5,6 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'web/dist/**',
-      // Until the sessions API is merged the web app's calls to it do not typecheck; linted from then on.
-      'web/**',
       'node_modules/**',
       'data/**',
       '.tmp/**',

@@ -12,6 +12,7 @@ import plans from './plans/routes.js'
 import trackResources from './track/resources-routes.js'
 import conduct from './conduct/routes.js'
 import reports from './reports/routes.js'
+import web from './web/routes.js'
 
 export { registerAuthentication } from './identity/auth.js'
 
@@ -31,4 +32,5 @@ export const MODULES: readonly ModulePlugin[] = [
   recruit,
   conduct,
   reports,
+  web,
 ]

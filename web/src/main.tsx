@@ -8,7 +8,7 @@ import { createRoot } from 'react-dom/client'
 import { RouterProvider, createBrowserRouter } from 'react-router'
 import { ApiError } from './api/client'
 import { routes } from './routes'
-import { meKey } from './session/hooks'
+import { meKey, meQuery } from './session/hooks'
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -30,7 +30,7 @@ const theme = createTheme({
 /** Dimmed text dark enough for 4.5:1 on white (Mantine's default grey is 3.3:1). */
 const cssVariables: CSSVariablesResolver = (t) => ({
   variables: {},
-  light: { '--mantine-color-dimmed': t.colors.gray[7] ?? '#495057' },
+  light: { '--mantine-color-dimmed': t.colors.gray[7] },
   dark: {},
 })
 
@@ -55,6 +55,9 @@ const queryClient = new QueryClient({
     },
   },
 })
+
+// Asked at once, while the router still loads the page's code: every page starts from who is signed in.
+queryClient.query(meQuery).catch(() => undefined)
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')

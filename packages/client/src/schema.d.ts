@@ -249,6 +249,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/tenant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your tenant: its code, name and settings
+         * @description Requires authentication (and the role action `api` for Basic or Bearer calls).
+         *
+         *     Requires authentication (and the role action `api` for Basic or Bearer calls).
+         */
+        get: operations["getTenantSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change your tenant's settings: Recruit on or off, its rate limit
+         * @description Audited with before and after (`tenant.settings`), as `trialdeck tenant settings` is. A new rate limit applies within 10 seconds on every instance; Recruit on or off at once.
+         *
+         *     Requires role action `admin.tenant.manage` (and `api` for Basic or Bearer calls).
+         */
+        patch: operations["updateTenantSettings"];
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -265,6 +293,30 @@ export interface paths {
          *     Requires role action `audit.view` (and `api` for Basic or Bearer calls).
          */
         get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify your tenant's audit chain, as `trialdeck audit verify` does for every tenant
+         * @description Reads the whole chain: its cost grows with the number of records.
+         *
+         *     Requires role action `audit.view` (and `api` for Basic or Bearer calls).
+         *
+         *     Requires role action `audit.view` (and `api` for Basic or Bearer calls).
+         */
+        get: operations["verifyAudit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2150,7 +2202,7 @@ export interface operations {
                             id: number;
                             username: string;
                         };
-                        actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
+                        actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
                         authenticatedVia: "basic" | "bearer" | "session";
                         tokenId?: number;
                         /** @description Sessions only: an administrator set the password, and until PUT /api/v1/me/password this session may only read /api/v1/me, change the password and sign out */
@@ -3611,7 +3663,7 @@ export interface operations {
                             name: string;
                             description: string | null;
                             builtIn: boolean;
-                            actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
+                            actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
                             /** Format: date-time */
                             createdAt: string;
                         }[];
@@ -3749,7 +3801,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     description?: string | null;
-                    actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
+                    actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
                 };
             };
         };
@@ -3765,7 +3817,7 @@ export interface operations {
                         name: string;
                         description: string | null;
                         builtIn: boolean;
-                        actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
+                        actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
                         /** Format: date-time */
                         createdAt: string;
                     };
@@ -3842,6 +3894,350 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getTenantSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        /** @description Whether the Recruit API (the clinic website paths) answers */
+                        recruitEnabled: boolean;
+                        /** @description Requests per rate-limit window per token or user; null: the server's default */
+                        rateLimitMax: number | null;
+                        /** @description The server's RATE_LIMIT_MAX, used when rateLimitMax is null */
+                        defaultRateLimitMax: number;
+                        rateLimitWindowSeconds: number;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    updateTenantSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    recruitEnabled?: boolean;
+                    /** @description null goes back to the server's default */
+                    rateLimitMax?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        /** @description Whether the Recruit API (the clinic website paths) answers */
+                        recruitEnabled: boolean;
+                        /** @description Requests per rate-limit window per token or user; null: the server's default */
+                        rateLimitMax: number | null;
+                        /** @description The server's RATE_LIMIT_MAX, used when rateLimitMax is null */
+                        defaultRateLimitMax: number;
+                        rateLimitWindowSeconds: number;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4066,6 +4462,129 @@ export interface operations {
             };
             /** @description Validation failed; every error is listed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    verifyAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description true when every record chains to the one before and matches its hash */
+                        ok: boolean;
+                        checkedRecords: number;
+                        /** @description The first record where the chain breaks; null when it is intact */
+                        firstBroken: {
+                            seq: number;
+                            id: number;
+                            /** @description What is wrong: missing, prev_hash, content, or removed after */
+                            problem: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        requestId?: string;
+                        errors?: {
+                            /** @description Where: a JSON pointer into the request, or a parameter name */
+                            path: string;
+                            message: string;
+                            /** @description The rule that failed: required, range, date, type, unknown, duplicate, … */
+                            rule: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17857,7 +18376,7 @@ export interface operations {
                             title: string;
                             description: string;
                             /** @enum {unknown} */
-                            action: "api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run";
+                            action: "api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run";
                             formats: ("csv" | "json" | "xml" | "odm" | "xlsx")[];
                             parameters: {
                                 name: string;

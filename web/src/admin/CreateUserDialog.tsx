@@ -6,7 +6,7 @@ import { useCreateUser, useRoles } from './hooks'
 
 export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const create = useCreateUser()
-  const roles = useRoles()
+  const roles = useRoles(opened)
   const [username, setUsername] = useState('')
   const [displayName, setDisplayName] = useState('')
   const [password, setPassword] = useState('')

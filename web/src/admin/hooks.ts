@@ -95,10 +95,11 @@ export function useRevokeToken(userId: number) {
 }
 
 /** Every role of the tenant (a tenant has few; the API pages at 200). */
-export function useRoles() {
+export function useRoles(enabled = true) {
   return useQuery({
     queryKey: keys.roles,
     queryFn: () => ok(api.GET('/api/v1/admin/roles', { params: { query: { limit: 200 } } })),
+    enabled,
   })
 }
 

@@ -58,7 +58,7 @@ function Record({ r, names }: { r: AuditRecord; names: Map<number, string> }) {
         aria-label={`Audit record ${r.seq}: ${r.action} on ${r.entityType} ${r.entityId ?? ''}`}
       >
         <Group gap="xs" wrap="wrap">
-          <Text size="sm" c="dimmed" w={150}>
+          <Text size="sm" c="dimmed" miw={170}>
             {formatDateTime(r.at)}
           </Text>
           <Tag tone="info">{r.action}</Tag>

@@ -5,20 +5,22 @@ import type { Me, RoleAction } from '../api/types'
 export const meKey = ['me'] as const
 
 /** Who is signed in; `null` when nobody is (the API answered 401). */
+export const meQuery = {
+  queryKey: meKey,
+  queryFn: async (): Promise<Me | null> => {
+    try {
+      return await ok(api.GET('/api/v1/me'))
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return null
+      throw e
+    }
+  },
+  staleTime: 30_000,
+  retry: false,
+}
+
 export function useMe() {
-  return useQuery({
-    queryKey: meKey,
-    queryFn: async (): Promise<Me | null> => {
-      try {
-        return await ok(api.GET('/api/v1/me'))
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 401) return null
-        throw e
-      }
-    },
-    staleTime: 30_000,
-    retry: false,
-  })
+  return useQuery(meQuery)
 }
 
 /** Whether the signed-in user holds a role action (the server decides anyway; this only hides what it would refuse). */

@@ -94,6 +94,7 @@ export function AppLayout() {
   }
   if (me.data.mustChangePassword) return <Navigate to="/change-password" replace />
   const items = navFor(me.data)
+  const tenantLabel = tenant.data ? `${tenant.data.name} (${tenant.data.code})` : me.data.tenant.code
 
   return (
     <AppShell
@@ -115,7 +116,7 @@ export function AppLayout() {
               Trialdeck
             </Anchor>
             <Text size="sm" c="dimmed" truncate visibleFrom="xs" aria-label="Tenant">
-              {tenant.data ? `${tenant.data.name} (${tenant.data.code})` : me.data.tenant.code}
+              {tenantLabel}
             </Text>
           </Group>
           <Group gap="md" wrap="nowrap">
@@ -128,6 +129,9 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main">
         <Stack gap={2}>
+          <Text size="sm" c="dimmed" px="sm" py={4} hiddenFrom="xs">
+            {tenantLabel}
+          </Text>
           {items.map((n) => (
             <NavLink
               key={n.to}
