@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { createServer, request as httpRequest, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { extname, join, normalize } from 'node:path'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { buildApp, type App } from '../../src/app.js'
@@ -85,46 +83,6 @@ function shown(key: string, v: number | null): string {
   return key === 'percentComplete' ? pct.format(v) : two.format(v)
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }
-
-/**
- * The origin the browser opens: the app's own when it serves the web app at `/`; otherwise a small server on
- * 127.0.0.1 that serves web/dist and passes every API path to the app (with the browser's Host, so the
- * server's Origin check sees the origin the browser is on).
- */
-async function webOrigin(
-  app: App,
-  appOrigin: string,
-  dist: string,
-): Promise<{ origin: string; server?: Server }> {
-  const home = await app.inject({ url: '/track' })
-  if (home.statusCode === 200 && String(home.headers['content-type']).startsWith('text/html')) {
-    return { origin: appOrigin }
-  }
-  const target = new URL(appOrigin)
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/'
-    if (/^\/(api|cleartrial-ws|docs|openapi\.json|healthz)/.test(path)) {
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers)
-          answer.pipe(res)
-        },
-      )
-      req.pipe(upstream)
-      return
-    }
-    const file = normalize(join(dist, path))
-    const served =
-      file.startsWith(dist) && existsSync(file) && extname(file) ? file : join(dist, 'index.html')
-    res.writeHead(200, { 'content-type': TYPES[extname(served)] ?? 'application/octet-stream' })
-    res.end(readFileSync(served))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
-}
-
 async function signIn(page: Page, origin: string) {
   await page.goto(`${origin}/sign-in`)
   await page.getByLabel('Username').fill(DEMO.username)
@@ -142,8 +100,6 @@ for (const target of testDatabases()) {
     let database: Database
     let app: App
     let appOrigin: string
-    let origin: string
-    let proxy: Server | undefined
     let browser: Browser
     const shots = target.name === 'sqlite'
 
@@ -153,13 +109,11 @@ for (const target of testDatabases()) {
       await seedDemo(database.db, () => undefined)
       app = await buildApp(testConfig({ webRoot }), { database })
       appOrigin = await app.listen({ port: 0, host: '127.0.0.1' })
-      ;({ origin, server: proxy } = await webOrigin(app, appOrigin, webRoot))
       browser = await launchChromium()
       mkdirSync(join(SHOTS, 'track'), { recursive: true })
     })
     after(async () => {
       await browser.close()
-      proxy?.close()
       await app.close()
       await database.close()
       await target.dispose()
@@ -183,8 +137,8 @@ for (const target of testDatabases()) {
     async function openSubjects() {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
       const page = await ctx.newPage()
-      await signIn(page, origin)
-      await page.goto(`${origin}/track/10802/subjects`)
+      await signIn(page, appOrigin)
+      await page.goto(`${appOrigin}/track/10802/subjects`)
       await cell(page, 'USA', '01-Apr-2010').waitFor()
       return { ctx, page }
     }
@@ -373,8 +327,8 @@ for (const target of testDatabases()) {
 
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
       const page = await ctx.newPage()
-      await signIn(page, origin)
-      await page.goto(`${origin}/performance/47323?date=2013-06-30`)
+      await signIn(page, appOrigin)
+      await page.goto(`${appOrigin}/performance/47323?date=2013-06-30`)
       const byProvider = page.getByRole('table', { name: 'Figures by service provider' })
       await byProvider.waitFor()
       await check(page, 'performance')
