@@ -237,6 +237,7 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
           key={period.key}
           {...common}
           className={classes.cell}
+          data-editable
           data-changed={changed || undefined}
           data-error={error ? true : undefined}
           data-theirs={other !== undefined || undefined}
