@@ -81,7 +81,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerValidation(app)
   registerErrorHandling(app)
   registerContentNegotiation(app)
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] })
+  // @fastify/compress's own list of compressible types, plus NDJSON and SAS transport files (mostly blanks).
+  const compressible =
+    /^text\/(?!event-stream)|(?:\+|\/)json(?:;|$)|(?:\+|\/)text(?:;|$)|(?:\+|\/)xml(?:;|$)|octet-stream(?:;|$)|\/x-ndjson(?:;|$)|\/x-sas-xport(?:;|$)/u
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip', 'deflate'],
+    customTypes: compressible,
+  })
   await registerOpenApi(app, VERSION)
   registerAuthentication(app, ctx)
   for (const module of [...MODULES, ...(options.plugins ?? [])]) await app.register(module, { ctx })

@@ -12,6 +12,9 @@ export const MEDIA_TYPES: Record<MediaFormat, readonly string[]> = {
   ndjson: ['application/x-ndjson', 'application/ndjson'],
   xlsx: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
   odm: ['application/vnd.cdisc.odm+xml', 'application/xml'],
+  xpt: ['application/x-sas-xport'],
+  'dataset-json': ['application/json'],
+  'dataset-ndjson': ['application/x-ndjson', 'application/ndjson'],
 }
 
 interface AcceptRange {

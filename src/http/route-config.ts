@@ -4,7 +4,8 @@ import type { RoleAction } from '../modules/identity/actions.js'
 export type Surface = 'native' | 'partner' | 'cleartrial' | 'system'
 
 /** Representations a route can produce or accept. */
-export type MediaFormat = 'json' | 'xml' | 'csv' | 'ndjson' | 'xlsx' | 'odm'
+export type MediaFormat =
+  'json' | 'xml' | 'csv' | 'ndjson' | 'xlsx' | 'odm' | 'xpt' | 'dataset-json' | 'dataset-ndjson'
 
 export interface XmlOptions {
   /** Element names that are always arrays, even with one element (`location`, `periods`, …). */

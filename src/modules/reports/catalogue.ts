@@ -1,6 +1,15 @@
 import type { RoleAction } from '../identity/actions.js'
 
-export const REPORT_FORMATS = ['csv', 'json', 'xml', 'odm', 'xlsx'] as const
+export const REPORT_FORMATS = [
+  'csv',
+  'json',
+  'xml',
+  'odm',
+  'xlsx',
+  'xpt',
+  'dataset-json',
+  'dataset-ndjson',
+] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
 
 export const USUBJID_PARTS = ['study', 'site', 'subject'] as const
@@ -18,13 +27,20 @@ export interface ParameterInfo {
 
 export interface ReportInfo {
   name: string
+  /** The dataset's name in XPT and Dataset-JSON: ≤ 8 characters, upper case. */
+  dataset: string
   title: string
   description: string
   /** The role action a caller needs (besides `api`); a tenant may set its own in settings.reportActions. */
   action: RoleAction
   formats: readonly ReportFormat[]
+  /** The columns that identify a row, in order (Dataset-JSON's keySequence). */
+  keys: readonly string[]
   parameters: readonly ParameterInfo[]
 }
+
+/** Every format but ODM, which only the transfer report has (its rows are ClinicalData). */
+const TABULAR = REPORT_FORMATS.filter((f) => f !== 'odm')
 
 const COMMON: readonly ParameterInfo[] = [
   { name: 'reportName', type: 'string', required: true, description: 'Which report to run' },
@@ -41,7 +57,23 @@ const COMMON: readonly ParameterInfo[] = [
     required: false,
     description: 'Subject numbers to narrow to (comma-separated, or an array in a POST body)',
   },
-  { name: 'format', type: 'string', required: false, description: 'Output format', default: 'csv' },
+  {
+    name: 'format',
+    type: 'string',
+    required: false,
+    description: 'Output format (or else the Accept header)',
+    default: 'csv',
+    values: REPORT_FORMATS,
+  },
+  {
+    name: 'truncate',
+    type: 'boolean',
+    required: false,
+    description:
+      'XPT only: cut text longer than 200 bytes and make text ASCII (accents dropped, other characters as ?) ' +
+      'instead of refusing the run with 422',
+    default: false,
+  },
 ]
 const TIMEPOINTS: ParameterInfo = {
   name: 'timepoints',
@@ -62,12 +94,14 @@ const dates = (what: string): ParameterInfo[] => [
 export const REPORTS: readonly ReportInfo[] = [
   {
     name: 'transfer',
+    dataset: 'TRANSFER',
     title: 'Data transfer',
     description:
       'One row per observation (subject × timepoint × item), CDISC-style columns, for transfer to data management; ' +
       'ODM 1.3.2 ClinicalData as well.',
     action: 'reports.run',
     formats: REPORT_FORMATS,
+    keys: ['STUDYID', 'USUBJID', 'VISIT', 'ITEM'],
     parameters: [
       ...COMMON,
       TIMEPOINTS,
@@ -120,29 +154,35 @@ export const REPORTS: readonly ReportInfo[] = [
   },
   {
     name: 'subjects',
+    dataset: 'SUBJECTS',
     title: 'Subjects',
     description: "The study's subjects with site, cohort, status, dates and how many observations each has.",
     action: 'reports.run',
-    formats: ['csv', 'json', 'xml', 'xlsx'],
+    formats: TABULAR,
+    keys: ['STUDYID', 'USUBJID'],
     parameters: [...COMMON, ...dates('enrolment date')],
   },
   {
     name: 'visit-completion',
+    dataset: 'VISITCMP',
     title: 'Visit completion',
     description:
       'Per timepoint: subjects, expected values (subjects × items), values collected, values locked, percent complete.',
     action: 'reports.run',
-    formats: ['csv', 'json', 'xml', 'xlsx'],
+    formats: TABULAR,
+    keys: ['STUDYID', 'VISIT'],
     parameters: [...COMMON, TIMEPOINTS, ...dates('collection time')],
   },
   {
     name: 'recruitment-funnel',
+    dataset: 'FUNNEL',
     title: 'Recruitment funnel',
     description:
       'Per study site and in total: volunteers who prefer the site → interested in the study → booked for screening → ' +
       'screened (subjects) → enrolled.',
     action: 'reports.run',
-    formats: ['csv', 'json', 'xml', 'xlsx'],
+    formats: TABULAR,
+    keys: ['STUDYID', 'SITEID', 'SITENAME'],
     parameters: [
       ...COMMON.filter((p) => p.name !== 'subjects'),
       ...dates('stage (registration, interest, booking, screening, enrolment)'),
@@ -150,12 +190,14 @@ export const REPORTS: readonly ReportInfo[] = [
   },
   {
     name: 'track-performance',
+    dataset: 'TRACKEV',
     title: 'Track performance (earned value)',
     description:
       "Earned value of the study's baseline plan at a status date: BAC, PV, EV, AC, SV, CV, SPI, CPI, EAC, ETC, VAC, " +
       'TCPI and % complete for the plan, each service provider and each location.',
     action: 'track.view',
-    formats: ['csv', 'json', 'xml', 'xlsx'],
+    formats: TABULAR,
+    keys: ['STUDYID', 'LEVEL', 'ID'],
     parameters: [
       ...COMMON.filter((p) => p.name !== 'subjects'),
       {

@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { PassThrough, Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import type { ReportFormat } from './catalogue.js'
+import type { DataType } from './columns.js'
 import type { Cell, Table } from './producers.js'
 
 export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = {
@@ -10,6 +11,9 @@ export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = {
   xml: 'application/xml; charset=utf-8',
   odm: 'application/vnd.cdisc.odm+xml; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xpt: 'application/x-sas-xport',
+  'dataset-json': 'application/json; charset=utf-8',
+  'dataset-ndjson': 'application/x-ndjson; charset=utf-8',
 }
 export const REPORT_EXTENSIONS: Record<ReportFormat, string> = {
   csv: 'csv',
@@ -17,6 +21,9 @@ export const REPORT_EXTENSIONS: Record<ReportFormat, string> = {
   xml: 'xml',
   odm: 'odm.xml',
   xlsx: 'xlsx',
+  xpt: 'xpt',
+  'dataset-json': 'json',
+  'dataset-ndjson': 'ndjson',
 }
 
 /** Counts what went out; `done` says whether the whole output was produced. */
@@ -42,7 +49,7 @@ export function xmlEscape(value: string): string {
   return value.replace(XML_INVALID, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c)
 }
 
-async function* counted(table: Table, progress: Progress): AsyncGenerator<Cell[][]> {
+export async function* counted(table: Table, progress: Progress): AsyncGenerator<Cell[][]> {
   for await (const batch of table.batches) {
     progress.rows += batch.length
     progress.onBatch?.(progress.rows)
@@ -96,7 +103,7 @@ const CHUNK_CHARS = 32 * 1024
  * Every row of the table rendered by `render`, handed on in pieces of about CHUNK_CHARS and at the end of each
  * batch (so a slow read never holds back what is ready).
  */
-async function* rendered(
+export async function* rendered(
   table: Table,
   progress: Progress,
   render: (row: Cell[]) => string,
@@ -166,7 +173,7 @@ export async function* xmlChunks(
 }
 
 /** Text chunks → a byte stream that pulls the next chunk only when the last one has been taken (backpressure). */
-export function streamOf(chunks: AsyncGenerator<string>): Readable {
+export function streamOf(chunks: AsyncGenerator<string | Buffer>): Readable {
   return Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 })
 }
 
@@ -184,26 +191,74 @@ function zipBacklog(sheet: unknown): number {
   return (pipe?._writableState?.length ?? 0) + (pipe?._readableState?.length ?? 0)
 }
 
+/** Excel number formats per column type; text and integers keep the General format. */
+const XLSX_FORMATS: Partial<Record<DataType, string>> = {
+  date: 'yyyy-mm-dd',
+  datetime: 'yyyy-mm-dd hh:mm:ss.000',
+  decimal: '0.0##############',
+}
+
+/** Text that is a plain decimal number of at most 15 significant digits, so Excel holds it exactly. */
+const PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/
+
+type XlsxCell = Cell | Date
+
+/**
+ * How a cell of each type goes into a sheet: dates and date-times as Excel dates (UTC), numbers as numbers;
+ * text stays text, except in a column that holds values of any type (VALUE), where a plain number becomes one.
+ */
+function xlsxConverter(type: DataType, mixed: boolean): (v: Cell) => XlsxCell {
+  switch (type) {
+    case 'date':
+      return (v) => (typeof v === 'string' && v !== '' ? new Date(`${v.slice(0, 10)}T00:00:00Z`) : v)
+    case 'datetime':
+      return (v) => (typeof v === 'string' && v !== '' ? new Date(v) : v)
+    case 'integer':
+    case 'decimal':
+    case 'double':
+      return (v) => (typeof v === 'string' && PLAIN_NUMBER.test(v) ? Number(v) : v)
+    default:
+      return mixed
+        ? (v) =>
+            typeof v === 'string' &&
+            PLAIN_NUMBER.test(v) &&
+            v.replace(/\D/g, '').replace(/^0+/, '').length <= 15
+              ? Number(v)
+              : v
+        : (v) => v
+  }
+}
+
 /**
  * An Excel workbook written by exceljs's streaming WorkbookWriter: rows are committed as they come and the zip
- * is streamed out; production waits whenever the reader falls behind.
+ * is streamed out; production waits whenever the reader falls behind. Cells are typed by `types` (one per
+ * column), with a date or number format on the columns that need one.
  */
 export function xlsxStream(
   table: Table,
   sheetName: string,
   progress: Progress,
+  types: readonly { dataType: DataType; mixed?: boolean }[] = [],
 ): { stream: Readable; done: Promise<void> } {
   const out = new PassThrough({ highWaterMark: 256 * 1024 })
   const done = (async () => {
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: out,
-      useStyles: false,
+      useStyles: true,
       useSharedStrings: false,
     })
     const sheet = workbook.addWorksheet(sheetName.slice(0, 31))
     sheet.addRow(table.columns).commit()
+    const convert = table.columns.map((_, i) => {
+      const t = types[i] ?? { dataType: 'string' }
+      const numFmt = XLSX_FORMATS[t.dataType]
+      // Set after the header row, so only the data cells take the column's format.
+      if (numFmt) sheet.getColumn(i + 1).numFmt = numFmt
+      return xlsxConverter(t.dataType, t.mixed ?? false)
+    })
     for await (const batch of counted(table, progress)) {
-      for (const row of batch) sheet.addRow(row).commit()
+      for (const row of batch)
+        sheet.addRow(row.map((v, i) => (convert[i] as (v: Cell) => XlsxCell)(v))).commit()
       const gone = (): boolean => out.destroyed
       if (gone()) throw new Error('the reader went away')
       while (zipBacklog(sheet) > 1024 * 1024) {

@@ -6,7 +6,7 @@ import { nowIso } from '../../db/columns.js'
 import { Conflict, Gone, NotFound } from '../../errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
 import { actorOf } from '../audit/service.js'
-import type { ReportFormat } from './catalogue.js'
+import { REPORT_FORMATS, type ReportFormat } from './catalogue.js'
 import { JobRepository, type JobRow } from './job-repository.js'
 import { InvokeBodySchema } from './params.js'
 import { JobParams, JobSchema, ReportFileSchema, type Job } from './schemas.js'
@@ -64,6 +64,7 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
       const principal = request.principal
       if (!principal) throw new Error('no principal')
       const resolved = await service.resolve(actor, principal.actions, request.body)
+      await service.precheck(resolved)
       const id = await jobs.insert(
         {
           tenant_id: actor.tenantId,
@@ -103,7 +104,7 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
   app.get(
     '/api/v1/reports/jobs/:id/result',
     {
-      config: { action: 'authenticated', produces: ['csv', 'json', 'xml', 'odm', 'xlsx'] },
+      config: { action: 'authenticated', produces: REPORT_FORMATS },
       schema: {
         summary: "Download a succeeded job's result",
         tags,

@@ -11,6 +11,7 @@ import {
   type TestTenant,
 } from '../../../test/support/harness.js'
 import { createDemoStudy } from '../../../test/support/study-data.js'
+import { readXpt } from '../../../test/support/xpt-reader.js'
 
 interface Job {
   id: number
@@ -61,6 +62,36 @@ onEveryDatabase(
         payload: QUERY,
       })
       assert.equal(result.body, direct.body)
+    })
+
+    test('a job runs XPT and Dataset-NDJSON too: the same rows and media types as invokeReport', async () => {
+      const t = await createTenant(h, { actions: ['api', 'reports.run'] })
+      await createDemoStudy(h, t.id)
+      for (const [format, type] of [
+        ['xpt', 'application/x-sas-xport'],
+        ['dataset-ndjson', 'application/x-ndjson; charset=utf-8'],
+      ] as const) {
+        const payload = { ...QUERY, subjects: ['1001', '1002'], format }
+        const res = await h.app.inject({
+          method: 'POST',
+          url: '/api/v1/reports/jobs',
+          headers: t.basic,
+          payload,
+        })
+        assert.equal(res.statusCode, 202)
+        const done = await waitFor(h.app, t, res.json<Job>().id, 'succeeded')
+        const result = await h.app.inject({ url: done.resultUrl!, headers: t.basic })
+        assert.equal(result.headers['content-type'], type)
+        const direct = await h.app.inject({
+          method: 'POST',
+          url: '/api/v1/invokeReport',
+          headers: t.basic,
+          payload,
+        })
+        if (format === 'xpt')
+          assert.deepEqual((await readXpt(result.rawPayload)).rows, (await readXpt(direct.rawPayload)).rows)
+        else assert.deepEqual(result.body.split('\n').slice(1), direct.body.split('\n').slice(1))
+      }
     })
 
     test('bad parameters are refused at submission (422 naming them); another user cannot see the job', async () => {

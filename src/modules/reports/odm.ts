@@ -42,10 +42,13 @@ export async function* odmChunks(
   const events = oids(dims.timepoints.entries(), 'SE', (t) => t.name)
   const itemOids = oids(dims.items.entries(), 'I', (i) => i.code)
   const now = new Date().toISOString()
+  // ODM 1.3.2's Granularity has no value for "some subjects": one subject asked for is SingleSubject, else the
+  // file holds the clinical data of every subject the run selects (AllClinicalData).
+  const granularity = r.subjectIds?.length === 1 ? 'SingleSubject' : 'AllClinicalData'
   yield (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<ODM xmlns="${ODM_NS}" ODMVersion="1.3.2" FileType="Snapshot" FileOID="trialdeck.transfer.${study}.${now}" ` +
-    `CreationDateTime="${now}" Granularity="SubjectData" SourceSystem="Trialdeck">\n` +
+    `CreationDateTime="${now}" Granularity="${granularity}" SourceSystem="Trialdeck">\n` +
     `<ClinicalData StudyOID="${study}" MetaDataVersionOID="MDV.${study}">\n`
   )
 

@@ -34,6 +34,9 @@ const fields = <L extends TSchema>(list: L) => ({
   includeSiteId: Type.Optional(Type.Boolean()),
   usubjidSeparator: Type.Optional(Type.String({ maxLength: 5 })),
   usubjidParts: Type.Optional(list),
+  truncate: Type.Optional(
+    Type.Boolean({ description: 'XPT: cut text over 200 bytes and make it ASCII instead of a 422' }),
+  ),
 })
 
 const CommaList = Type.String({ description: 'comma-separated' })
@@ -63,6 +66,7 @@ export interface ReportParameters {
   includeSiteId: boolean
   usubjidSeparator: string
   usubjidParts: UsubjidPart[]
+  truncate: boolean
 }
 
 /** A report ready to run: what, on which study, narrowed to which subject and timepoint ids. */
@@ -165,6 +169,7 @@ export async function resolveReport(
       includeSiteId: input.includeSiteId ?? false,
       usubjidSeparator: input.usubjidSeparator ?? '-',
       usubjidParts: parts as UsubjidPart[],
+      truncate: input.truncate ?? false,
     },
     ...(from !== undefined ? { from } : {}),
     ...(toExclusive !== undefined ? { toExclusive } : {}),

@@ -93,11 +93,10 @@ export const Obs = {
   locked: 7,
 } as const
 
-/** The study's observations in (subject, timepoint, item) order, narrowed in SQL so indexes do the work. */
-export function observationsQuery(db: Kysely<DB>, r: ResolvedReport) {
+/** The study's observations the run asks for, narrowed in SQL so indexes do the work (nothing selected yet). */
+export function observationsFilter(db: Kysely<DB>, r: ResolvedReport) {
   let q = db
     .selectFrom('observations')
-    .select(['id', 'subject_id', 'timepoint_id', 'item_id', 'value', 'unit', 'collected_at', 'locked'])
     .where('tenant_id', '=', r.study.tenant_id)
     .where('study_id', '=', r.study.id)
   if (r.subjectIds) q = q.where('subject_id', 'in', r.subjectIds.length ? r.subjectIds : [0])
@@ -105,7 +104,17 @@ export function observationsQuery(db: Kysely<DB>, r: ResolvedReport) {
   if (!r.params.includeUnlockedForms && r.info.name === 'transfer') q = q.where('locked', '=', 1)
   if (r.from !== undefined) q = q.where('collected_at', '>=', r.from)
   if (r.toExclusive !== undefined) q = q.where('collected_at', '<', r.toExclusive)
-  return q.orderBy('subject_id').orderBy('timepoint_id').orderBy('item_id').compile()
+  return q
+}
+
+/** The observations of `observationsFilter` in (subject, timepoint, item) order. */
+export function observationsQuery(db: Kysely<DB>, r: ResolvedReport) {
+  return observationsFilter(db, r)
+    .select(['id', 'subject_id', 'timepoint_id', 'item_id', 'value', 'unit', 'collected_at', 'locked'])
+    .orderBy('subject_id')
+    .orderBy('timepoint_id')
+    .orderBy('item_id')
+    .compile()
 }
 
 export function usubjid(r: ResolvedReport, subject: SubjectDim): string {

@@ -160,7 +160,7 @@ onEveryDatabase('Report API', (h) => {
     assert.equal(items.length, csvRows)
   })
 
-  test('Excel: a workbook with the same rows as the CSV', async () => {
+  test('Excel: a workbook with the same rows as the CSV, numbers as numbers and dates as dates', async () => {
     const q = `reportName=transfer&${S}&subjects=1005&includeUnlockedForms=true`
     const res = await run(`${q}&format=xlsx`)
     assert.equal(
@@ -172,8 +172,34 @@ onEveryDatabase('Report API', (h) => {
     const sheet = wb.getWorksheet('transfer')!
     const csv = (await run(q)).body.trim().split('\r\n')
     assert.equal(sheet.rowCount, csv.length)
-    const row2 = (sheet.getRow(2).values as unknown[]).slice(1).map((v) => String(v))
-    assert.deepEqual(row2, csv[1]!.split(','))
+    const header = csv[0]!.split(',')
+    const at = (name: string) => header.indexOf(name) + 1
+    for (let r = 2; r <= sheet.rowCount; r++) {
+      const cells = (sheet.getRow(r).values as unknown[]).slice(1)
+      const text = csv[r - 1]!.split(',')
+      // Typed cells read back as the CSV's text: dates as ISO, numbers as numbers.
+      const back = cells.map((v) => (v instanceof Date ? v.toISOString() : String(v)))
+      assert.deepEqual(
+        back,
+        text.map((v, i) => (i === at('VALUE') - 1 && /^-?\d+(\.\d+)?$/.test(v) ? String(Number(v)) : v)),
+      )
+    }
+    const row = sheet.getRow(2)
+    assert.ok(row.getCell(at('COLLECTED_AT')).value instanceof Date)
+    assert.equal(row.getCell(at('COLLECTED_AT')).numFmt, 'yyyy-mm-dd hh:mm:ss.000')
+    assert.equal(typeof row.getCell(at('VISITDY')).value, 'number')
+    assert.equal(typeof row.getCell(at('VALUE')).value, 'number', 'a numeric value is a number')
+    assert.equal(typeof row.getCell(at('SUBJID')).value, 'string', 'identifiers stay text')
+    const subjects = await run(`reportName=subjects&${S}&subjects=1001&format=xlsx`)
+    const wb2 = new ExcelJS.Workbook()
+    await wb2.xlsx.load(subjects.rawPayload as unknown as ArrayBuffer)
+    const enrolled = wb2.getWorksheet('subjects')!.getRow(2).getCell(7)
+    assert.deepEqual(enrolled.value, new Date('2026-02-10T00:00:00Z'))
+    assert.equal(enrolled.numFmt, 'yyyy-mm-dd')
+    const visits = await run(`reportName=visit-completion&${S}&format=xlsx`)
+    const wb3 = new ExcelJS.Workbook()
+    await wb3.xlsx.load(visits.rawPayload as unknown as ArrayBuffer)
+    assert.equal(wb3.getWorksheet('visit-completion')!.getRow(2).getCell(9).value, 75)
   })
 
   test('POST takes the same parameters as JSON, lists as arrays', async () => {

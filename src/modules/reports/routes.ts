@@ -58,7 +58,9 @@ const reports: ModulePlugin = async (fastify, { ctx }) => {
     tags,
     description:
       'Runs a report and streams the file as it is produced. `format` (or else the Accept header) picks CSV, JSON, ' +
-      'XML, ODM 1.3.2 or Excel. Narrowing to subjects or timepoints reads only those rows. A study the account ' +
+      'XML, ODM 1.3.2, Excel, SAS V5 transport (`xpt`) or CDISC Dataset-JSON 1.1 (`dataset-json`, ' +
+      '`dataset-ndjson`). A value XPT cannot hold (text over 200 bytes, non-ASCII) is a 422 before the first ' +
+      'byte unless `truncate=true`. Narrowing to subjects or timepoints reads only those rows. A study the account ' +
       'is restricted from is refused (403). For long runs, submit a job instead.',
     response: {
       200: ReportFileSchema,

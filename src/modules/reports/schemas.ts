@@ -15,10 +15,12 @@ const ParameterSchema = Type.Object({
 
 export const ReportInfoSchema = Type.Object({
   name: Type.String(),
+  dataset: Type.String({ description: 'The dataset name in XPT and Dataset-JSON (≤ 8 characters)' }),
   title: Type.String(),
   description: Type.String(),
   action: RoleActionSchema,
   formats: Type.Array(Type.Enum(REPORT_FORMATS)),
+  keys: Type.Array(Type.String(), { description: 'The columns that identify a row, in order' }),
   parameters: Type.Array(ParameterSchema),
 })
 

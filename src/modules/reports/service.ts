@@ -17,6 +17,17 @@ import {
 import { recruitmentFunnelTable } from './funnel.js'
 import { trackPerformanceTable } from './track-performance.js'
 import { odmChunks } from './odm.js'
+import { VERSION } from '../../version.js'
+import {
+  columnDef,
+  exportColumns,
+  profileByScan,
+  transferProfile,
+  type ExportColumn,
+  type Profile,
+} from './columns.js'
+import { datasetJsonChunks, datasetNdjsonChunks } from './dataset-json.js'
+import { checkXpt, xptChunks } from './xpt-report.js'
 import type { Catalogue } from './schemas.js'
 import { requiredAction, resolveReport, type InvokeInput, type ResolvedReport } from './params.js'
 import {
@@ -24,6 +35,8 @@ import {
   subjectsTable,
   transferTable,
   visitCompletionTable,
+  type Cell,
+  type Dimensions,
   type Table,
 } from './producers.js'
 import { ReportSource, type Snapshot } from './source.js'
@@ -94,6 +107,67 @@ export class ReportService {
     return resolveReport(this.ctx.db, actor, actions, input, defaultFormat)
   }
 
+  /**
+   * What a job's run would refuse, found at submission: an XPT run whose text the format cannot hold (422). The
+   * other checks need no data; this one reads the run's profile (one aggregate query for transfer).
+   */
+  async precheck(r: ResolvedReport): Promise<void> {
+    if (r.params.format !== 'xpt' || r.params.truncate) return
+    const snap = await this.source.snapshot()
+    try {
+      const db = this.ctx.db
+      const dims =
+        r.info.name === 'transfer' || r.info.name === 'visit-completion'
+          ? await loadDimensions(db, snap, r)
+          : undefined
+      const { table } = await this.tables(r, snap, dims)
+      const { columns, profile } = await this.profile(r, snap, dims, table)
+      checkXpt(columns, profile, false)
+    } finally {
+      await snap.close()
+    }
+  }
+
+  /**
+   * What XPT and Dataset-JSON need before the first byte (XPT the text lengths, Dataset-JSON `records`): the
+   * transfer report gets it from one aggregate query, the others from a first read of their rows.
+   */
+  private async profile(
+    r: ResolvedReport,
+    snap: Snapshot,
+    dims: Dimensions | undefined,
+    table: () => Table,
+  ): Promise<{ columns: ExportColumn[]; profile: Profile }> {
+    const { columns } = table()
+    const profile =
+      r.info.name === 'transfer'
+        ? await transferProfile(this.ctx.db, snap, r, dims ?? never(), columns)
+        : await profileByScan(table())
+    return { columns: exportColumns(columns, profile, r.info), profile }
+  }
+
+  /** A maker of fresh tables of the run (each read once); track-performance's rows are made here, once. */
+  private async tables(
+    r: ResolvedReport,
+    snap: Snapshot,
+    dims: Dimensions | undefined,
+  ): Promise<{ table: () => Table }> {
+    const db = this.ctx.db
+    const performance = r.info.name === 'track-performance' ? await trackPerformanceTable(db, r) : undefined
+    // Its rows are made once, in memory (a few dozen), so the table can be read twice like the others.
+    const performanceRows = performance ? await collect(performance) : []
+    const table = (): Table =>
+      (performance && { columns: performance.columns, batches: replay(performanceRows) }) ??
+      (r.info.name === 'subjects'
+        ? subjectsTable(db, snap, r)
+        : r.info.name === 'recruitment-funnel'
+          ? recruitmentFunnelTable(db, snap, r)
+          : r.info.name === 'visit-completion'
+            ? visitCompletionTable(db, snap, r, dims ?? never())
+            : transferTable(db, snap, r, dims ?? never()))
+    return { table }
+  }
+
   /** Starts producing the report; throws TooManyRequests when every slot is busy. */
   async open(
     r: ResolvedReport,
@@ -133,36 +207,54 @@ export class ReportService {
       const db = this.ctx.db
       const needsDims = r.info.name === 'transfer' || r.info.name === 'visit-completion'
       const dims = needsDims ? await loadDimensions(db, snap, r) : undefined
-      const performance = r.info.name === 'track-performance' ? await trackPerformanceTable(db, r) : undefined
-      const table = (): Table =>
-        performance ??
-        (r.info.name === 'subjects'
-          ? subjectsTable(db, snap, r)
-          : r.info.name === 'recruitment-funnel'
-            ? recruitmentFunnelTable(db, snap, r)
-            : r.info.name === 'visit-completion'
-              ? visitCompletionTable(db, snap, r, dims ?? never())
-              : transferTable(db, snap, r, dims ?? never()))
-      const filename = reportFilename(r)
+      const { table } = await this.tables(r, snap, dims)
+      const created = new Date()
+      const filename = reportFilename(r, created)
       const mediaType = REPORT_MEDIA_TYPES[r.params.format]
       if (r.params.format === 'xlsx') {
-        const { stream, done } = xlsxStream(table(), r.info.name, progress)
+        const t = table()
+        const types = t.columns.map((c) => columnDef(c, r.info.name))
+        const { stream, done } = xlsxStream(t, r.info.name, progress, types)
         done.then(
           () => cleanup(true),
           () => cleanup(false),
         )
         return { mediaType, filename, stream, finished }
       }
+      const format = r.params.format
+      let submission: AsyncGenerator<string | Buffer> | undefined
+      if (format === 'xpt' || format === 'dataset-json' || format === 'dataset-ndjson') {
+        const { columns, profile } = await this.profile(r, snap, dims, table)
+        const t = table()
+        const meta = {
+          dataset: r.info.dataset,
+          label: r.info.title,
+          study: r.study.protocol,
+          report: r.info.name,
+          records: profile.records,
+          created,
+          version: VERSION,
+          truncate: r.params.truncate,
+        }
+        if (format === 'xpt') checkXpt(columns, profile, r.params.truncate)
+        submission =
+          format === 'xpt'
+            ? xptChunks(t, columns, meta, progress)
+            : format === 'dataset-json'
+              ? datasetJsonChunks(t, columns, meta, progress)
+              : datasetNdjsonChunks(t, columns, meta, progress)
+      }
       const chunks =
-        r.params.format === 'odm'
+        submission ??
+        (r.params.format === 'odm'
           ? odmChunks(db, snap, r, dims ?? never(), progress)
           : r.params.format === 'json'
             ? jsonChunks(table(), progress)
             : r.params.format === 'xml'
               ? xmlChunks(table(), { report: r.info.name, study: r.study.protocol }, progress)
-              : csvChunks(table(), r.params.delimiter, progress)
+              : csvChunks(table(), r.params.delimiter, progress))
       let started = false
-      async function* guarded(): AsyncGenerator<string> {
+      async function* guarded(): AsyncGenerator<string | Buffer> {
         started = true
         let completed = false
         try {
@@ -210,6 +302,16 @@ export class ReportService {
   async close(): Promise<void> {
     await this.source.close()
   }
+}
+
+async function collect(table: Table): Promise<Cell[][]> {
+  const rows: Cell[][] = []
+  for await (const batch of table.batches) rows.push(...batch)
+  return rows
+}
+
+async function* replay(rows: Cell[][]): AsyncGenerator<Cell[][]> {
+  yield rows
 }
 
 function never(): never {

@@ -18,6 +18,7 @@ export type RawRow = unknown[]
  * Either way, a consumer that stops pulling stops the reading: memory stays flat.
  */
 export interface Snapshot {
+  readonly dialect: 'sqlite' | 'postgres'
   all(query: CompiledQuery): Promise<RawRow[]>
   batches(query: CompiledQuery, batchSize?: number): AsyncGenerator<RawRow[]>
   close(): Promise<void>
@@ -33,6 +34,7 @@ const BATCH = 500
 const REPORT_CACHE_KIB = 2048
 
 class SqliteSnapshot implements Snapshot {
+  readonly dialect = 'sqlite'
   private open = true
   constructor(
     private readonly conn: BetterSqlite3.Database,
@@ -81,6 +83,7 @@ class SqliteSnapshot implements Snapshot {
 }
 
 class PostgresSnapshot implements Snapshot {
+  readonly dialect = 'postgres'
   private released = false
   constructor(private readonly client: pg.PoolClient) {}
 
