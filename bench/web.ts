@@ -19,6 +19,7 @@ import { systemActor } from '../src/modules/audit/service.js'
 import { IdentityService } from '../src/modules/identity/service.js'
 import type { Response } from 'playwright-core'
 import { ensureWebBuilt, launchChromium } from '../test/support/web.js'
+import { benchTrack, seedTrackBench } from './web-track.js'
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7)
 const USERS = 1000
@@ -26,6 +27,7 @@ const USERS = 1000
 ensureWebBuilt()
 const dir = mkdtempSync(join(tmpdir(), 'trialdeck-bench-web-'))
 const database = await openMigratedDatabase(`sqlite:${join(dir, 'bench.db')}`)
+const bigPlanId = await seedTrackBench(database.db)
 const identity = new IdentityService(database.db)
 const tenant = await identity.createTenant('BENCHWEB', 'Bench tenant')
 const actor = systemActor(tenant.id)
@@ -119,6 +121,8 @@ try {
       2,
     ),
   )
+  const track = await benchTrack(await browser.newContext({ bypassCSP: true }), origin, bigPlanId, rounds)
+  console.log(JSON.stringify({ track }, null, 2))
 } finally {
   await browser.close()
   await app.close()

@@ -43,6 +43,15 @@ export const routes: RouteObject[] = [
         path: 'admin/tenant',
         lazy: async () => ({ Component: (await import('./admin/TenantPage')).TenantPage }),
       },
+      { path: 'track', lazy: async () => ({ Component: (await import('./track/TrackPage')).TrackPage }) },
+      {
+        path: 'track/:planId/:resource?',
+        lazy: async () => ({ Component: (await import('./track/TrackPage')).TrackPage }),
+      },
+      {
+        path: 'performance/:planId?',
+        lazy: async () => ({ Component: (await import('./performance/PerformancePage')).PerformancePage }),
+      },
       { path: 'audit', lazy: async () => ({ Component: (await import('./audit/AuditPage')).AuditPage }) },
       { path: '*', element: <NotFound /> },
     ],

@@ -30,6 +30,8 @@ export const NAV: readonly NavItem[] = [
   { to: '/admin/roles', label: 'Roles', action: 'admin.users.view' },
   { to: '/admin/tenant', label: 'Tenant settings', action: 'admin.tenant.manage' },
   { to: '/audit', label: 'Audit trail', action: 'audit.view' },
+  { to: '/track', label: 'Track', action: 'track.view' },
+  { to: '/performance', label: 'Earned value', action: 'track.view' },
 ]
 
 export function navFor(me: Me): NavItem[] {
