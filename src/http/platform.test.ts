@@ -144,7 +144,7 @@ onEveryDatabase(
       assert.equal(res.statusCode, 400)
       assert.match(
         res.body,
-        /<error><errorCode>Bad Request<\/errorCode><message>XML bodies may not contain a DOCTYPE/,
+        /<error><errorCode>Bad Request<\/errorCode><message>XML body refused at \/: DOCTYPE or ENTITY declarations are not accepted/,
       )
     })
 

@@ -135,7 +135,10 @@ for (const target of testDatabases()) {
     }
 
     async function openSubjects() {
-      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+      const ctx = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        reducedMotion: 'reduce',
+      })
       const page = await ctx.newPage()
       await signIn(page, appOrigin)
       await page.goto(`${appOrigin}/track/10802/subjects`)
@@ -325,7 +328,10 @@ for (const target of testDatabases()) {
         await fetch(`${appOrigin}/api/v1/plans/47323/performance?statusDate=2013-06-30`, { headers: basic })
       ).json()) as Performance
 
-      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+      const ctx = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        reducedMotion: 'reduce',
+      })
       const page = await ctx.newPage()
       await signIn(page, appOrigin)
       await page.goto(`${appOrigin}/performance/47323?date=2013-06-30`)

@@ -70,7 +70,7 @@ for (const target of testDatabases()) {
     })
 
     async function context(): Promise<BrowserContext> {
-      return browser.newContext({ viewport: { width: 1280, height: 800 } })
+      return browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' })
     }
 
     void test('signs in with username, password and customer code, and lands on the users table', async () => {
@@ -100,7 +100,10 @@ for (const target of testDatabases()) {
     void test('a wrong password is told as “Invalid username or password”, then too many as a lockout', async () => {
       const t = await createTenant(h)
       // Its own server: failed sign-ins are throttled per address, and every test here signs in from 127.0.0.1.
-      const own = await buildApp(testConfig({ webRoot: ensureWebBuilt(), lockoutThreshold: 3 }), { database })
+      const own = await buildApp(
+        testConfig({ webRoot: ensureWebBuilt(), lockoutThreshold: 3, loginSourceMax: 3 }),
+        { database },
+      )
       const ownOrigin = await own.listen({ port: 0, host: '127.0.0.1' })
       try {
         const ctx = await context()

@@ -92,6 +92,8 @@ export class Authenticator {
   private readonly lastCredential = new WeakMap<object, { header: string; scope: string; key: string }>()
   /** Users with a failed Basic login here since their last success: their next success resets the count. */
   private readonly failedUsers = new Set<number>()
+  /** Basic sign-ins under way, by credential key: concurrent requests with the same credential wait for one. */
+  private readonly verifying = new Map<string, Promise<Principal>>()
   /** Browser sessions: the third way to authenticate, by cookie, when there is no Authorization header. */
   readonly sessions: Sessions
 
@@ -241,8 +243,14 @@ export class Authenticator {
     ) {
       return hit.principal
     }
+    // Requests arriving together with the same credential share one sign-in: a burst of parallel calls on a cold
+    // cache is one login attempt, not many (each would claim one of the account's lockout attempts).
+    const pending = this.verifying.get(key)
+    if (pending !== undefined) return pending
     const { username, password } = credentials ?? decodeBasic(partsOf(header).credential)
-    return this.verifyBasic(request, { key, username, password, customerCode, epoch, now, hit })
+    const verifying = this.verifyBasic(request, { key, username, password, customerCode, epoch, now, hit })
+    this.verifying.set(key, verifying)
+    return verifying.finally(() => this.verifying.delete(key))
   }
 
   /** The slow path of Basic: the one password sign-in (PasswordLogin), then the result remembered. */

@@ -122,7 +122,7 @@ function SecretDialog({ token, onClose }: { token: CreatedToken | undefined; onC
           <Group justify="flex-end">
             <CopyButton value={token.secret}>
               {({ copied, copy }) => (
-                <Button color={copied ? 'teal' : 'blue'} onClick={copy}>
+                <Button color={copied ? 'teal.9' : 'blue.8'} onClick={copy}>
                   {copied ? 'Copied' : 'Copy token'}
                 </Button>
               )}
