@@ -110,7 +110,7 @@ onEveryDatabase(
         ['<actualSites><x>1</y></actualSites>', /Malformed XML/],
       ]
       for (const [body, named] of cases) {
-        const res = await refused('POST', xmlPlan(), body, 400, xml)
+        const res = await refused('POST', xmlPlan(), body, 400, { ...xml, accept: 'application/json' })
         assert.match(res.json<{ error: { message: string } }>().error.message, named)
       }
       const asXml = await refused('POST', xmlPlan(), '<a><__proto__/></a>', 400, {

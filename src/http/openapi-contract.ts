@@ -149,7 +149,9 @@ function machineryStatuses(route: RouteOptions, op: Operation, surface: Surface)
   const statuses: number[] = []
   if (action !== undefined && action !== 'public') statuses.push(401, 403, 429)
   if (route.config?.produces !== undefined) statuses.push(406)
-  if (takesBody(route, op)) statuses.push(400, 413, 415)
+  // Any POST, PUT or PATCH may arrive with a body, declared or not, and the body parsers answer for it.
+  const method = keyOf(op).split(' ')[0] ?? ''
+  if (takesBody(route, op) || ['post', 'put', 'patch'].includes(method)) statuses.push(400, 413, 415)
   const validated = takesBody(route, op) || op.parameters?.some((p) => p.in !== 'header') === true
   if (validated) statuses.push(surface === 'cleartrial' ? 400 : 422)
   if (/\{[^}]+\}/.test(keyOf(op))) statuses.push(404)

@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
-import { ErrorList, NotFound } from '../../errors.js'
+import { ErrorList, NotFound, ValidationFailed } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { StudiesRepository, type StudyRow } from '../studies/repository.js'
 import { assertStudyAccess } from './access.js'
@@ -53,6 +53,14 @@ export function splitList(value: string | readonly string[] | undefined): string
 }
 
 /** Study conduct data: subjects, schedule, items and observations of one study at a time. */
+/** A page's cursor is the last id it held; one past the id range is no cursor of any list (not a 500). */
+function afterIdOf(cursor: string | undefined): number {
+  const id = Number(cursor ?? 0)
+  if (id > 2_147_483_647)
+    throw ValidationFailed.one('/querystring/cursor', 'is not a cursor of this list', 'cursor')
+  return id
+}
+
 export class ConductService {
   readonly repo: ConductRepository
   private readonly studies: StudiesRepository
@@ -79,7 +87,7 @@ export class ConductService {
   async listSubjects(actor: Actor, studyId: number, limit: number, cursor?: string): Promise<Page<Subject>> {
     await this.study(actor, studyId)
     const rows = await this.repo.subjects(actor.tenantId, studyId, {
-      afterId: Number(cursor ?? 0),
+      afterId: afterIdOf(cursor),
       limit: limit + 1,
     })
     return pageOf(rows, limit, subjectOf)
@@ -273,7 +281,7 @@ export class ConductService {
     const rows = await this.repo.observations(actor.tenantId, studyId, {
       ...(subjectIds ? { subjectIds } : {}),
       ...(timepointIds ? { timepointIds } : {}),
-      afterId: Number(q.cursor ?? 0),
+      afterId: afterIdOf(q.cursor),
       limit: q.limit + 1,
     })
     const sN = new Map(subjects.map((s) => [s.id, s.subject_number]))
