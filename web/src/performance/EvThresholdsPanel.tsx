@@ -70,7 +70,7 @@ export function EvThresholdsPanel() {
           {KINDS.map(({ kind, label, better }) => (
             <fieldset key={kind} style={{ border: 0, padding: 0, margin: 0 }}>
               <Text component="legend" size="sm" fw={600} mb={4}>
-                {label}: {better} is better
+                {label}: {better} is better; {better === 'higher' ? 'below' : 'above'} amber is red
               </Text>
               <SimpleGrid cols={2} spacing="sm">
                 <NumberInput
@@ -87,7 +87,6 @@ export function EvThresholdsPanel() {
                 />
                 <NumberInput
                   label={`${kind.toUpperCase()} amber ${better === 'higher' ? 'from' : 'up to'}`}
-                  description={better === 'higher' ? 'below: red' : 'above: red'}
                   min={0}
                   max={10}
                   step={0.01}

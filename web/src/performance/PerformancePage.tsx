@@ -208,7 +208,8 @@ export function PerformancePage() {
   const data = performance.data
   const t = tenant.data?.evThresholds
   const bands = t
-    ? `SPI and CPI on track from ${index(t.spi.green)} / ${index(t.cpi.green)}, to watch from ${index(t.spi.amber)} / ${index(t.cpi.amber)}; TCPI on track up to ${index(t.tcpi.green)}, to watch up to ${index(t.tcpi.amber)}.`
+    ? `Green: SPI ≥ ${index(t.spi.green)}, CPI ≥ ${index(t.cpi.green)}, TCPI ≤ ${index(t.tcpi.green)}. ` +
+      `Amber: SPI ≥ ${index(t.spi.amber)}, CPI ≥ ${index(t.cpi.amber)}, TCPI ≤ ${index(t.tcpi.amber)}. Red beyond.`
     : undefined
 
   return (

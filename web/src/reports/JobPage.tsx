@@ -86,16 +86,18 @@ export function JobPage() {
       <Table.ScrollContainer minWidth={320}>
         <Table withTableBorder fz="sm" aria-label={`Job ${j.id}: parameters and times`} maw={720}>
           <Table.Tbody>
-            {Object.entries(j.parameters).map(([name, v]) => (
-              <Table.Tr key={name}>
-                <Table.Th scope="row" w={220}>
-                  {labelOf(name)}
-                </Table.Th>
-                <Table.Td>
-                  <Code>{shown(v)}</Code>
-                </Table.Td>
-              </Table.Tr>
-            ))}
+            {Object.entries(j.parameters)
+              .filter(([name]) => name !== 'reportName')
+              .map(([name, v]) => (
+                <Table.Tr key={name}>
+                  <Table.Th scope="row" w={220}>
+                    {labelOf(name)}
+                  </Table.Th>
+                  <Table.Td>
+                    <Code>{name === 'studyId' ? studyLabel(j, studies.data?.items) : shown(v)}</Code>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
             {(
               [
                 ['Submitted', j.createdAt],
