@@ -13,7 +13,7 @@ import {
   patchEvThresholds,
   type EvThresholds,
   type EvThresholdsPatch,
-} from './ev-thresholds.js'
+} from './tenant/ev-thresholds.js'
 
 export interface TenantSettings {
   recruitEnabled: boolean
