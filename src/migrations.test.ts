@@ -14,6 +14,7 @@ test('the assembled migration keys are the ones databases already store, in orde
       '0006_reports',
       '0007_credentials_epoch',
       '0008_sessions',
+      '0009_report_jobs_by_user',
     ])
   }
 })

@@ -52,6 +52,18 @@ export const routes: RouteObject[] = [
         path: 'performance/:planId?',
         lazy: async () => ({ Component: (await import('./performance/PerformancePage')).PerformancePage }),
       },
+      {
+        path: 'reports',
+        lazy: async () => ({ Component: (await import('./reports/ReportsPage')).ReportsPage }),
+      },
+      {
+        path: 'reports/jobs/:jobId',
+        lazy: async () => ({ Component: (await import('./reports/JobPage')).JobPage }),
+      },
+      {
+        path: 'reports/:reportName',
+        lazy: async () => ({ Component: (await import('./reports/ReportFormPage')).ReportFormPage }),
+      },
       { path: 'audit', lazy: async () => ({ Component: (await import('./audit/AuditPage')).AuditPage }) },
       { path: '*', element: <NotFound /> },
     ],

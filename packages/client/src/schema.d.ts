@@ -263,7 +263,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change your tenant's settings: Recruit on or off, its rate limit
+         * Change your tenant's settings: Recruit on or off, its rate limit, earned-value thresholds
          * @description Audited with before and after (`tenant.settings`), as `trialdeck tenant settings` is. A new rate limit applies within 10 seconds on every instance; Recruit on or off at once.
          *
          *     Requires role action `admin.tenant.manage` (and `api` for Basic or Bearer calls).
@@ -1413,6 +1413,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/studies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studies you may run reports on, with their timepoints
+         * @description The tenant's studies less those your account is restricted from (a report on one of those is a 403), each with the timepoint names `timepoints` takes. Ordered by id.
+         *
+         *     Requires role action `reports.run` (and `api` for Basic or Bearer calls).
+         */
+        get: operations["listReportStudies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invokeReport": {
         parameters: {
             query?: never;
@@ -1448,7 +1470,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Your report jobs, newest first: status, progress, result
+         * @description The jobs this user submitted (by any of their credentials), until they expire.
+         *
+         *     Requires authentication (and the role action `api` for Basic or Bearer calls).
+         */
+        get: operations["listReportJobs"];
         put?: never;
         /**
          * Submit a report to run in the background
@@ -4358,7 +4386,21 @@ export interface operations {
                      *       "recruitEnabled": true,
                      *       "rateLimitMax": 1,
                      *       "defaultRateLimitMax": 1,
-                     *       "rateLimitWindowSeconds": 1
+                     *       "rateLimitWindowSeconds": 1,
+                     *       "evThresholds": {
+                     *         "spi": {
+                     *           "green": 0,
+                     *           "amber": 0
+                     *         },
+                     *         "cpi": {
+                     *           "green": 0,
+                     *           "amber": 0
+                     *         },
+                     *         "tcpi": {
+                     *           "green": 0,
+                     *           "amber": 0
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -4371,6 +4413,27 @@ export interface operations {
                         /** @description The server's RATE_LIMIT_MAX, used when rateLimitMax is null */
                         defaultRateLimitMax: number;
                         rateLimitWindowSeconds: number;
+                        /** @description SPI and CPI: green at or above `green`, amber at or above `amber`, else red (so amber ≤ green). TCPI: green at or below `green`, amber at or below `amber`, else red (so green ≤ amber). */
+                        evThresholds: {
+                            spi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                            cpi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                            tcpi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                        };
                     };
                 };
             };
@@ -4486,18 +4549,53 @@ export interface operations {
                 /**
                  * @example {
                  *       "recruitEnabled": true,
-                 *       "rateLimitMax": 1
+                 *       "rateLimitMax": 1,
+                 *       "evThresholds": {
+                 *         "spi": {
+                 *           "green": 0,
+                 *           "amber": 0
+                 *         },
+                 *         "cpi": {
+                 *           "green": 0,
+                 *           "amber": 0
+                 *         },
+                 *         "tcpi": {
+                 *           "green": 0,
+                 *           "amber": 0
+                 *         }
+                 *       }
                  *     }
                  */
                 "application/json": {
                     recruitEnabled?: boolean;
                     /** @description null goes back to the server's default */
                     rateLimitMax?: number | null;
+                    /** @description Bands to change (the others stay); null: the defaults (0.95/0.90, TCPI 1.05/1.10) */
+                    evThresholds?: {
+                        spi?: {
+                            /** @description An index value, 0-10 */
+                            green: number;
+                            /** @description An index value, 0-10 */
+                            amber: number;
+                        };
+                        cpi?: {
+                            /** @description An index value, 0-10 */
+                            green: number;
+                            /** @description An index value, 0-10 */
+                            amber: number;
+                        };
+                        tcpi?: {
+                            /** @description An index value, 0-10 */
+                            green: number;
+                            /** @description An index value, 0-10 */
+                            amber: number;
+                        };
+                    } | null;
                 };
             };
         };
         responses: {
-            /** @description OK: Change your tenant's settings: Recruit on or off, its rate limit */
+            /** @description OK: Change your tenant's settings: Recruit on or off, its rate limit, earned-value thresholds */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4510,7 +4608,21 @@ export interface operations {
                      *       "recruitEnabled": true,
                      *       "rateLimitMax": 1,
                      *       "defaultRateLimitMax": 1,
-                     *       "rateLimitWindowSeconds": 1
+                     *       "rateLimitWindowSeconds": 1,
+                     *       "evThresholds": {
+                     *         "spi": {
+                     *           "green": 0,
+                     *           "amber": 0
+                     *         },
+                     *         "cpi": {
+                     *           "green": 0,
+                     *           "amber": 0
+                     *         },
+                     *         "tcpi": {
+                     *           "green": 0,
+                     *           "amber": 0
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -4523,6 +4635,27 @@ export interface operations {
                         /** @description The server's RATE_LIMIT_MAX, used when rateLimitMax is null */
                         defaultRateLimitMax: number;
                         rateLimitWindowSeconds: number;
+                        /** @description SPI and CPI: green at or above `green`, amber at or above `amber`, else red (so amber ≤ green). TCPI: green at or below `green`, amber at or below `amber`, else red (so green ≤ amber). */
+                        evThresholds: {
+                            spi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                            cpi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                            tcpi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                        };
                     };
                 };
             };
@@ -22685,6 +22818,163 @@ export interface operations {
             };
         };
     };
+    listReportStudies: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-200) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
+                customerCode?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The studies you may run reports on, with their timepoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "protocol": "text",
+                     *           "name": "text",
+                     *           "status": "text",
+                     *           "timepoints": [
+                     *             "text"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            id: number;
+                            protocol: string;
+                            name: string;
+                            status: string;
+                            /** @description The study's timepoint names, in schedule order */
+                            timepoints: string[];
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Not authenticated",
+                     *       "instance": "/api/v1/reports/studies",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but a role action is missing",
+                     *       "instance": "/api/v1/reports/studies",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Acceptable",
+                     *       "status": 406,
+                     *       "detail": "None of the Accept media types can be produced",
+                     *       "instance": "/api/v1/reports/studies",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/reports/studies",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; Retry-After says when to try again",
+                     *       "instance": "/api/v1/reports/studies",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     invokeReportGet: {
         parameters: {
             query: {
@@ -23140,6 +23430,185 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests; Retry-After says when to try again",
                      *       "instance": "/api/v1/invokeReport",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportJobs: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-200) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
+                customerCode?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: Your report jobs, newest first: status, progress, result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "status": "queued",
+                     *           "reportName": "text",
+                     *           "format": "csv",
+                     *           "parameters": {},
+                     *           "rows": 0,
+                     *           "attempts": 0,
+                     *           "errors": [
+                     *             "text"
+                     *           ],
+                     *           "createdAt": "text",
+                     *           "startedAt": "text",
+                     *           "finishedAt": "text",
+                     *           "expiresAt": "text",
+                     *           "sizeBytes": 0,
+                     *           "resultUrl": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            id: number;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "expired";
+                            reportName: string;
+                            /** @enum {unknown} */
+                            format: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
+                            parameters: {
+                                [key: string]: unknown;
+                            };
+                            /** @description rows produced so far (the total once succeeded) */
+                            rows: number;
+                            attempts: number;
+                            errors: string[];
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            expiresAt: string | null;
+                            sizeBytes: number | null;
+                            resultUrl: string | null;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Not authenticated",
+                     *       "instance": "/api/v1/reports/jobs",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but a role action is missing",
+                     *       "instance": "/api/v1/reports/jobs",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Acceptable",
+                     *       "status": 406,
+                     *       "detail": "None of the Accept media types can be produced",
+                     *       "instance": "/api/v1/reports/jobs",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/reports/jobs",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; Retry-After says when to try again",
+                     *       "instance": "/api/v1/reports/jobs",
                      *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
                      *     }
                      */

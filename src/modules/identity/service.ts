@@ -8,11 +8,19 @@ import { recordAudit, systemActor, type Actor } from '../audit/service.js'
 import { BUILT_IN_ROLES } from './actions.js'
 import { IdentityRepository, type TenantRow, type UserRow } from './repository.js'
 import { hashPassword, newTokenSecret } from './secrets.js'
+import {
+  DEFAULT_EV_THRESHOLDS,
+  patchEvThresholds,
+  type EvThresholds,
+  type EvThresholdsPatch,
+} from './tenant/ev-thresholds.js'
 
 export interface TenantSettings {
   recruitEnabled: boolean
   /** Requests per rate-limit window for each principal; defaults to the server's RATE_LIMIT_MAX. */
   rateLimitMax?: number
+  /** Earned-value colour bands; absent: DEFAULT_EV_THRESHOLDS. */
+  evThresholds?: EvThresholds
 }
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = { recruitEnabled: true }
@@ -146,7 +154,7 @@ export class IdentityService {
    */
   async updateTenantSettings(
     tenantId: number,
-    patch: { recruitEnabled?: boolean; rateLimitMax?: number | null },
+    patch: { recruitEnabled?: boolean; rateLimitMax?: number | null; evThresholds?: EvThresholdsPatch },
     actor: Actor,
   ): Promise<TenantSettings> {
     const errors = new ErrorList()
@@ -162,6 +170,16 @@ export class IdentityService {
       if (patch.recruitEnabled !== undefined) after.recruitEnabled = patch.recruitEnabled
       if (max === null) delete after.rateLimitMax
       else if (max !== undefined) after.rateLimitMax = max
+      if (patch.evThresholds === null) delete after.evThresholds
+      else if (patch.evThresholds !== undefined) {
+        const bands = patchEvThresholds(
+          errors,
+          after.evThresholds ?? DEFAULT_EV_THRESHOLDS,
+          patch.evThresholds,
+        )
+        errors.throwIfAny()
+        after.evThresholds = bands
+      }
       await trx
         .updateTable('tenants')
         .set({ settings: JSON.stringify(after) })

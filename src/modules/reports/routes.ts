@@ -7,7 +7,9 @@ import { REPORT_FORMATS, type ReportFormat } from './catalogue.js'
 import { registerJobRoutes } from './jobs/routes.js'
 import { InvokeBodySchema, InvokeQuerySchema, type InvokeInput } from './params.js'
 import { ReportJobRunner } from './jobs/runner.js'
-import { CatalogueSchema, ReportFileSchema } from './schemas.js'
+import { PageQuerySchema } from '../identity/pagination.js'
+import { CatalogueSchema, ReportFileSchema, ReportStudyPageSchema } from './schemas.js'
+import { reportStudies } from './studies.js'
 import { ReportService } from './service.js'
 
 const tags = ['reports']
@@ -37,6 +39,33 @@ const reports: ModulePlugin = async (fastify, { ctx }) => {
       },
     },
     async (request) => ({ reports: await service.catalogue(actorOf(request).tenantId) }),
+  )
+
+  app.get(
+    '/api/v1/reports/studies',
+    {
+      config: { action: 'reports.run' },
+      schema: {
+        summary: 'The studies you may run reports on, with their timepoints',
+        description:
+          "The tenant's studies less those your account is restricted from (a report on one of those is a 403), " +
+          'each with the timepoint names `timepoints` takes. Ordered by id.',
+        tags,
+        operationId: 'listReportStudies',
+        querystring: PageQuerySchema,
+        response: { 200: ReportStudyPageSchema, ...errorResponses([...AUTH_ERRORS, 422]) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request)
+      return reportStudies(
+        ctx.db,
+        actor.tenantId,
+        actor.userId,
+        request.query.cursor,
+        request.query.limit ?? 50,
+      )
+    },
   )
 
   const invoke = async (request: FastifyRequest, reply: FastifyReply, input: InvokeInput) => {

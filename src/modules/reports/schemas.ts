@@ -3,6 +3,7 @@ import { RoleActionSchema } from '../identity/schemas.js'
 import { JSON_FORM } from '../../http/openapi-contract.js'
 import { REPORT_FORMATS } from './catalogue.js'
 import { Amount, Count, Id } from '../../http/schemas.js'
+import { pageSchema } from '../identity/pagination.js'
 
 const ParameterSchema = Type.Object(
   {
@@ -67,3 +68,14 @@ export const JobSchema = Type.Object({
 export type Job = Static<typeof JobSchema>
 
 export const JobParams = Type.Object({ id: Id() })
+
+export const ReportStudySchema = Type.Object({
+  id: Id(),
+  protocol: Type.String(),
+  name: Type.String(),
+  status: Type.String(),
+  timepoints: Type.Array(Type.String(), { description: "The study's timepoint names, in schedule order" }),
+})
+export type ReportStudy = Static<typeof ReportStudySchema>
+export const ReportStudyPageSchema = pageSchema(ReportStudySchema)
+export const JobPageSchema = pageSchema(JobSchema)

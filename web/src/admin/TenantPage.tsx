@@ -1,6 +1,7 @@
 import { Button, Group, NumberInput, Paper, Stack, Switch, Text } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useState, type SyntheticEvent } from 'react'
+import { EvThresholdsPanel } from '../performance/EvThresholdsPanel'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { PageHeader } from '../ui/PageHeader'
 import { Loading } from '../ui/states'
@@ -68,6 +69,7 @@ export function TenantPage() {
           </Stack>
         </form>
       </Paper>
+      <EvThresholdsPanel />
     </>
   )
 }

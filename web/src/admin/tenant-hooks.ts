@@ -3,7 +3,8 @@ import { api, ok } from '../api/client'
 
 import type { RequestBody } from '../api/types'
 
-export type TenantSettings = Required<RequestBody<'updateTenantSettings'>>
+export type TenantPatch = RequestBody<'updateTenantSettings'>
+export type TenantSettings = Required<Pick<TenantPatch, 'recruitEnabled' | 'rateLimitMax'>>
 
 export const tenantKey = ['admin', 'tenant'] as const
 
@@ -20,7 +21,7 @@ export function useTenant(enabled = true) {
 export function useUpdateTenant() {
   const client = useQueryClient()
   return useMutation({
-    mutationFn: (body: TenantSettings) => ok(api.PATCH('/api/v1/admin/tenant', { body })),
+    mutationFn: (body: TenantPatch) => ok(api.PATCH('/api/v1/admin/tenant', { body })),
     onSuccess: (data) => {
       client.setQueryData(tenantKey, data)
     },

@@ -1,5 +1,21 @@
-import { Badge, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core'
-import { useNavigate, useParams, useSearchParams } from 'react-router'
+import {
+  Anchor,
+  Badge,
+  Group,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { createContext, useContext } from 'react'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
+import { useTenant } from '../admin/tenant-hooks'
+import type { Body } from '../api/types'
+import { can, useMe } from '../session/hooks'
 import { useStudies } from '../track/hooks'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { PageHeader } from '../ui/PageHeader'
@@ -9,19 +25,23 @@ import { SCurve } from './SCurve'
 import { ScrollRegion } from './ScrollRegion'
 
 /**
- * Where an index stands. The thresholds are this screen's defaults (the server has no tenant setting for them
- * yet): SPI and CPI at or above 0.95 are on track, from 0.90 to watch, below off track; TCPI the other way round
- * (the efficiency still needed): up to 1.05, up to 1.10, above.
+ * Where an index stands against the tenant's thresholds (tenant settings; the server's defaults until changed): SPI
+ * and CPI at or above `green` are on track, at or above `amber` to watch, below off track; TCPI, the efficiency
+ * still needed, the other way round.
  */
 type Standing = { color: 'green' | 'yellow' | 'red'; word: string }
-function standing(kind: 'spi' | 'cpi' | 'tcpi', v: number | null): Standing | undefined {
+type Kind = 'spi' | 'cpi' | 'tcpi'
+export type Thresholds = Body<'getTenantSettings'>['evThresholds']
+function standing(kind: Kind, v: number | null, t: Thresholds): Standing | undefined {
   if (v === null) return undefined
-  const good = kind === 'tcpi' ? v <= 1.05 : v >= 0.95
-  const fair = kind === 'tcpi' ? v <= 1.1 : v >= 0.9
+  const band = t[kind]
+  const good = kind === 'tcpi' ? v <= band.green : v >= band.green
+  const fair = kind === 'tcpi' ? v <= band.amber : v >= band.amber
   if (good) return { color: 'green', word: 'on track' }
   if (fair) return { color: 'yellow', word: 'watch' }
   return { color: 'red', word: 'off track' }
 }
+const ThresholdsContext = createContext<Thresholds | undefined>(undefined)
 
 const moneyFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 const indexFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
@@ -50,11 +70,18 @@ const COLUMNS: { key: keyof Figures; label: string; kind: 'money' | 'index' | 'p
   { key: 'percentComplete', label: '% complete', kind: 'percent' },
 ]
 
-function IndexValue({ kind, value }: { kind: 'spi' | 'cpi' | 'tcpi'; value: number | null }) {
-  const s = standing(kind, value)
+function IndexValue({ kind, value }: { kind: Kind; value: number | null }) {
+  const thresholds = useContext(ThresholdsContext)
+  const s = thresholds && standing(kind, value, thresholds)
   if (!s) return <>{index(value)}</>
   return (
-    <Badge color={s.color} variant="light" c={s.color === 'yellow' ? 'dark' : `${s.color}.9`} tt="none">
+    <Badge
+      color={s.color}
+      variant="light"
+      c={s.color === 'yellow' ? 'dark' : `${s.color}.9`}
+      tt="none"
+      data-standing={s.color}
+    >
       {index(value)} · {s.word}
     </Badge>
   )
@@ -170,6 +197,8 @@ export function PerformancePage() {
   const hasPlan = Number.isSafeInteger(planId) && planId > 0
   const statusDate = search.get('date') ?? today()
   const performance = usePerformance(hasPlan ? planId : 0, statusDate)
+  const tenant = useTenant()
+  const me = useMe()
   const options = (studies.data ?? [])
     .filter((s) => s.actualsPlanId !== null)
     .map((s) => ({
@@ -177,75 +206,92 @@ export function PerformancePage() {
       label: `${s.protocol} — ${s.name} (plan ${s.actualsPlanId})`,
     }))
   const data = performance.data
+  const t = tenant.data?.evThresholds
+  const bands = t
+    ? `Green: SPI ≥ ${index(t.spi.green)}, CPI ≥ ${index(t.cpi.green)}, TCPI ≤ ${index(t.tcpi.green)}. ` +
+      `Amber: SPI ≥ ${index(t.spi.amber)}, CPI ≥ ${index(t.cpi.amber)}, TCPI ≤ ${index(t.tcpi.amber)}. Red beyond.`
+    : undefined
 
   return (
-    <Stack gap="md">
-      <PageHeader
-        title={hasPlan ? `Earned value · plan ${planId}` : 'Earned value'}
-        description="Planned value, earned value and actual cost of a baseline plan at a status date."
-      />
-      <Group align="flex-end" gap="sm">
-        <Select
-          label="Baseline plan"
-          placeholder="Pick a study's baseline plan"
-          data={options}
-          value={hasPlan ? String(planId) : null}
-          onChange={(v) => v && void navigate(`/performance/${v}?date=${statusDate}`)}
-          searchable
-          allowDeselect={false}
-          w={{ base: '100%', sm: 480 }}
-          disabled={studies.isPending}
+    <ThresholdsContext.Provider value={t}>
+      <Stack gap="md">
+        <PageHeader
+          title={hasPlan ? `Earned value · plan ${planId}` : 'Earned value'}
+          description="Planned value, earned value and actual cost of a baseline plan at a status date."
         />
-        <TextInput
-          label="Status date"
-          type="date"
-          value={statusDate}
-          onChange={(e) => {
-            if (e.target.value) setSearch({ date: e.target.value }, { replace: true })
-          }}
-          w={180}
-        />
-      </Group>
-      {studies.error && <ErrorAlert error={studies.error} title="The studies could not be loaded" />}
-      {!hasPlan ? (
-        <Text size="sm">Pick a baseline plan to see its earned value.</Text>
-      ) : performance.isPending ? (
-        <Loading label="Computing earned value…" />
-      ) : performance.error ? (
-        <ErrorAlert
-          error={performance.error}
-          title="The earned value could not be computed"
-          onRetry={() => void performance.refetch()}
-        />
-      ) : !data ? null : data.series.length === 0 ? (
-        <Empty title={`Plan ${planId} has no budget to earn`}>
-          Earned value needs service providers with fees or costs in the plan.
-        </Empty>
-      ) : (
-        <>
-          <Headline plan={data.plan} />
-          <Title order={2} size="h3">
-            Plan
-          </Title>
-          <SCurve data={data} />
-          <SeriesTable data={data} />
-          <FiguresTable caption="Plan figures" rows={[{ name: `Plan ${planId}`, figures: data.plan }]} />
-          <Title order={2} size="h3">
-            By service provider
-          </Title>
-          <FiguresTable
-            caption="Figures by service provider"
-            rows={data.serviceProviders.map((p) => ({ name: p.name, figures: p }))}
+        <Group align="flex-end" gap="sm">
+          <Select
+            label="Baseline plan"
+            placeholder="Pick a study's baseline plan"
+            data={options}
+            value={hasPlan ? String(planId) : null}
+            onChange={(v) => v && void navigate(`/performance/${v}?date=${statusDate}`)}
+            searchable
+            allowDeselect={false}
+            w={{ base: '100%', sm: 480 }}
+            disabled={studies.isPending}
           />
-          <Title order={2} size="h3">
-            By location
-          </Title>
-          <FiguresTable
-            caption="Figures by location"
-            rows={data.locations.map((l) => ({ name: l.locationName, figures: l }))}
+          <TextInput
+            label="Status date"
+            type="date"
+            value={statusDate}
+            onChange={(e) => {
+              if (e.target.value) setSearch({ date: e.target.value }, { replace: true })
+            }}
+            w={180}
           />
-        </>
-      )}
-    </Stack>
+        </Group>
+        {studies.error && <ErrorAlert error={studies.error} title="The studies could not be loaded" />}
+        {!hasPlan ? (
+          <Text size="sm">Pick a baseline plan to see its earned value.</Text>
+        ) : performance.isPending ? (
+          <Loading label="Computing earned value…" />
+        ) : performance.error ? (
+          <ErrorAlert
+            error={performance.error}
+            title="The earned value could not be computed"
+            onRetry={() => void performance.refetch()}
+          />
+        ) : !data ? null : data.series.length === 0 ? (
+          <Empty title={`Plan ${planId} has no budget to earn`}>
+            Earned value needs service providers with fees or costs in the plan.
+          </Empty>
+        ) : (
+          <>
+            <Headline plan={data.plan} />
+            {bands && (
+              <Text size="xs" c="dimmed">
+                {bands}{' '}
+                {me.data && can(me.data, 'admin.tenant.manage') && (
+                  <Anchor component={Link} to="/admin/tenant" size="xs">
+                    Change the thresholds
+                  </Anchor>
+                )}
+              </Text>
+            )}
+            <Title order={2} size="h3">
+              Plan
+            </Title>
+            <SCurve data={data} />
+            <SeriesTable data={data} />
+            <FiguresTable caption="Plan figures" rows={[{ name: `Plan ${planId}`, figures: data.plan }]} />
+            <Title order={2} size="h3">
+              By service provider
+            </Title>
+            <FiguresTable
+              caption="Figures by service provider"
+              rows={data.serviceProviders.map((p) => ({ name: p.name, figures: p }))}
+            />
+            <Title order={2} size="h3">
+              By location
+            </Title>
+            <FiguresTable
+              caption="Figures by location"
+              rows={data.locations.map((l) => ({ name: l.locationName, figures: l }))}
+            />
+          </>
+        )}
+      </Stack>
+    </ThresholdsContext.Provider>
   )
 }

@@ -32,6 +32,7 @@ export const NAV: readonly NavItem[] = [
   { to: '/audit', label: 'Audit trail', action: 'audit.view' },
   { to: '/track', label: 'Track', action: 'track.view' },
   { to: '/performance', label: 'Earned value', action: 'track.view' },
+  { to: '/reports', label: 'Reports', action: 'reports.run' },
 ]
 
 export function navFor(me: Me): NavItem[] {

@@ -1,3 +1,4 @@
+import { EvThresholdsPatchSchema, EvThresholdsSchema } from '../tenant/ev-thresholds.js'
 import { Type, type Static } from 'typebox'
 import { RoleActionSchema } from '../schemas.js'
 import { PageQuerySchema, pageSchema } from '../pagination.js'
@@ -153,6 +154,7 @@ export const TenantSettingsSchema = Type.Object({
     description: "The server's RATE_LIMIT_MAX, used when rateLimitMax is null",
   }),
   rateLimitWindowSeconds: Type.Integer(),
+  evThresholds: EvThresholdsSchema,
 })
 export type TenantSettingsView = Static<typeof TenantSettingsSchema>
 
@@ -164,6 +166,7 @@ export const TenantSettingsPatchSchema = Type.Object(
         description: "null goes back to the server's default",
       }),
     ),
+    evThresholds: Type.Optional(EvThresholdsPatchSchema),
   },
   { additionalProperties: false, minProperties: 1 },
 )

@@ -83,6 +83,11 @@ onEveryDatabase('admin screens: user search, tenant settings, audit verification
       rateLimitMax: null,
       defaultRateLimitMax: 1200,
       rateLimitWindowSeconds: 60,
+      evThresholds: {
+        spi: { green: 0.95, amber: 0.9 },
+        cpi: { green: 0.95, amber: 0.9 },
+        tcpi: { green: 1.05, amber: 1.1 },
+      },
     })
     const patch = (who: TestTenant, payload: unknown) =>
       h.app.inject({

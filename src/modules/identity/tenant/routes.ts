@@ -5,6 +5,7 @@ import { NotFound } from '../../../errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
 import { actorOf } from '../../audit/service.js'
 import { TenantSettingsPatchSchema, TenantSettingsSchema, type TenantSettingsView } from '../admin/schemas.js'
+import { DEFAULT_EV_THRESHOLDS } from './ev-thresholds.js'
 import { IdentityService, settingsOf, type TenantSettings } from '../service.js'
 
 const tags = ['admin']
@@ -26,6 +27,7 @@ const tenantRoutes: ModulePlugin = async (plain, { ctx }) => {
     rateLimitMax: s.rateLimitMax ?? null,
     defaultRateLimitMax: ctx.config.rateLimitMax,
     rateLimitWindowSeconds: Math.round(ctx.config.rateLimitWindowMs / 1000),
+    evThresholds: s.evThresholds ?? DEFAULT_EV_THRESHOLDS,
   })
   const tenantOf = async (request: FastifyRequest) => {
     const tenant = await service.repo.findTenantById(tenantIdOf(request))
@@ -55,7 +57,7 @@ const tenantRoutes: ModulePlugin = async (plain, { ctx }) => {
     {
       config: { action: 'admin.tenant.manage' },
       schema: {
-        summary: "Change your tenant's settings: Recruit on or off, its rate limit",
+        summary: "Change your tenant's settings: Recruit on or off, its rate limit, earned-value thresholds",
         description:
           'Audited with before and after (`tenant.settings`), as `trialdeck tenant settings` is. A new rate limit ' +
           'applies within 10 seconds on every instance; Recruit on or off at once.',

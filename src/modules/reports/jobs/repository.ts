@@ -48,6 +48,25 @@ export class JobRepository {
       .executeTakeFirst()
   }
 
+  /** A user's jobs, newest first, `limit + 1` rows from before the job id `beforeId` (the caller pages). */
+  listForUser(
+    tenantId: number,
+    userId: number,
+    beforeId: number | undefined,
+    limit: number,
+  ): Promise<JobRow[]> {
+    let q = this.db
+      .selectFrom('report_jobs')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+    if (beforeId !== undefined) q = q.where('id', '<', beforeId)
+    return q
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute()
+  }
+
   /**
    * Claims the oldest runnable job for `instance`. PostgreSQL: one UPDATE over a `FOR UPDATE SKIP LOCKED` pick,
    * so instances never wait on each other; SQLite: a conditional UPDATE that only one writer can win.

@@ -6,10 +6,11 @@ import { nowIso } from '../../../db/columns.js'
 import { Conflict, Gone, NotFound } from '../../../errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
 import { actorOf } from '../../audit/service.js'
+import { decodeCursor, PageQuerySchema, pageOf } from '../../identity/pagination.js'
 import { REPORT_FORMATS, type ReportFormat } from '../catalogue.js'
 import { JobRepository, type JobRow } from './repository.js'
 import { InvokeBodySchema } from '../params.js'
-import { JobParams, JobSchema, ReportFileSchema, type Job } from '../schemas.js'
+import { JobPageSchema, JobParams, JobSchema, ReportFileSchema, type Job } from '../schemas.js'
 import type { ReportService } from '../service.js'
 
 const tags = ['reports']
@@ -79,6 +80,28 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
       const job = await mine(actor.tenantId, principal.userId, id)
       reply.code(202).header('Location', jobUrl(id))
       return jobOf(job)
+    },
+  )
+
+  app.get(
+    '/api/v1/reports/jobs',
+    {
+      config: { action: 'authenticated' },
+      schema: {
+        summary: 'Your report jobs, newest first: status, progress, result',
+        description: 'The jobs this user submitted (by any of their credentials), until they expire.',
+        tags,
+        operationId: 'listReportJobs',
+        querystring: PageQuerySchema,
+        response: { 200: JobPageSchema, ...errorResponses([...AUTH_ERRORS, 422]) },
+      },
+    },
+    async (request) => {
+      const p = request.principal
+      if (!p) throw new Error('no principal')
+      const limit = request.query.limit ?? 50
+      const rows = await jobs.listForUser(p.tenantId, p.userId, decodeCursor(request.query.cursor), limit)
+      return pageOf(rows, limit, (r) => r.id, jobOf)
     },
   )
 
