@@ -123,6 +123,8 @@ interface Phase {
   rps: Record<Scenario, number[]>
   cpu: Record<Scenario, number[]>
   ratios: number[][]
+  /** The same ratios by server CPU time per request (baseline's / Trialdeck's): what machine load distorts least. */
+  cpuRatios: number[][]
   load: number
 }
 async function phase(label: string): Promise<Phase> {
@@ -130,6 +132,7 @@ async function phase(label: string): Promise<Phase> {
   const rps = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Scenario, number[]>
   const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Scenario, number[]>
   const ratios = RATIOS.map(() => [] as number[])
+  const cpuRatios = RATIOS.map(() => [] as number[])
   for (let r = 0; r < rounds; r++) {
     const round = {} as Record<Scenario, { rps: number; cpu: number }>
     for (let i = 0; i < names.length; i++) {
@@ -138,11 +141,14 @@ async function phase(label: string): Promise<Phase> {
       rps[name].push(round[name].rps)
       cpu[name].push(round[name].cpu)
     }
-    RATIOS.forEach((q, i) => ratios[i]!.push(round[q.of].rps / round[q.to].rps))
+    RATIOS.forEach((q, i) => {
+      ratios[i]!.push(round[q.of].rps / round[q.to].rps)
+      cpuRatios[i]!.push(round[q.to].cpu / round[q.of].cpu)
+    })
     if (verbose)
       console.log(`${label} round ${r + 1}: ${names.map((n) => round[n].rps.toFixed(0)).join(', ')}`)
   }
-  return { rps, cpu, ratios, load: loadavg()[0]! }
+  return { rps, cpu, ratios, cpuRatios, load: loadavg()[0]! }
 }
 
 function report(label: string, p: Phase): boolean {
@@ -153,15 +159,18 @@ function report(label: string, p: Phase): boolean {
       `${name.padEnd(22)} ${median(p.rps[name]).toFixed(0).padStart(7)}   ${median(p.cpu[name]).toFixed(1).padStart(6)} µs`,
     )
   }
-  console.log('ratio                                  median (range)      goal')
+  console.log(
+    'ratio                                  req/s: median (range)   goal          by CPU: median (range)',
+  )
   let ok = true
   RATIOS.forEach((q, i) => {
     const xs = p.ratios[i]!
     const m = median(xs)
     ok &&= m >= q.goal
-    const range = `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`
+    const range = (ys: number[]) => `${Math.min(...ys).toFixed(2)}–${Math.max(...ys).toFixed(2)}`
+    const byCpu = p.cpuRatios[i]!
     console.log(
-      `${q.name.padEnd(38)} ${m.toFixed(2)} (${range})  ≥ ${q.goal.toFixed(2)} ${m >= q.goal ? 'ok' : 'MISSED'}`,
+      `${q.name.padEnd(38)} ${m.toFixed(2)} (${range(xs)})        ≥ ${q.goal.toFixed(2)} ${(m >= q.goal ? 'ok' : 'MISSED').padEnd(6)}  ${median(byCpu).toFixed(2)} (${range(byCpu)})`,
     )
   })
   return ok
