@@ -7,6 +7,7 @@ import type { Database } from './db/database.js'
 import { registerBodyParsers } from './http/body.js'
 import { registerContentNegotiation } from './http/content.js'
 import { registerErrorHandling, sendFrameworkError } from './http/errors.js'
+import { AccessLog, loggerFor } from './http/logging.js'
 import { describeAuthorisation, registerOpenApi } from './http/openapi.js'
 import { requestIdOf } from './http/request-id.js'
 import type { Surface } from './http/route-config.js'
@@ -27,18 +28,6 @@ export interface BuildOptions {
 
 export type App = FastifyInstance & { ctx: AppContext }
 
-/** Redacted wherever they appear in a log line. */
-export const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.secret',
-  '*.token',
-  '*.newPassword',
-]
-
 function surfaceOfPath(url: string): Surface {
   if (url.startsWith('/cleartrial-ws')) return 'cleartrial'
   if (/^\/api\/v1\/(recruit\/|saveVolunteerRequest|invokeReport)/.test(url)) return 'partner'
@@ -53,7 +42,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     options.database ??
     (await openMigratedDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous }))
   const app = Fastify({
-    logger: { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    loggerInstance: loggerFor(config),
+    logController: new AccessLog(),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     genReqId: requestIdOf,

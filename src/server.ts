@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
-import { collectStartupGarbage } from './heap.js'
 
 /** Starts the server and stops it gracefully on SIGTERM/SIGINT: no new connections, in-flight requests finish. */
 export async function serve(config: Config): Promise<void> {
@@ -33,12 +32,7 @@ export async function serve(config: Config): Promise<void> {
   await listen(app, { port: config.port, host: config.host })
 }
 
-/**
- * How a built app starts taking traffic, here and in the benchmarks: ready (routes and schemas compiled), one
- * collection of what that left behind (see heap.ts), then listening.
- */
+/** How a built app starts taking traffic, here and in the benchmarks. */
 export async function listen(app: FastifyInstance, options: { port: number; host: string }): Promise<void> {
-  await app.ready()
-  collectStartupGarbage()
   await app.listen(options)
 }

@@ -200,9 +200,13 @@ export function useFormat(request: FastifyRequest, reply: FastifyReply): void {
 export function registerContentNegotiation(app: FastifyInstance): void {
   app.decorateRequest('format', 'json')
   app.removeContentTypeParser('text/plain')
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook: it has nothing to wait for, and fastify passes on what it throws.
+  app.addHook('onRequest', (request, reply, done) => {
     const config = request.routeOptions.config
-    if (config.produces === undefined) return
+    if (config.produces === undefined) {
+      done()
+      return
+    }
     // A DELETE (or GET) that says Content-Type but sends nothing has no body to parse: forget the header.
     if (BODILESS.has(request.method) && !hasBody(request)) delete request.headers['content-type']
     // Without Accept, a route that takes XML answers in its body's format; others keep their own default.
@@ -226,5 +230,6 @@ export function registerContentNegotiation(app: FastifyInstance): void {
         )
       }
     }
+    done()
   })
 }

@@ -75,17 +75,24 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
   })
   // The Swagger UI's policy, with `upgrade-insecure-requests` only for a request that came over HTTPS (behind a
   // proxy: with TRUST_PROXY): over plain HTTP at any address but localhost it would make the browser fetch the
-  // UI's assets over https, and /docs would be a blank page.
-  app.addHook('onSend', async (request, reply) => {
-    if (!request.url.startsWith('/docs')) return
-    reply.header(
-      'content-security-policy',
-      request.protocol === 'https' ? `${DOCS_CSP} upgrade-insecure-requests;` : DOCS_CSP,
-    )
-  })
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true, persistAuthorization: true },
+  // UI's assets over https, and /docs would be a blank page. The hook sits in the UI's own context: other
+  // routes do not run it.
+  await app.register(async (docs) => {
+    docs.addHook('onSend', async (request, reply) => {
+      reply.header(
+        'content-security-policy',
+        request.protocol === 'https' ? `${DOCS_CSP} upgrade-insecure-requests;` : DOCS_CSP,
+      )
+    })
+    await docs.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiConfig: {
+        docExpansion: 'list',
+        deepLinking: true,
+        tryItOutEnabled: true,
+        persistAuthorization: true,
+      },
+    })
   })
   app.get(
     '/openapi.json',

@@ -94,8 +94,10 @@ export function normaliseInput(
  * before validation: `where` is `params` or `querystring`, as in the paths of validation errors.
  */
 export function registerTextNormalisation(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  // A callback hook: it has nothing to wait for, and fastify passes on what it throws.
+  app.addHook('preValidation', (request, _reply, done) => {
     normaliseInput(request.params, 'params')
     normaliseInput(request.query, 'querystring')
+    done()
   })
 }

@@ -190,6 +190,7 @@ export class IdentityRepository {
         locked_until: null,
         updated_at: now,
         credentials_version: eb('credentials_version', '+', 1),
+        version: eb('version', '+', 1),
       }))
       .where('tenant_id', '=', tenantId)
       .where('id', '=', userId)

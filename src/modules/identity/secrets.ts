@@ -26,11 +26,11 @@ export function newTokenSecret(): { secret: string; hash: string; prefix: string
 }
 
 /**
- * Keys the in-memory Basic-auth cache: SHA-256 of a key made at start-up followed by the credential, so a memory
- * dump of the cache does not give a way to test passwords offline. (A prefix-keyed hash rather than an HMAC: this
- * runs on every Basic request, where an HMAC costs five times as much, and a cache key needs no protection against
- * length extension — nobody verifies one.)
+ * Keys the in-memory Basic-auth cache: SHA-256 of a key made at start-up, what the tenant is resolved from, and the
+ * credential as sent (`base64(username:password)`), so a memory dump of the cache does not give a way to test
+ * passwords offline. (A prefix-keyed hash rather than an HMAC: a cache key needs no protection against length
+ * extension, nobody verifies one.)
  */
-export function credentialCacheKey(key: string, scope: string, username: string, password: string): string {
-  return hash('sha256', `${key}\u0000${scope}\u0000${username}\u0000${password}`, 'base64url')
+export function credentialCacheKey(key: string, scope: string, credential: string): string {
+  return hash('sha256', `${key}\u0000${scope}\u0000${credential}`, 'base64url')
 }

@@ -12,6 +12,9 @@ export interface RoleWithActions {
   actions: string[]
 }
 
+/** The columns of users that authentication reads: changing one voids cached verifications. */
+const CREDENTIAL_COLUMNS = ['password_hash', 'active', 'basic_auth_enabled', 'locked_until'] as const
+
 /** SQL behind the admin API: paged lists, user updates, token revocation, custom roles. Tenant id first. */
 export class AdminRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -59,7 +62,8 @@ export class AdminRepository {
 
   /**
    * Applies `set` only if the user is still at `version` (bumping it), so a concurrent change is never
-   * overwritten; false when the user changed meanwhile.
+   * overwritten; false when the user changed meanwhile. `credentials_version` moves only when something
+   * authentication depends on changes: a new display name or email leaves cached credentials alone.
    */
   async updateUser(
     db: Kysely<DB>,
@@ -70,10 +74,16 @@ export class AdminRepository {
   ): Promise<boolean> {
     const result = await db
       .updateTable('users')
-      .set({ ...set, credentials_version: version + 1 })
+      .set((eb) => ({
+        ...set,
+        version: version + 1,
+        ...(CREDENTIAL_COLUMNS.some((c) => set[c] !== undefined)
+          ? { credentials_version: eb('credentials_version', '+', 1) }
+          : {}),
+      }))
       .where('tenant_id', '=', tenantId)
       .where('id', '=', userId)
-      .where('credentials_version', '=', version)
+      .where('version', '=', version)
       .executeTakeFirst()
     return Number(result.numUpdatedRows) === 1
   }

@@ -68,7 +68,7 @@ function roleView(r: RoleWithActions): RoleView {
 
 /** The ETag of a user: its version, which every change through the admin API bumps. */
 export function etagOf(user: UserRow): string {
-  return `"${user.credentials_version}"`
+  return `"${user.version}"`
 }
 
 /** Users, tokens and roles as the admin API manages them. Rules here; SQL in the repositories. */
@@ -242,8 +242,19 @@ export class AdminService {
     }
     if (patch.roles !== undefined) change('roles', current, [...patch.roles].sort())
 
-    await this.changingCredentials(async (trx) => {
-      if (!(await this.repo.updateUser(trx, tenantId, userId, user.credentials_version, set))) {
+    // A new display name or email changes what the admin API shows, not what authentication reads: no
+    // credential cache anywhere is flushed for it (see updateUser).
+    const credentialsChange =
+      patch.password !== undefined ||
+      patch.active !== undefined ||
+      patch.basicAuthEnabled !== undefined ||
+      patch.unlock === true ||
+      patch.roles !== undefined
+    const write = credentialsChange
+      ? (fn: (trx: Transaction<DB>) => Promise<void>) => this.changingCredentials(fn)
+      : (fn: (trx: Transaction<DB>) => Promise<void>) => inTransaction(this.db, fn)
+    await write(async (trx) => {
+      if (!(await this.repo.updateUser(trx, tenantId, userId, user.version, set))) {
         throw (ifMatch ?? '') !== ''
           ? new PreconditionFailed(`User ${userId} has changed since you read it; read it again`)
           : new Conflict(`User ${userId} was changed by someone else at the same moment; try again`)

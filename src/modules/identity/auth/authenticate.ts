@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { LRUCache } from 'lru-cache'
 import type { AppContext } from '../../../context.js'
 import { Forbidden, Unauthenticated } from '../../../errors.js'
 import type { Principal } from '../../../http/route-config.js'
@@ -17,6 +18,7 @@ import { Sessions, sessionIdOf, withoutChallengeForScripts } from '../sessions/s
 const CHALLENGE = 'Basic realm="Trialdeck", charset="UTF-8", Bearer realm="Trialdeck"'
 /** How long a successful Basic verification is remembered before argon2 runs again. */
 const BASIC_VERIFIED_MS = 60_000
+/** Credentials remembered per kind (tokens, Basic): the least recently used go first. */
 const CACHE_MAX = 10_000
 /** last_used_at is written at most this often per token. */
 const TOUCH_EVERY_MS = 60_000
@@ -30,7 +32,7 @@ function unauthenticated(message: string): Unauthenticated {
 /** A token that authenticated, as of `epoch` (see CredentialsWatch). */
 interface CachedToken {
   principal: Principal
-  epoch: number | undefined
+  epoch: number
   tenantKey: string
   expiresAt: number
   touchedAt: number
@@ -39,7 +41,7 @@ interface CachedToken {
 /** A Basic credential that verified: the principal as of `epoch`, and argon2's word until `until`. */
 interface CachedBasic {
   principal: Principal
-  epoch: number | undefined
+  epoch: number
   version: number
   /** The stored argon2 hash it verified against: a password changed by hand, version unchanged, is seen too. */
   passwordHash: string
@@ -54,12 +56,12 @@ function decodeBasic(encoded: string): { username: string; password: string } {
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }
 
-/** An Authorization header's scheme, as sent, and the credential after it (both '' when absent). */
+/** An Authorization header's scheme, lower-cased (RFC 9110 §11.1), and the credential after it. */
 function partsOf(header: string): { scheme: string; credential: string } {
   const value = header.trim()
   const space = value.indexOf(' ')
-  if (space < 0) return { scheme: value, credential: '' }
-  return { scheme: value.slice(0, space), credential: value.slice(space + 1).trim() }
+  if (space < 0) return { scheme: value.toLowerCase(), credential: '' }
+  return { scheme: value.slice(0, space).toLowerCase(), credential: value.slice(space + 1).trim() }
 }
 
 /** The customerCode header, if it names one. */
@@ -69,30 +71,26 @@ function customerCodeOf(headers: IncomingHttpHeaders): string | undefined {
   return code === undefined || code.trim() === '' ? undefined : code.trim()
 }
 
-function setBounded<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= CACHE_MAX) map.clear()
-  map.set(key, value)
-}
-
 /**
- * Turns the Authorization header into a Principal. A credential that authenticated is remembered together with
- * the credentials epoch it was read under; while the epoch stands, the next request with it costs a hash and a
- * map lookup. Every committed change to users, tokens, roles or tenants moves the epoch, on every instance (see
- * CredentialsWatch), so revocation, deactivation, locks and role removal take effect on the next request.
- * Argon2 runs only for a Basic credential not seen before, after its user's credentials version changed, or
- * once BASIC_VERIFIED_MS has passed.
+ * Turns a request's credential into a Principal. A credential that authenticated is remembered, under the SHA-256
+ * of the credential, together with the credentials epoch it was read under; while the epoch stands, the next
+ * request with it costs a hash and a cache lookup. Every committed change to users' credentials, tokens, roles or
+ * tenants moves the epoch, on every instance (see CredentialsWatch), so revocation, deactivation, locks and role
+ * removal take effect on the next request. Argon2 runs only for a Basic credential not seen before, after its
+ * user's credentials version changed, or once BASIC_VERIFIED_MS has passed.
  */
 export class Authenticator {
   private readonly repo: IdentityRepository
   private readonly lookups: AuthLookups
+  /** Makes the Basic cache's keys useless outside this process (see credentialCacheKey). */
   private readonly cacheKey = randomBytes(32).toString('hex')
-  private readonly tokens = new Map<string, CachedToken>()
-  private readonly basics = new Map<string, CachedBasic>()
-  /** Per connection, the last Authorization header it sent and the key derived from it (see `remembered`). */
-  private readonly lastCredential = new WeakMap<object, { header: string; scope: string; key: string }>()
+  /** By the token's SHA-256, which is also what the database stores. */
+  private readonly tokens = new LRUCache<string, CachedToken>({ max: CACHE_MAX })
+  /** By credentialCacheKey: the Basic header and what the tenant is resolved from. */
+  private readonly basics = new LRUCache<string, CachedBasic>({ max: CACHE_MAX })
   /** Users with a failed Basic login here since their last success: their next success resets the count. */
   private readonly failedUsers = new Set<number>()
-  /** Basic sign-ins under way, by credential key: concurrent requests with the same credential wait for one. */
+  /** Basic sign-ins under way, by cache key: concurrent requests with the same credential wait for one. */
   private readonly verifying = new Map<string, Promise<Principal>>()
   /** Browser sessions: the third way to authenticate, by cookie, when there is no Authorization header. */
   readonly sessions: Sessions
@@ -107,17 +105,10 @@ export class Authenticator {
     this.sessions = new Sessions(ctx, watch)
   }
 
-  /**
-   * Synchronous when the credential is cached (the common case), so that it costs no extra ticks. `now` is the
-   * request's clock reading (epoch ms), which the rate limiter uses too.
-   */
-  authenticate(request: FastifyRequest, now: number): Principal | Promise<Principal> {
-    // The headers as Node parsed them: fastify's `request.headers` getter costs more, and nothing here sets any.
-    const headers = request.raw.headers
+  /** `now` is the request's clock reading (epoch ms). */
+  async authenticate(request: FastifyRequest, now: number): Promise<Principal> {
+    const headers = request.headers
     const header = headers.authorization
-    // The usual spellings first; the scheme is case-insensitive (RFC 9110 §11.1), hence the general case after.
-    if (header?.startsWith('Bearer ')) return this.bearer(request, header, customerCodeOf(headers), now)
-    if (header?.startsWith('Basic ')) return this.basic(request, header, customerCodeOf(headers), now)
     if (header === undefined || header.trim() === '') {
       const session = sessionIdOf(headers.cookie)
       if (session !== undefined) return this.sessions.authenticate(request, session, now)
@@ -126,58 +117,19 @@ export class Authenticator {
         unauthenticated('Authentication required: send Authorization: Basic … or Bearer …, or sign in'),
       )
     }
-    const scheme = partsOf(header).scheme.toLowerCase()
-    if (scheme === 'bearer') return this.bearer(request, header, customerCodeOf(headers), now)
-    if (scheme === 'basic') return this.basic(request, header, customerCodeOf(headers), now)
+    const { scheme, credential } = partsOf(header)
+    if (scheme === 'bearer') return this.bearer(credential, customerCodeOf(headers), now)
+    if (scheme === 'basic') return this.basic(request, credential, customerCodeOf(headers), now)
     throw unauthenticated(`Unsupported authorization scheme ${scheme}; use Basic or Bearer`)
   }
 
-  /** `header` is the whole Authorization header. */
-  private bearer(
-    request: FastifyRequest,
-    header: string,
-    customerCode: string | undefined,
-    now: number,
-  ): Principal | Promise<Principal> {
-    let hash = this.remembered(request, header, '')
-    if (hash === undefined) {
-      const secret = partsOf(header).credential
-      if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
-      hash = sha256Hex(secret)
-      this.remember(request, header, '', hash)
-    }
+  private async bearer(secret: string, customerCode: string | undefined, now: number): Promise<Principal> {
+    if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
+    const hash = sha256Hex(secret)
+    // Read before the rows are: a change committed meanwhile moves the epoch past this stamp.
     const epoch = this.watch.epoch()
-    const hit = epoch === undefined ? undefined : this.tokens.get(hash)
-    if (hit !== undefined && hit.epoch === epoch) return this.useToken(hit, customerCode, now)
-    return this.loadToken(hash, epoch).then((token) => this.useToken(token, customerCode, Date.now()))
-  }
-
-  /**
-   * A client usually keeps its connection and its credential: each connection remembers the last Authorization
-   * header it sent, what for (`scope`), and the key derived from it (a SHA-256), so that the same header again is
-   * neither parsed nor hashed again. This keeps one credential per open connection in memory, as its request
-   * headers already are. The whole header is compared, not the credential cut out of it: both are strings as
-   * Node made them, which V8 compares in one pass, where a cut-out piece would take its slow path.
-   * (The comparison stops at the first differing word: behind a proxy, clients sharing a connection could time it
-   * against each other's credentials, but the differences are nanoseconds, far below what a network lets anyone
-   * measure; a loop in constant time cost more than the hash it saves.)
-   */
-  private remembered(request: FastifyRequest, header: string, scope: string): string | undefined {
-    const socket = request.raw.socket as object | null
-    const last = socket === null ? undefined : this.lastCredential.get(socket)
-    return last !== undefined && last.header === header && last.scope === scope ? last.key : undefined
-  }
-
-  private remember(request: FastifyRequest, header: string, scope: string, key: string): void {
-    const socket = request.raw.socket as object | null
-    if (socket !== null) this.lastCredential.set(socket, { header, scope, key })
-  }
-
-  private useToken(
-    token: CachedToken,
-    customerCode: string | undefined,
-    now: number,
-  ): Principal | Promise<Principal> {
+    const hit = this.tokens.get(hash)
+    const token = hit !== undefined && hit.epoch === epoch ? hit : await this.loadToken(hash, epoch)
     if (token.expiresAt <= now) throw unauthenticated('This API token has expired')
     if (customerCode !== undefined && customerCode.toLowerCase() !== token.tenantKey) {
       throw unauthenticated(`customerCode ${customerCode} does not match this API token`)
@@ -185,7 +137,7 @@ export class Authenticator {
     if (now - token.touchedAt > TOUCH_EVERY_MS) {
       token.touchedAt = now
       const { tenantId, tokenId = 0 } = token.principal
-      return this.repo.touchToken(tenantId, tokenId, new Date(now).toISOString()).then(() => token.principal)
+      await this.repo.touchToken(tenantId, tokenId, new Date(now).toISOString())
     }
     return token.principal
   }
@@ -196,61 +148,58 @@ export class Authenticator {
     if (!row) throw unauthenticated('Invalid API token')
     if (row.revoked_at !== null) throw unauthenticated('This API token has been revoked')
     if (!row.active) throw unauthenticated('The account of this API token is inactive')
-    const token: CachedToken = {
-      principal: {
-        tenantId: row.tenant_id,
-        tenantCode: row.tenant_code,
-        userId: row.user_id,
-        username: row.username,
-        actions: await this.actions(row.tenant_id, row.user_id),
-        via: 'bearer',
-        tokenId: row.token_id,
-      },
-      epoch,
+    const principal: Principal = {
+      tenantId: row.tenant_id,
+      tenantCode: row.tenant_code,
+      userId: row.user_id,
+      username: row.username,
+      actions: await this.actions(row.tenant_id, row.user_id),
+      via: 'bearer',
+      tokenId: row.token_id,
+    }
+    const token = {
+      principal,
       tenantKey: row.tenant_code.toLowerCase(),
       expiresAt: row.expires_at === null ? Infinity : Date.parse(row.expires_at),
       touchedAt: row.last_used_at === null ? 0 : Date.parse(row.last_used_at),
     }
-    if (epoch !== undefined) setBounded(this.tokens, hash, token)
-    return token
+    // Without an epoch (changes elsewhere cannot be seen just now) nothing is remembered.
+    if (epoch !== undefined) this.tokens.set(hash, { ...token, epoch })
+    return { ...token, epoch: epoch ?? -1 }
   }
 
-  /** `header` is the whole Authorization header. */
+  /** `credential` is what follows `Basic `. */
   private basic(
     request: FastifyRequest,
-    header: string,
+    credential: string,
     customerCode: string | undefined,
     now: number,
-  ): Principal | Promise<Principal> {
+  ): Promise<Principal> {
     // What the tenant is resolved from belongs to the key: the same credential may name another tenant elsewhere.
     const scope =
       customerCode === undefined ? `host:${request.hostname}` : `code:${customerCode.toLowerCase()}`
-    let key = this.remembered(request, header, scope)
-    let credentials: { username: string; password: string } | undefined
-    if (key === undefined) {
-      credentials = decodeBasic(partsOf(header).credential)
-      key = credentialCacheKey(this.cacheKey, scope, credentials.username, credentials.password)
-      this.remember(request, header, scope, key)
-    }
+    const key = credentialCacheKey(this.cacheKey, scope, credential)
     const epoch = this.watch.epoch()
     const hit = this.basics.get(key)
     if (
       hit !== undefined &&
-      epoch !== undefined &&
       hit.epoch === epoch &&
       hit.until > now &&
       !this.failedUsers.has(hit.principal.userId)
     ) {
-      return hit.principal
+      return Promise.resolve(hit.principal)
     }
     // Requests arriving together with the same credential share one sign-in: a burst of parallel calls on a cold
     // cache is one login attempt, not many (each would claim one of the account's lockout attempts).
-    const pending = this.verifying.get(key)
-    if (pending !== undefined) return pending
-    const { username, password } = credentials ?? decodeBasic(partsOf(header).credential)
-    const verifying = this.verifyBasic(request, { key, username, password, customerCode, epoch, now, hit })
-    this.verifying.set(key, verifying)
-    return verifying.finally(() => this.verifying.delete(key))
+    let pending = this.verifying.get(key)
+    if (pending === undefined) {
+      const { username, password } = decodeBasic(credential)
+      pending = this.verifyBasic(request, { key, username, password, customerCode, epoch, now, hit }).finally(
+        () => this.verifying.delete(key),
+      )
+      this.verifying.set(key, pending)
+    }
+    return pending
   }
 
   /** The slow path of Basic: the one password sign-in (PasswordLogin), then the result remembered. */
@@ -299,13 +248,15 @@ export class Authenticator {
       actions: signedIn.actions,
       via: 'basic',
     }
-    setBounded(this.basics, key, {
-      principal,
-      epoch,
-      version: signedIn.credentialsVersion,
-      passwordHash: signedIn.passwordHash,
-      until: !signedIn.checked && stillVerified ? hit.until : now + BASIC_VERIFIED_MS,
-    })
+    if (epoch !== undefined) {
+      this.basics.set(key, {
+        principal,
+        epoch,
+        version: signedIn.credentialsVersion,
+        passwordHash: signedIn.passwordHash,
+        until: !signedIn.checked && stillVerified ? hit.until : now + BASIC_VERIFIED_MS,
+      })
+    }
     return principal
   }
 
@@ -324,42 +275,10 @@ export function authorise(principal: Principal, action: RoleAction | 'authentica
   }
 }
 
-type Done = (err?: Error) => void
-
-/**
- * Authorises the principal and counts the request against its rate limit, then lets the request go on.
- * Never lets `done` run inside a try: whatever the rest of the chain throws must not call it a second time.
- */
-function admit(
-  limiter: RateLimiter,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  action: RoleAction | 'authenticated',
-  principal: Principal,
-  now: number,
-  done: Done,
-): void {
-  let counted: void | Promise<void>
-  try {
-    request.principal = principal
-    authorise(principal, action)
-    counted = limiter.count(principal, reply, now)
-  } catch (err) {
-    done(err as Error)
-    return
-  }
-  if (counted instanceof Promise) {
-    counted.then(() => {
-      done()
-    }, done)
-  } else {
-    done()
-  }
-}
-
 /**
  * Authenticates and authorises every route that declares a role action, before its body is read; then counts
- * the request against its principal's rate limit. Public routes pass untouched.
+ * the request against its principal's rate limit. Public routes (`/healthz`, the web app's files) pass at once.
+ * A global hook, so that it runs before the hooks of the modules' own plugins, which may read the principal.
  */
 export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
   const passwords = new PasswordLogin(ctx, app.log)
@@ -368,30 +287,20 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   app.addHook('onClose', () => Promise.all([limiter.close(), passwords.close()]).then(() => undefined))
   app.decorateRequest('principal', null)
   app.decorate('passwordLogin', passwords)
-  void app.register(sessionRoutes, { authenticator })
-  // A callback hook rather than an async one, and no closure made per request: a cached credential and in-memory
-  // counters finish synchronously.
+  async function admit(request: FastifyRequest, reply: FastifyReply, action: RoleAction | 'authenticated') {
+    const principal = await authenticator.authenticate(request, Date.now())
+    request.principal = principal
+    authorise(principal, action)
+    await limiter.count(principal, reply, Date.now())
+  }
+  // A callback hook, so that a public request (/healthz, the web app's files) costs no promise.
   app.addHook('onRequest', (request, reply, done) => {
     const action = request.routeOptions.config.action
-    if (action === undefined || action === 'public') {
-      done()
-      return
-    }
-    // One clock reading for authentication and counting, unless authentication had to wait for the database.
-    const now = Date.now()
-    let principal: Principal | Promise<Principal>
-    try {
-      principal = authenticator.authenticate(request, now)
-    } catch (err) {
-      done(err as Error)
-      return
-    }
-    if (principal instanceof Promise) {
-      principal.then((p) => {
-        admit(limiter, request, reply, action, p, Date.now(), done)
+    if (action === undefined || action === 'public') done()
+    else
+      admit(request, reply, action).then(() => {
+        done()
       }, done)
-    } else {
-      admit(limiter, request, reply, action, principal, now, done)
-    }
   })
+  void app.register(sessionRoutes, { authenticator })
 }

@@ -6,9 +6,9 @@ import type { App } from '../../../app.js'
 import { createTenant, onEveryDatabase, testConfig, buildTestApp } from '../../../../test/support/harness.js'
 
 /**
- * Each connection remembers the last credential it sent and the hash derived from it (Authenticator.remembered).
- * `inject` makes a new socket per request, so these tests talk to a listening server over one kept-alive
- * connection, and check that every request is still judged on the credential it carries.
+ * Several credentials on one kept-alive connection (a proxy, or a client switching accounts): every request is
+ * judged on the credential it carries. `inject` makes a new socket per request, so these tests talk to a
+ * listening server.
  */
 onEveryDatabase('several credentials on one connection', (h) => {
   let app: App

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/database.js'
 import type { DB } from '../../../db/schema.js'
-import { prepared } from '../auth/lookups.js'
 
 /** What authenticating a session cookie needs: the session, its user and its tenant code, in one row. */
 export interface SessionLookup {
@@ -20,39 +19,31 @@ export interface SessionLookup {
 
 /** SQL for browser sessions. Every write takes the tenant id first. */
 export class SessionRepository {
-  private readonly byHash: (params: readonly unknown[]) => Promise<SessionLookup | undefined>
-
   constructor(
     database: Database,
     private readonly db: Kysely<DB> = database.db,
-  ) {
-    // Run on every cookie-authenticated request: a prepared statement, as the other lookups on that path.
-    this.byHash = prepared(
-      database,
-      'td_auth_session_by_hash',
-      db
-        .selectFrom('sessions as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .innerJoin('tenants as n', 'n.id', 's.tenant_id')
-        .select([
-          's.id as session_id',
-          's.tenant_id',
-          's.user_id',
-          's.created_at',
-          's.last_seen_at',
-          's.expires_at',
-          'u.username',
-          'u.active',
-          'u.locked_until',
-          'u.must_change_password',
-          'n.code as tenant_code',
-        ])
-        .where('s.secret_hash', '=', '?'),
-    )
-  }
+  ) {}
 
   lookup(secretHash: string): Promise<SessionLookup | undefined> {
-    return this.byHash([secretHash])
+    return this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .innerJoin('tenants as n', 'n.id', 's.tenant_id')
+      .select([
+        's.id as session_id',
+        's.tenant_id',
+        's.user_id',
+        's.created_at',
+        's.last_seen_at',
+        's.expires_at',
+        'u.username',
+        'u.active',
+        'u.locked_until',
+        'u.must_change_password',
+        'n.code as tenant_code',
+      ])
+      .where('s.secret_hash', '=', secretHash)
+      .executeTakeFirst()
   }
 
   async insert(

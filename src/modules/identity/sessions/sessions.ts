@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
+import { LRUCache } from 'lru-cache'
 import type { AppContext } from '../../../context.js'
 import { inTransaction } from '../../../db/database.js'
 import { Forbidden, Unauthenticated } from '../../../errors.js'
@@ -104,14 +105,14 @@ interface CachedSession {
 }
 
 /**
- * Sessions: made at sign-in, read on every cookie-authenticated request (one prepared query, so that a sign-out
- * anywhere takes effect at once), ended by sign-out. Principals are cached per session while the credentials
+ * Sessions: made at sign-in, read on every cookie-authenticated request (one query, so that a sign-out anywhere takes
+ * effect at once), ended by sign-out. Principals are cached per session while the credentials
  * epoch stands, so role actions are not read again on every request.
  */
 export class Sessions {
   readonly repo: SessionRepository
   private readonly identity: IdentityRepository
-  private readonly cache = new Map<string, CachedSession>()
+  private readonly cache = new LRUCache<string, CachedSession>({ max: CACHE_MAX })
   private sweptAt = 0
 
   constructor(
@@ -189,10 +190,7 @@ export class Sessions {
       sessionId: row.session_id,
       mustChangePassword,
     }
-    if (epoch !== undefined) {
-      if (this.cache.size >= CACHE_MAX) this.cache.clear()
-      this.cache.set(hash, { principal, epoch })
-    }
+    if (epoch !== undefined) this.cache.set(hash, { principal, epoch })
     return principal
   }
 

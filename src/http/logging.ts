@@ -1,0 +1,58 @@
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
+import { pino } from 'pino'
+import type { Config } from '../config.js'
+
+/** Redacted wherever they appear in a log line. */
+export const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.secret',
+  '*.token',
+  '*.newPassword',
+]
+
+/** How long a log line may wait in the buffer before it is written. */
+const FLUSH_MS = 1000
+
+/**
+ * JSON lines on stdout, buffered: a line is appended to a buffer that is written once it holds 4 KB, or once a
+ * second, whichever comes first (and when the process exits, also on a crash: pino's exit handler). Written
+ * synchronously (pino's default), every line was a write system call in the request's own time: two per request,
+ * a third of a small request's CPU time (docs/benchmarks.md).
+ */
+export function loggerFor(config: Pick<Config, 'logLevel'>): FastifyBaseLogger {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 })
+  setInterval(() => {
+    destination.flush()
+  }, FLUSH_MS).unref()
+  return pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } }, destination)
+}
+
+/**
+ * One line per request, once it has been answered: method, path, status and time (fastify's own controller writes
+ * two, the first with the whole URL). The query string is left out: it may hold personal data
+ * (`updateVolunteer?reasonForChange=…`).
+ */
+export class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const url = request.url
+    const query = url.indexOf('?')
+    const line = {
+      method: request.method,
+      path: query < 0 ? url : url.slice(0, query),
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    }
+    if (error) request.log.error({ ...line, err: error }, 'request errored')
+    else request.log.info(line, 'request completed')
+  }
+}
