@@ -15,6 +15,7 @@ test('the assembled migration keys are the ones databases already store, in orde
       '0007_credentials_epoch',
       '0008_sessions',
       '0009_report_jobs_by_user',
+      '0010_user_version',
     ])
   }
 })

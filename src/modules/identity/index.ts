@@ -5,7 +5,7 @@ import tenantRoutes from './tenant/routes.js'
 import { identity0001 } from './migrations/0001-identity.js'
 import { identity0007 } from './migrations/0007-credentials-epoch.js'
 import { identity0008 } from './migrations/0008-sessions.js'
-import { identity0009 } from './migrations/0009-user-version.js'
+import { identity0010 } from './migrations/0010-user-version.js'
 
 /**
  * Tenants, users, roles, tokens and sessions. Authentication (`auth/`) is registered by the app before any module;
@@ -18,6 +18,6 @@ export const identity: TrialdeckModule = {
     '0001_identity': identity0001,
     '0007_credentials_epoch': identity0007,
     '0008_sessions': identity0008,
-    '0009_user_version': identity0009,
+    '0010_user_version': identity0010,
   },
 }

@@ -27,7 +27,7 @@ export interface UsersTable {
   locked_until: string | null
   /** Bumped whenever password, flags or roles change: cached verifications of older versions are void. */
   credentials_version: Generated<number>
-  /** The user's ETag: bumped by every change through the admin API (migration 0009). */
+  /** The user's ETag: bumped by every change through the admin API (migration 0010). */
   version: Generated<number>
   created_at: string
   updated_at: string

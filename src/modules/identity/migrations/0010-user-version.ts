@@ -6,7 +6,7 @@ import { sql, type Kysely, type Migration } from 'kysely'
  * watch, and every instance forgot every cached credential. `credentials_version` now moves only with what
  * authentication depends on (password, active, Basic enabled, lock). Existing users keep their ETags.
  */
-export function identity0009(): Migration {
+export function identity0010(): Migration {
   return {
     async up(db: Kysely<unknown>) {
       await db.schema
