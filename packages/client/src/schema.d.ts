@@ -19767,7 +19767,12 @@ export interface operations {
             query?: {
                 /** @description prefix of the email, first or last name */
                 q?: string;
+                /** @description volunteers who prefer this site */
                 siteId?: number;
+                /** @description volunteers who reached at least the interested stage of this study (see status) */
+                studyId?: number;
+                /** @description volunteers who reached this funnel stage (of studyId, or of any study): interested (expressed interest), booked (hold an active screening booking), screened (are a subject), enrolled (a subject with an enrolment date) */
+                status?: "interested" | "booked" | "screened" | "enrolled";
                 limit?: number;
                 cursor?: string;
             };

@@ -223,6 +223,64 @@ onEveryDatabase('Recruit staff API', (h) => {
     assert.deepEqual(d.answers, [{ question: SMOKE, answer: false }])
   })
 
+  test('staff find volunteers by the study they reached and by funnel stage', async () => {
+    const staff = as(w.admin.basic)
+    const surname = `Stage${Date.now()}`
+    const interested = await register({ lastName: surname })
+    const booked = await register({ lastName: surname })
+    const enrolled = await register({ lastName: surname })
+    const none = await register({ lastName: surname })
+    const website = (url: string, payload: object) =>
+      h.app.inject({ method: 'POST', url: `/api/v1/recruit/${url}`, headers: w.website, payload })
+    assert.equal(
+      (await website('expressInterest', { volunteerId: interested, studyId: w.pk.studyId })).statusCode,
+      200,
+    )
+    assert.equal(
+      (await website('expressInterest', { volunteerId: booked, studyId: w.pk.studyId })).statusCode,
+      200,
+    )
+    const assign = await website('assignAppointment', {
+      volunteerId: booked,
+      appointmentId: w.pk.slotIds[2]!,
+    })
+    assert.equal(assign.statusCode, 200, assign.body)
+    const now = new Date().toISOString()
+    await h.database.db
+      .insertInto('study_subjects')
+      .values({
+        tenant_id: w.admin.id,
+        study_id: w.asthma.studyId,
+        subject_number: `S${enrolled}`,
+        site_id: 1,
+        cohort: null,
+        status: 'enrolled',
+        enrolled_on: now.slice(0, 10),
+        randomised_on: null,
+        volunteer_id: enrolled,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute()
+    const ids = async (query: string) => {
+      const res = await staff.get(`/volunteers?q=${surname.toLowerCase()}&limit=500${query}`)
+      assert.equal(res.statusCode, 200, res.body)
+      return res
+        .json<Page>()
+        .items.map((v) => v.volunteerId)
+        .sort((a, b) => a - b)
+    }
+    assert.deepEqual(await ids(''), [interested, booked, enrolled, none])
+    assert.deepEqual(await ids(`&studyId=${w.pk.studyId}`), [interested, booked])
+    assert.deepEqual(await ids(`&studyId=${w.pk.studyId}&status=booked`), [booked])
+    assert.deepEqual(await ids(`&studyId=${w.asthma.studyId}`), [])
+    assert.deepEqual(await ids('&status=screened'), [enrolled])
+    assert.deepEqual(await ids(`&status=enrolled&studyId=${w.asthma.studyId}`), [enrolled])
+    assert.deepEqual(await ids(`&status=enrolled&studyId=${w.pk.studyId}`), [])
+    assert.equal((await staff.get('/volunteers?status=dreaming')).statusCode, 422)
+    assert.equal((await staff.get('/volunteers?studyId=0')).statusCode, 422)
+  })
+
   test('site-restricted staff see only the volunteers of their sites', async () => {
     const admin = as(w.admin.basic)
     const leeds = await register({ sitePreferenceId: 2 })

@@ -78,6 +78,8 @@ export class VolunteerViews {
     const rows = await this.volunteers.list(tenantId, {
       q: q.q,
       siteId: q.siteId,
+      studyId: q.studyId,
+      stage: q.status,
       restrictedTo: await this.restriction(tenantId, userId),
       before: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
       limit: limit + 1,
