@@ -13,7 +13,7 @@ const W = 640
 const BAR = 34
 const GAP = 12
 const LEFT = 110
-const RIGHT = 64
+const RIGHT = 120
 
 /**
  * One funnel (a site's, or the study's in total) as horizontal bars, one per stage, each with its count and its

@@ -1,6 +1,7 @@
-import { Alert, Select, SimpleGrid, Stack, Table } from '@mantine/core'
+import { Alert, Select, Stack, Table } from '@mantine/core'
 import { useSearchParams } from 'react-router'
 import { can, useMe } from '../session/hooks'
+import { ScrollRegion } from '../performance/ScrollRegion'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { Empty, Loading } from '../ui/states'
 import { FunnelChart, STAGES } from './FunnelChart'
@@ -41,10 +42,10 @@ export function FunnelPanel({ studyId }: { studyId: number }) {
           setParams(v && v !== 'all' ? { site: v } : {}, { replace: true })
         }}
       />
-      <SimpleGrid cols={{ base: 1, lg: 2 }}>
+      <Stack gap="lg">
         <FunnelChart row={chosen} />
-        <Table.ScrollContainer minWidth={520}>
-          <Table striped aria-label="Recruitment funnel per site" verticalSpacing="xs">
+        <ScrollRegion label="Funnel table">
+          <Table miw={520} striped aria-label="Recruitment funnel per site" verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Site</Table.Th>
@@ -70,8 +71,8 @@ export function FunnelPanel({ studyId }: { studyId: number }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
-      </SimpleGrid>
+        </ScrollRegion>
+      </Stack>
     </Stack>
   )
 }

@@ -82,8 +82,7 @@ function Eligibility({ p }: { p: Profile }) {
   )
 }
 
-function ProfileForm({ studyId, profile }: { studyId: number; profile: Profile }) {
-  const put = usePutProfile(studyId)
+function ProfileForm({ profile, put }: { profile: Profile; put: ReturnType<typeof usePutProfile> }) {
   const [status, setStatus] = useState(profile.status)
   const [title, setTitle] = useState(profile.publicTitle ?? '')
   const [description, setDescription] = useState(profile.publicDescription ?? '')
@@ -162,6 +161,8 @@ export function ProfilePanel({ study }: { study: { data: Study } }) {
   const me = useMe()
   const studyId = study.data.id
   const profile = useProfile(studyId)
+  // Held here, not in the form: a save changes updatedAt, which remounts the form with the saved values.
+  const put = usePutProfile(studyId)
   if (profile.isPending) return <Loading label="Loading the recruitment profile…" />
   if (profile.error) return <ErrorAlert error={profile.error} title="The profile could not be loaded" />
   const p = profile.data
@@ -174,7 +175,7 @@ export function ProfilePanel({ study }: { study: { data: Study } }) {
         </Text>
       </Group>
       {can(me.data, 'studies.manage') ? (
-        <ProfileForm key={p.updatedAt ?? 'new'} studyId={studyId} profile={p} />
+        <ProfileForm key={p.updatedAt ?? 'new'} profile={p} put={put} />
       ) : (
         <Stack gap={4}>
           <Text fw={700}>{p.publicTitle ?? 'No public title'}</Text>

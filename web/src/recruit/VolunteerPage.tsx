@@ -3,6 +3,7 @@ import type { ReactNode } from 'react'
 import { Link, useParams } from 'react-router'
 import { Diff } from '../audit/Diff'
 import { can, useMe } from '../session/hooks'
+import { ScrollRegion } from '../performance/ScrollRegion'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatDate, formatDateTime } from '../ui/format'
 import { PageHeader } from '../ui/PageHeader'
@@ -163,8 +164,8 @@ export function VolunteerPage() {
           {d.appointments.length === 0 ? (
             <Text size="sm">No screening bookings.</Text>
           ) : (
-            <Table.ScrollContainer minWidth={560}>
-              <Table aria-label="Bookings" verticalSpacing={4} striped>
+            <ScrollRegion label="Bookings table">
+              <Table miw={560} aria-label="Bookings" verticalSpacing={4} striped>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">Slot</Table.Th>
@@ -198,7 +199,7 @@ export function VolunteerPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollRegion>
           )}
         </Section>
         <Section title="History">
