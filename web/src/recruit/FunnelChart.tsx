@@ -9,11 +9,11 @@ export const STAGES = [
   { key: 'enrolled', label: 'Enrolled' },
 ] as const
 
-const W = 640
+const W = 480
 const BAR = 34
 const GAP = 12
-const LEFT = 110
-const RIGHT = 120
+const LEFT = 100
+const RIGHT = 100
 
 /**
  * One funnel (a site's, or the study's in total) as horizontal bars, one per stage, each with its count and its
