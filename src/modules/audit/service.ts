@@ -3,7 +3,7 @@ import type { DB } from '../../db/schema.js'
 import { sha256Hex } from '../identity/secrets.js'
 import type { FastifyRequest } from 'fastify'
 import { ErrorList } from '../../errors.js'
-import { decodeCursor, pageOf, type Page } from '../identity/pagination.js'
+import { decodeCursor, limitOf, pageOf, type Page } from '../../http/pagination.js'
 import { AuditRepository, type AuditRow } from './repository.js'
 import type { AuditQuery, AuditRecord } from './schemas.js'
 
@@ -260,7 +260,7 @@ export async function listAuditRecords(
   if (from !== undefined && to !== undefined && from >= to)
     errors.add('/querystring/to', 'must be later than from', 'range')
   errors.throwIfAny()
-  const limit = query.limit ?? 50
+  const limit = limitOf(query)
   const rows = await new AuditRepository(db).list(
     tenantId,
     {

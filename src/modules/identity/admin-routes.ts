@@ -21,7 +21,7 @@ import {
 } from './admin-schemas.js'
 import { AdminService } from './admin-service.js'
 import { callerOf } from './grant-rule.js'
-import { PageQuerySchema } from './pagination.js'
+import { PageQuerySchema } from '../../http/pagination.js'
 import { policyOf } from './service.js'
 
 const tags = ['admin']

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { RoleActionSchema } from './schemas.js'
-import { PageQuerySchema, pageSchema } from './pagination.js'
+import { PageQuerySchema, Page } from '../../http/pagination.js'
 import { Id } from '../../http/schemas.js'
 
 const Timestamp = Type.String({ format: 'date-time' })
@@ -27,7 +27,7 @@ export const UserSchema = Type.Object({
   updatedAt: Timestamp,
 })
 export type UserView = Static<typeof UserSchema>
-export const UserPageSchema = pageSchema(UserSchema)
+export const UserPageSchema = Page(UserSchema)
 
 export const UserListQuerySchema = Type.Object(
   {
@@ -84,7 +84,7 @@ export const TokenSchema = Type.Object({
   revokedAt: Type.Union([Timestamp, Type.Null()]),
 })
 export type TokenView = Static<typeof TokenSchema>
-export const TokenPageSchema = pageSchema(TokenSchema)
+export const TokenPageSchema = Page(TokenSchema)
 
 export const CreatedTokenSchema = Type.Object({
   ...TokenSchema.properties,
@@ -122,7 +122,7 @@ export const RoleSchema = Type.Object({
   createdAt: Timestamp,
 })
 export type RoleView = Static<typeof RoleSchema>
-export const RolePageSchema = pageSchema(RoleSchema)
+export const RolePageSchema = Page(RoleSchema)
 
 export const NewRoleSchema = Type.Object(
   {

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { ANSWER_TYPES } from './answers.js'
+import { Page, PageQuerySchema } from '../../http/pagination.js'
 import { AddressSchema, AnswerSchema, AnswerValueSchema, Nullable, SexSchema } from './schemas.js'
 import { Amount, Count, Id } from '../../http/schemas.js'
 
@@ -165,18 +166,16 @@ export const VolunteerViewSchema = Type.Object({
 })
 export type VolunteerView = Static<typeof VolunteerViewSchema>
 
-export const VolunteerListQuerySchema = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200, description: 'prefix of the email, first or last name' })),
-  siteId: Type.Optional(Id()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 100 })),
-})
+export const VolunteerListQuerySchema = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'prefix of the email, first or last name' })),
+    siteId: Type.Optional(Id()),
+    ...PageQuerySchema.properties,
+  },
+  { additionalProperties: false },
+)
 export type VolunteerListQuery = Static<typeof VolunteerListQuerySchema>
-export const VolunteerListSchema = Type.Object({
-  items: Type.Array(VolunteerViewSchema),
-  nextCursor: Nullable(Type.String()),
-})
-export type VolunteerList = Static<typeof VolunteerListSchema>
+export const VolunteerListSchema = Page(VolunteerViewSchema)
 
 export const VolunteerDetailSchema = Type.Object({
   ...VolunteerViewSchema.properties,

@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import type { FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../index.js'
+import { Page, PageQuerySchema, pageOfList } from '../../http/pagination.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
 import { actorOf } from '../audit/service.js'
 import {
@@ -52,10 +53,11 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         operationId: 'listStudySites',
         summary: "A study's sites",
         params: StudyParamsSchema,
-        response: { 200: Type.Array(SiteSchema), ...READ },
+        querystring: PageQuerySchema,
+        response: { 200: Page(SiteSchema), ...READ },
       },
     },
-    async (req) => setup.listSites(tenantOf(req), req.params.studyId),
+    async (req) => pageOfList(await setup.listSites(tenantOf(req), req.params.studyId), req.query),
   )
   app.post(
     `${base}/sites`,
@@ -116,10 +118,11 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         operationId: 'listCohorts',
         summary: "A study's cohorts",
         params: StudyParamsSchema,
-        response: { 200: Type.Array(CohortSchema), ...READ },
+        querystring: PageQuerySchema,
+        response: { 200: Page(CohortSchema), ...READ },
       },
     },
-    async (req) => setup.listCohorts(tenantOf(req), req.params.studyId),
+    async (req) => pageOfList(await setup.listCohorts(tenantOf(req), req.params.studyId), req.query),
   )
   app.post(
     `${base}/cohorts`,
@@ -212,10 +215,12 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         operationId: 'listSlots',
         summary: 'Screening appointment slots of a study site, past ones included',
         params: SiteParamsSchema,
-        response: { 200: Type.Array(SlotSchema), ...READ },
+        querystring: PageQuerySchema,
+        response: { 200: Page(SlotSchema), ...READ },
       },
     },
-    async (req) => setup.listSlots(tenantOf(req), req.params.studyId, req.params.siteId),
+    async (req) =>
+      pageOfList(await setup.listSlots(tenantOf(req), req.params.studyId, req.params.siteId), req.query),
   )
   app.post(
     `${base}/sites/:siteId/slots`,
@@ -270,10 +275,11 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         tags,
         operationId: 'listVolunteerQuestions',
         summary: "The tenant's volunteer questions",
-        response: { 200: Type.Array(QuestionSchema), ...READ },
+        querystring: PageQuerySchema,
+        response: { 200: Page(QuestionSchema), ...READ },
       },
     },
-    async (req) => questions.listQuestions(tenantOf(req)),
+    async (req) => pageOfList(await questions.listQuestions(tenantOf(req)), req.query),
   )
   app.post(
     '/api/v1/volunteer-questions',

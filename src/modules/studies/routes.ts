@@ -1,15 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../index.js'
+import { PageQuerySchema } from '../../http/pagination.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
 import { actorOf } from '../audit/service.js'
-import {
-  NewStudySchema,
-  StudyIdParams,
-  StudyListQuery,
-  StudyListSchema,
-  StudyPatchSchema,
-  StudySchema,
-} from './schemas.js'
+import { NewStudySchema, StudyIdParams, StudyListSchema, StudyPatchSchema, StudySchema } from './schemas.js'
 import { etagOf, StudiesService, studyOf } from './service.js'
 
 /** Native studies API: list, create, read and edit studies (protocols). */
@@ -29,12 +23,11 @@ const studies: ModulePlugin = async (plugin, { ctx }) => {
         summary: 'List studies',
         tags: ['studies'],
         operationId: 'listStudies',
-        querystring: StudyListQuery,
+        querystring: PageQuerySchema,
         response: { 200: StudyListSchema, ...errorResponses([...AUTH_ERRORS, 422]) },
       },
     },
-    async (request) =>
-      service.list(tenantOf(request.principal), request.query.cursor, request.query.limit ?? 100),
+    async (request) => service.list(tenantOf(request.principal), request.query),
   )
 
   app.post(
