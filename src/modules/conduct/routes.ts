@@ -5,7 +5,6 @@ import type { ModulePlugin } from '../index.js'
 import { ValidationFailed } from '../../errors.js'
 import { Page, PageQuerySchema } from '../../http/pagination.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
-import { actorOf } from '../audit/service.js'
 import { csvRecords, ndjsonRecords, type BodyRecord } from './records.js'
 import {
   ImportResultSchema,
@@ -21,6 +20,7 @@ import {
   TimepointSchema,
 } from './schemas.js'
 import { ConductService } from './service.js'
+import { actorOf } from '../../http/principal.js'
 
 const tags = ['study data']
 const READ_ERRORS = errorResponses([...AUTH_ERRORS, 404, 422])

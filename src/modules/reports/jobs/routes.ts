@@ -5,12 +5,12 @@ import type { AppContext } from '../../../context.js'
 import { nowIso } from '../../../db/columns.js'
 import { Conflict, Gone, NotFound } from '../../../errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
-import { actorOf } from '../../audit/service.js'
 import { REPORT_FORMATS, type ReportFormat } from '../catalogue.js'
 import { JobRepository, type JobRow } from './repository.js'
 import { InvokeBodySchema } from '../params.js'
 import { JobParams, JobSchema, ReportFileSchema, type Job } from '../schemas.js'
 import type { ReportService } from '../service.js'
+import { actorOf, requirePrincipal } from '../../../http/principal.js'
 
 const tags = ['reports']
 const jobUrl = (id: number) => `/api/v1/reports/jobs/${id}`
@@ -61,8 +61,7 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
     },
     async (request, reply) => {
       const actor = actorOf(request)
-      const principal = request.principal
-      if (!principal) throw new Error('no principal')
+      const principal = requirePrincipal(request)
       const resolved = await service.resolve(actor, principal.actions, request.body)
       await service.precheck(resolved)
       const id = await jobs.insert(
@@ -95,8 +94,7 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
       },
     },
     async (request) => {
-      const p = request.principal
-      if (!p) throw new Error('no principal')
+      const p = requirePrincipal(request)
       return jobOf(await mine(p.tenantId, p.userId, request.params.id))
     },
   )
@@ -114,8 +112,7 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
       },
     },
     async (request, reply) => {
-      const p = request.principal
-      if (!p) throw new Error('no principal')
+      const p = requirePrincipal(request)
       const job = await mine(p.tenantId, p.userId, request.params.id)
       if (job.status === 'expired') throw new Gone(`The result of report job ${job.id} has expired`)
       if (job.status !== 'succeeded') {
