@@ -304,11 +304,11 @@ for (const target of testDatabases()) {
       monday.setDate(monday.getDate() - ((monday.getDay() + 6) % 7) + 14)
       const wednesday = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + 2)
       const slots = async () =>
-        (await call(`/api/v1/studies/${studyId}/sites/2/slots`)).json as {
-          appointmentId: number
-          start: string
-          capacity: number
-        }[]
+        (
+          (await call(`/api/v1/studies/${studyId}/sites/2/slots?limit=1000`)).json as {
+            items: { appointmentId: number; start: string; capacity: number }[]
+          }
+        ).items
       const { ctx, page } = await open(RECRUITER)
       await page.goto(`${origin}/recruit/studies/${studyId}/sites/2/slots?week=${isoDay(monday)}`)
       await page.getByRole('heading', { name: 'Screening slots · Riverside Unit' }).waitFor()

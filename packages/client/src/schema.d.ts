@@ -2386,7 +2386,7 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -3349,7 +3349,7 @@ export interface operations {
     listTokens: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -3932,7 +3932,7 @@ export interface operations {
     listRoles: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -4716,7 +4716,7 @@ export interface operations {
     listAudit: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -5030,7 +5030,9 @@ export interface operations {
     listStudies: {
         parameters: {
             query?: {
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -5082,7 +5084,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
-                        /** @description Pass as ?cursor= for the next page */
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -5905,7 +5907,9 @@ export interface operations {
         parameters: {
             query?: {
                 studyId?: number;
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -5960,7 +5964,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
-                        /** @description Pass as ?cursor= for the next page */
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -15943,7 +15947,12 @@ export interface operations {
     };
     listStudySites: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -15962,21 +15971,28 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "studyId": 1,
-                     *         "siteId": 1,
-                     *         "name": "text",
-                     *         "locationOid": "text"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "studyId": 1,
+                     *           "siteId": 1,
+                     *           "name": "text",
+                     *           "locationOid": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        studyId: number;
-                        siteId: number;
-                        name: string;
-                        locationOid: string | null;
-                    }[];
+                        items: {
+                            studyId: number;
+                            siteId: number;
+                            name: string;
+                            locationOid: string | null;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -16827,7 +16843,12 @@ export interface operations {
     };
     listCohorts: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -16846,21 +16867,28 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "cohortId": 1,
-                     *         "studyId": 1,
-                     *         "name": "text",
-                     *         "description": "text"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cohortId": 1,
+                     *           "studyId": 1,
+                     *           "name": "text",
+                     *           "description": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        cohortId: number;
-                        studyId: number;
-                        name: string;
-                        description: string | null;
-                    }[];
+                        items: {
+                            cohortId: number;
+                            studyId: number;
+                            name: string;
+                            description: string | null;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -18224,7 +18252,12 @@ export interface operations {
     };
     listSlots: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -18244,29 +18277,36 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "appointmentId": 1,
-                     *         "studyId": 1,
-                     *         "siteId": 1,
-                     *         "start": "text",
-                     *         "end": "text",
-                     *         "capacity": 0,
-                     *         "booked": 0,
-                     *         "placesLeft": 0
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "appointmentId": 1,
+                     *           "studyId": 1,
+                     *           "siteId": 1,
+                     *           "start": "text",
+                     *           "end": "text",
+                     *           "capacity": 0,
+                     *           "booked": 0,
+                     *           "placesLeft": 0
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        appointmentId: number;
-                        studyId: number;
-                        siteId: number;
-                        start: string;
-                        end: string;
-                        capacity: number;
-                        booked: number;
-                        placesLeft: number;
-                    }[];
+                        items: {
+                            appointmentId: number;
+                            studyId: number;
+                            siteId: number;
+                            start: string;
+                            end: string;
+                            capacity: number;
+                            booked: number;
+                            placesLeft: number;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -18872,7 +18912,12 @@ export interface operations {
     };
     listVolunteerQuestions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -18889,28 +18934,35 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "questionId": 1,
-                     *         "text": "text",
-                     *         "answerType": "text",
-                     *         "options": [
-                     *           "text"
-                     *         ],
-                     *         "siteId": 1,
-                     *         "required": true
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "questionId": 1,
+                     *           "text": "text",
+                     *           "answerType": "text",
+                     *           "options": [
+                     *             "text"
+                     *           ],
+                     *           "siteId": 1,
+                     *           "required": true
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        questionId: number;
-                        text: string;
-                        /** @enum {unknown} */
-                        answerType: "text" | "number" | "yesno" | "choice";
-                        options: string[] | null;
-                        siteId: number | null;
-                        required: boolean;
-                    }[];
+                        items: {
+                            questionId: number;
+                            text: string;
+                            /** @enum {unknown} */
+                            answerType: "text" | "number" | "yesno" | "choice";
+                            options: string[] | null;
+                            siteId: number | null;
+                            required: boolean;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -18984,6 +19036,32 @@ export interface operations {
                      *       "detail": "None of the Accept media types can be produced",
                      *       "instance": "/api/v1/volunteer-questions",
                      *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/volunteer-questions",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -19773,7 +19851,9 @@ export interface operations {
                 studyId?: number;
                 /** @description volunteers who reached this funnel stage (of studyId, or of any study): interested (expressed interest), booked (hold an active screening booking), screened (are a subject), enrolled (a subject with an enrolment date) */
                 status?: "interested" | "booked" | "screened" | "enrolled";
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -19853,6 +19933,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -20625,8 +20706,9 @@ export interface operations {
     listSubjects: {
         parameters: {
             query?: {
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -20674,6 +20756,7 @@ export interface operations {
                             randomisedOn: string | null;
                             volunteerId: number | null;
                         }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -21065,7 +21148,12 @@ export interface operations {
     };
     listTimepoints: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -21084,21 +21172,28 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "id": 1,
-                     *         "name": "text",
-                     *         "studyDay": -365,
-                     *         "offsetMinutes": -100000
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "text",
+                     *           "studyDay": -365,
+                     *           "offsetMinutes": -100000
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        id: number;
-                        name: string;
-                        studyDay: number;
-                        offsetMinutes: number;
-                    }[];
+                        items: {
+                            id: number;
+                            name: string;
+                            studyDay: number;
+                            offsetMinutes: number;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -21469,7 +21564,12 @@ export interface operations {
     };
     listItems: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -21488,27 +21588,34 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "id": 1,
-                     *         "code": "text",
-                     *         "label": "text",
-                     *         "dataType": "text",
-                     *         "unit": "text",
-                     *         "form": "text",
-                     *         "itemGroup": "text"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "code": "text",
+                     *           "label": "text",
+                     *           "dataType": "text",
+                     *           "unit": "text",
+                     *           "form": "text",
+                     *           "itemGroup": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        id: number;
-                        code: string;
-                        label: string;
-                        dataType: string;
-                        unit: string | null;
-                        form: string;
-                        itemGroup: string;
-                    }[];
+                        items: {
+                            id: number;
+                            code: string;
+                            label: string;
+                            dataType: string;
+                            unit: string | null;
+                            form: string;
+                            itemGroup: string;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -21892,7 +21999,9 @@ export interface operations {
     listObservations: {
         parameters: {
             query?: {
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
                 /** @description comma-separated subject numbers */
                 subjects?: string;
@@ -21944,6 +22053,7 @@ export interface operations {
                             collectedAt: string | null;
                             locked: boolean;
                         }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };

@@ -2,13 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ModulePlugin } from '../index.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
-import { actorOf } from '../audit/service.js'
 import { REPORT_FORMATS, type ReportFormat } from './catalogue.js'
-import { registerJobRoutes } from './job-routes.js'
+import { registerJobRoutes } from './jobs/routes.js'
 import { InvokeBodySchema, InvokeQuerySchema, type InvokeInput } from './params.js'
-import { ReportJobRunner } from './runner.js'
+import { ReportJobRunner } from './jobs/runner.js'
 import { CatalogueSchema, ReportFileSchema } from './schemas.js'
 import { ReportService } from './service.js'
+import { actorOf, requirePrincipal } from '../../http/principal.js'
 
 const tags = ['reports']
 
@@ -41,8 +41,7 @@ const reports: ModulePlugin = async (fastify, { ctx }) => {
 
   const invoke = async (request: FastifyRequest, reply: FastifyReply, input: InvokeInput) => {
     const actor = actorOf(request)
-    const principal = request.principal
-    if (!principal) throw new Error('invokeReport without a principal')
+    const principal = requirePrincipal(request)
     const resolved = await service.resolve(actor, principal.actions, input, request.format as ReportFormat)
     const out = await service.open(resolved)
     out.finished

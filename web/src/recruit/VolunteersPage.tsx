@@ -3,14 +3,13 @@ import { useQueries } from '@tanstack/react-query'
 import { createColumnHelper } from '@tanstack/react-table'
 import { useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
-import { api, ok } from '../api/client'
 import { DataTable } from '../ui/DataTable'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatDate } from '../ui/format'
 import { PageHeader } from '../ui/PageHeader'
 import { Pager, useCursorPager } from '../ui/Pager'
 import { Empty, Loading } from '../ui/states'
-import { keys, useStudies, useVolunteers, type Volunteer, type VolunteerFilters } from './hooks'
+import { keys, sitesOf, useStudies, useVolunteers, type Volunteer, type VolunteerFilters } from './hooks'
 
 const STATUSES = [
   { value: 'interested', label: 'Interested' },
@@ -25,7 +24,7 @@ export function useSiteNames(studyIds: number[]): Map<number, string> {
   const sites = useQueries({
     queries: studyIds.map((studyId) => ({
       queryKey: keys.sites(studyId),
-      queryFn: () => ok(api.GET('/api/v1/studies/{studyId}/sites', { params: { path: { studyId } } })),
+      queryFn: () => sitesOf(studyId),
     })),
   })
   const names = new Map<number, string>()

@@ -6,12 +6,29 @@ export type Study = Body<'listStudies'>['items'][number]
 export type Profile = Body<'getRecruitmentProfile'>
 export type ProfileInput = RequestBody<'putRecruitmentProfile'>
 export type StudyPatch = RequestBody<'updateStudy'>
-export type Site = Body<'listStudySites'>[number]
-export type Cohort = Body<'listCohorts'>[number]
-export type Slot = Body<'listSlots'>[number]
-export type Question = Body<'listVolunteerQuestions'>[number]
+export type Site = Body<'listStudySites'>['items'][number]
+export type Cohort = Body<'listCohorts'>['items'][number]
+export type Slot = Body<'listSlots'>['items'][number]
+export type Question = Body<'listVolunteerQuestions'>['items'][number]
 export type Volunteer = Body<'listVolunteers'>['items'][number]
 export type VolunteerDetail = Body<'getVolunteer'>
+
+/**
+ * Every item of a paged list, following `nextCursor` in pages of 1000 (a study's sites, cohorts, a site's slots and
+ * the questions are short lists that the screens show whole).
+ */
+export async function allItems<T>(
+  page: (query: { limit: number; cursor?: string }) => Promise<{ items: T[]; nextCursor: string | null }>,
+): Promise<T[]> {
+  const items: T[] = []
+  let cursor: string | undefined
+  do {
+    const answer = await page({ limit: 1000, ...(cursor ? { cursor } : {}) })
+    items.push(...answer.items)
+    cursor = answer.nextCursor ?? undefined
+  } while (cursor)
+  return items
+}
 
 export const keys = {
   studies: ['recruit', 'studies'] as const,
@@ -57,10 +74,16 @@ export function useProfile(studyId: number) {
   })
 }
 
+export function sitesOf(studyId: number): Promise<Site[]> {
+  return allItems((query) =>
+    ok(api.GET('/api/v1/studies/{studyId}/sites', { params: { path: { studyId }, query } })),
+  )
+}
+
 export function useSites(studyId: number, enabled = true) {
   return useQuery({
     queryKey: keys.sites(studyId),
-    queryFn: () => ok(api.GET('/api/v1/studies/{studyId}/sites', { params: { path: { studyId } } })),
+    queryFn: () => sitesOf(studyId),
     enabled,
   })
 }
@@ -68,14 +91,17 @@ export function useSites(studyId: number, enabled = true) {
 export function useCohorts(studyId: number) {
   return useQuery({
     queryKey: keys.cohorts(studyId),
-    queryFn: () => ok(api.GET('/api/v1/studies/{studyId}/cohorts', { params: { path: { studyId } } })),
+    queryFn: () =>
+      allItems((query) =>
+        ok(api.GET('/api/v1/studies/{studyId}/cohorts', { params: { path: { studyId }, query } })),
+      ),
   })
 }
 
 export function useQuestions() {
   return useQuery({
     queryKey: keys.questions,
-    queryFn: () => ok(api.GET('/api/v1/volunteer-questions')),
+    queryFn: () => allItems((query) => ok(api.GET('/api/v1/volunteer-questions', { params: { query } }))),
   })
 }
 
@@ -83,10 +109,12 @@ export function useSlots(studyId: number, siteId: number) {
   return useQuery({
     queryKey: keys.slots(studyId, siteId),
     queryFn: () =>
-      ok(
-        api.GET('/api/v1/studies/{studyId}/sites/{siteId}/slots', {
-          params: { path: { studyId, siteId } },
-        }),
+      allItems((query) =>
+        ok(
+          api.GET('/api/v1/studies/{studyId}/sites/{siteId}/slots', {
+            params: { path: { studyId, siteId }, query },
+          }),
+        ),
       ),
   })
 }
