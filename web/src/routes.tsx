@@ -2,6 +2,7 @@ import { Anchor, Stack, Text, Title } from '@mantine/core'
 import { Link, type RouteObject } from 'react-router'
 import { ChangePasswordPage } from './session/ChangePasswordPage'
 import { SignInPage } from './session/SignInPage'
+import { recruitRoutes } from './recruit/routes'
 import { AppLayout, HomeRedirect } from './ui/AppLayout'
 
 function NotFound() {
@@ -64,6 +65,7 @@ export const routes: RouteObject[] = [
         path: 'reports/:reportName',
         lazy: async () => ({ Component: (await import('./reports/ReportFormPage')).ReportFormPage }),
       },
+      ...recruitRoutes,
       { path: 'audit', lazy: async () => ({ Component: (await import('./audit/AuditPage')).AuditPage }) },
       { path: '*', element: <NotFound /> },
     ],

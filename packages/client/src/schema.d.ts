@@ -2414,7 +2414,7 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -3377,7 +3377,7 @@ export interface operations {
     listTokens: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -3960,7 +3960,7 @@ export interface operations {
     listRoles: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -4849,7 +4849,7 @@ export interface operations {
     listAudit: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -5163,7 +5163,9 @@ export interface operations {
     listStudies: {
         parameters: {
             query?: {
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -5215,7 +5217,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
-                        /** @description Pass as ?cursor= for the next page */
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -6038,7 +6040,9 @@ export interface operations {
         parameters: {
             query?: {
                 studyId?: number;
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -6093,7 +6097,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
-                        /** @description Pass as ?cursor= for the next page */
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -16076,7 +16080,12 @@ export interface operations {
     };
     listStudySites: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -16095,21 +16104,28 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "studyId": 1,
-                     *         "siteId": 1,
-                     *         "name": "text",
-                     *         "locationOid": "text"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "studyId": 1,
+                     *           "siteId": 1,
+                     *           "name": "text",
+                     *           "locationOid": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        studyId: number;
-                        siteId: number;
-                        name: string;
-                        locationOid: string | null;
-                    }[];
+                        items: {
+                            studyId: number;
+                            siteId: number;
+                            name: string;
+                            locationOid: string | null;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -16960,7 +16976,12 @@ export interface operations {
     };
     listCohorts: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -16979,21 +17000,28 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "cohortId": 1,
-                     *         "studyId": 1,
-                     *         "name": "text",
-                     *         "description": "text"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cohortId": 1,
+                     *           "studyId": 1,
+                     *           "name": "text",
+                     *           "description": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        cohortId: number;
-                        studyId: number;
-                        name: string;
-                        description: string | null;
-                    }[];
+                        items: {
+                            cohortId: number;
+                            studyId: number;
+                            name: string;
+                            description: string | null;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -18357,7 +18385,12 @@ export interface operations {
     };
     listSlots: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -18377,29 +18410,36 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "appointmentId": 1,
-                     *         "studyId": 1,
-                     *         "siteId": 1,
-                     *         "start": "text",
-                     *         "end": "text",
-                     *         "capacity": 0,
-                     *         "booked": 0,
-                     *         "placesLeft": 0
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "appointmentId": 1,
+                     *           "studyId": 1,
+                     *           "siteId": 1,
+                     *           "start": "text",
+                     *           "end": "text",
+                     *           "capacity": 0,
+                     *           "booked": 0,
+                     *           "placesLeft": 0
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        appointmentId: number;
-                        studyId: number;
-                        siteId: number;
-                        start: string;
-                        end: string;
-                        capacity: number;
-                        booked: number;
-                        placesLeft: number;
-                    }[];
+                        items: {
+                            appointmentId: number;
+                            studyId: number;
+                            siteId: number;
+                            start: string;
+                            end: string;
+                            capacity: number;
+                            booked: number;
+                            placesLeft: number;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -19005,7 +19045,12 @@ export interface operations {
     };
     listVolunteerQuestions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -19022,28 +19067,35 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "questionId": 1,
-                     *         "text": "text",
-                     *         "answerType": "text",
-                     *         "options": [
-                     *           "text"
-                     *         ],
-                     *         "siteId": 1,
-                     *         "required": true
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "questionId": 1,
+                     *           "text": "text",
+                     *           "answerType": "text",
+                     *           "options": [
+                     *             "text"
+                     *           ],
+                     *           "siteId": 1,
+                     *           "required": true
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        questionId: number;
-                        text: string;
-                        /** @enum {unknown} */
-                        answerType: "text" | "number" | "yesno" | "choice";
-                        options: string[] | null;
-                        siteId: number | null;
-                        required: boolean;
-                    }[];
+                        items: {
+                            questionId: number;
+                            text: string;
+                            /** @enum {unknown} */
+                            answerType: "text" | "number" | "yesno" | "choice";
+                            options: string[] | null;
+                            siteId: number | null;
+                            required: boolean;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -19117,6 +19169,32 @@ export interface operations {
                      *       "detail": "None of the Accept media types can be produced",
                      *       "instance": "/api/v1/volunteer-questions",
                      *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/volunteer-questions",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -19900,8 +19978,15 @@ export interface operations {
             query?: {
                 /** @description prefix of the email, first or last name */
                 q?: string;
+                /** @description volunteers who prefer this site */
                 siteId?: number;
+                /** @description volunteers who reached at least the interested stage of this study (see status) */
+                studyId?: number;
+                /** @description volunteers who reached this funnel stage (of studyId, or of any study): interested (expressed interest), booked (hold an active screening booking), screened (are a subject), enrolled (a subject with an enrolment date) */
+                status?: "interested" | "booked" | "screened" | "enrolled";
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -19981,6 +20066,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -20753,8 +20839,9 @@ export interface operations {
     listSubjects: {
         parameters: {
             query?: {
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -20802,6 +20889,7 @@ export interface operations {
                             randomisedOn: string | null;
                             volunteerId: number | null;
                         }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -21193,7 +21281,12 @@ export interface operations {
     };
     listTimepoints: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -21212,21 +21305,28 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "id": 1,
-                     *         "name": "text",
-                     *         "studyDay": -365,
-                     *         "offsetMinutes": -100000
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "text",
+                     *           "studyDay": -365,
+                     *           "offsetMinutes": -100000
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        id: number;
-                        name: string;
-                        studyDay: number;
-                        offsetMinutes: number;
-                    }[];
+                        items: {
+                            id: number;
+                            name: string;
+                            studyDay: number;
+                            offsetMinutes: number;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -21597,7 +21697,12 @@ export interface operations {
     };
     listItems: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -21616,27 +21721,34 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "id": 1,
-                     *         "code": "text",
-                     *         "label": "text",
-                     *         "dataType": "text",
-                     *         "unit": "text",
-                     *         "form": "text",
-                     *         "itemGroup": "text"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "code": "text",
+                     *           "label": "text",
+                     *           "dataType": "text",
+                     *           "unit": "text",
+                     *           "form": "text",
+                     *           "itemGroup": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        id: number;
-                        code: string;
-                        label: string;
-                        dataType: string;
-                        unit: string | null;
-                        form: string;
-                        itemGroup: string;
-                    }[];
+                        items: {
+                            id: number;
+                            code: string;
+                            label: string;
+                            dataType: string;
+                            unit: string | null;
+                            form: string;
+                            itemGroup: string;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -22020,7 +22132,9 @@ export interface operations {
     listObservations: {
         parameters: {
             query?: {
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
                 /** @description comma-separated subject numbers */
                 subjects?: string;
@@ -22072,6 +22186,7 @@ export interface operations {
                             collectedAt: string | null;
                             locked: boolean;
                         }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };

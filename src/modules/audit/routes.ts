@@ -3,6 +3,7 @@ import type { ModulePlugin } from '../index.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
 import { AuditPageSchema, AuditQuerySchema, AuditVerificationSchema } from './schemas.js'
 import { listAuditRecords, verifyTenantAuditChain } from './service.js'
+import { requirePrincipal } from '../../http/principal.js'
 
 /** `GET /api/v1/audit`: the tenant's tamper-evident audit trail. */
 const auditRoutes: ModulePlugin = async (plain, { ctx }) => {
@@ -23,8 +24,7 @@ const auditRoutes: ModulePlugin = async (plain, { ctx }) => {
       },
     },
     async (request) => {
-      const p = request.principal
-      if (!p) throw new Error('no principal on an authenticated route')
+      const p = requirePrincipal(request)
       return listAuditRecords(ctx.db, p.tenantId, request.query)
     },
   )
@@ -41,8 +41,7 @@ const auditRoutes: ModulePlugin = async (plain, { ctx }) => {
       },
     },
     async (request) => {
-      const p = request.principal
-      if (!p) throw new Error('no principal on an authenticated route')
+      const p = requirePrincipal(request)
       return verifyTenantAuditChain(ctx.db, p.tenantId)
     },
   )

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { PageQuerySchema, pageSchema } from '../identity/pagination.js'
+import { PageQuerySchema, Page } from '../../http/pagination.js'
 import { Id } from '../../http/schemas.js'
 
 const Timestamp = Type.String({ format: 'date-time' })
@@ -23,7 +23,7 @@ export const AuditRecordSchema = Type.Object({
   hash: Type.String({ description: 'SHA-256 over this record and prevHash' }),
 })
 export type AuditRecord = Static<typeof AuditRecordSchema>
-export const AuditPageSchema = pageSchema(AuditRecordSchema)
+export const AuditPageSchema = Page(AuditRecordSchema)
 
 export const AuditQuerySchema = Type.Object(
   {

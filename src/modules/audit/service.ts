@@ -1,20 +1,14 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { sha256Hex } from '../identity/secrets.js'
-import type { Principal } from '../../http/route-config.js'
 import { ErrorList } from '../../errors.js'
-import { decodeCursor, pageOf, type Page } from '../identity/pagination.js'
+import { decodeCursor, limitOf, pageOf, type Page } from '../../http/pagination.js'
 import { AuditRepository, type AuditRow } from './repository.js'
 import type { AuditQuery, AuditRecord } from './schemas.js'
 
-/** Who did something: a user (through a token, Basic or a session), or the system itself (CLI, seed). */
-export interface Actor {
-  tenantId: number
-  kind: 'user' | 'token' | 'session' | 'basic' | 'system' | 'anonymous'
-  userId: number | null
-  tokenId: number | null
-  requestId: string | null
-}
+import type { Actor } from '../../http/principal.js'
+
+export type { Actor }
 
 export interface AuditEntry {
   action: string
@@ -27,25 +21,6 @@ export interface AuditEntry {
 
 export function systemActor(tenantId: number): Actor {
   return { tenantId, kind: 'system', userId: null, tokenId: null, requestId: null }
-}
-
-/** What `actorOf` reads from a request: its id and the principal authentication set. */
-interface AuthenticatedRequest {
-  readonly id: string
-  readonly principal: Principal | null
-}
-
-/** The actor of an authenticated request (the identity module has set `request.principal`). */
-export function actorOf(request: AuthenticatedRequest): Actor {
-  const p = request.principal
-  if (!p) throw new Error('actorOf called on a request without a principal')
-  return {
-    tenantId: p.tenantId,
-    kind: p.via === 'bearer' ? 'token' : p.via === 'basic' ? 'basic' : 'session',
-    userId: p.userId,
-    tokenId: p.tokenId ?? null,
-    requestId: request.id,
-  }
 }
 
 interface HashedFields {
@@ -266,7 +241,7 @@ export async function listAuditRecords(
   if (from !== undefined && to !== undefined && from >= to)
     errors.add('/querystring/to', 'must be later than from', 'range')
   errors.throwIfAny()
-  const limit = query.limit ?? 50
+  const limit = limitOf(query)
   const rows = await new AuditRepository(db).list(
     tenantId,
     {

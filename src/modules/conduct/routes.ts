@@ -3,8 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { ModulePlugin } from '../index.js'
 import { ValidationFailed } from '../../errors.js'
+import { Page, PageQuerySchema } from '../../http/pagination.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
-import { actorOf } from '../audit/service.js'
 import { csvRecords, ndjsonRecords, type BodyRecord } from './records.js'
 import {
   ImportResultSchema,
@@ -15,13 +15,12 @@ import {
   NewTimepointSchema,
   ObservationQuery,
   ObservationSchema,
-  PageQuery,
   StudyParams,
   SubjectSchema,
   TimepointSchema,
-  page,
 } from './schemas.js'
 import { ConductService } from './service.js'
+import { actorOf } from '../../http/principal.js'
 
 const tags = ['study data']
 const READ_ERRORS = errorResponses([...AUTH_ERRORS, 404, 422])
@@ -57,17 +56,11 @@ const conduct: ModulePlugin = async (fastify, { ctx }) => {
         tags,
         operationId: 'listSubjects',
         params: StudyParams,
-        querystring: PageQuery,
-        response: { 200: page(SubjectSchema), ...READ_ERRORS },
+        querystring: PageQuerySchema,
+        response: { 200: Page(SubjectSchema), ...READ_ERRORS },
       },
     },
-    async (request) =>
-      service.listSubjects(
-        actorOf(request),
-        request.params.studyId,
-        request.query.limit ?? 100,
-        request.query.cursor,
-      ),
+    async (request) => service.listSubjects(actorOf(request), request.params.studyId, request.query),
   )
   app.post(
     `${base}/subjects`,
@@ -96,10 +89,11 @@ const conduct: ModulePlugin = async (fastify, { ctx }) => {
         tags,
         operationId: 'listTimepoints',
         params: StudyParams,
-        response: { 200: Type.Array(TimepointSchema), ...READ_ERRORS },
+        querystring: PageQuerySchema,
+        response: { 200: Page(TimepointSchema), ...READ_ERRORS },
       },
     },
-    async (request) => service.listTimepoints(actorOf(request), request.params.studyId),
+    async (request) => service.listTimepoints(actorOf(request), request.params.studyId, request.query),
   )
   app.post(
     `${base}/timepoints`,
@@ -128,10 +122,11 @@ const conduct: ModulePlugin = async (fastify, { ctx }) => {
         tags,
         operationId: 'listItems',
         params: StudyParams,
-        response: { 200: Type.Array(ItemSchema), ...READ_ERRORS },
+        querystring: PageQuerySchema,
+        response: { 200: Page(ItemSchema), ...READ_ERRORS },
       },
     },
-    async (request) => service.listItems(actorOf(request), request.params.studyId),
+    async (request) => service.listItems(actorOf(request), request.params.studyId, request.query),
   )
   app.post(
     `${base}/items`,
@@ -161,14 +156,10 @@ const conduct: ModulePlugin = async (fastify, { ctx }) => {
         operationId: 'listObservations',
         params: StudyParams,
         querystring: ObservationQuery,
-        response: { 200: page(ObservationSchema), ...READ_ERRORS },
+        response: { 200: Page(ObservationSchema), ...READ_ERRORS },
       },
     },
-    async (request) =>
-      service.listObservations(actorOf(request), request.params.studyId, {
-        ...request.query,
-        limit: request.query.limit ?? 100,
-      }),
+    async (request) => service.listObservations(actorOf(request), request.params.studyId, request.query),
   )
   app.post(
     `${base}/observations`,

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { DATA_TYPES } from './values.js'
+import { PageQuerySchema } from '../../http/pagination.js'
 import { Count, Id, Int } from '../../http/schemas.js'
 
 const DateText = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
@@ -8,16 +9,6 @@ const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
 export const SUBJECT_STATUSES = ['screened', 'enrolled', 'randomised', 'completed', 'withdrawn'] as const
 
 export const StudyParams = Type.Object({ studyId: Id() })
-
-export const PageQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-    cursor: Type.Optional(
-      Type.String({ pattern: '^[0-9]+$', description: 'nextCursor of the previous page' }),
-    ),
-  },
-  { additionalProperties: false },
-)
 
 export const NewSubjectSchema = Type.Object(
   {
@@ -116,16 +107,12 @@ export type Observation = Static<typeof ObservationSchema>
 
 export const ObservationQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-    cursor: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+    ...PageQuerySchema.properties,
     subjects: Type.Optional(Type.String({ description: 'comma-separated subject numbers' })),
     timepoints: Type.Optional(Type.String({ description: 'comma-separated timepoint names' })),
   },
   { additionalProperties: false },
 )
-
-export const page = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) })
 
 export const ImportResultSchema = Type.Object({
   rows: Count({ description: 'observations written (inserted or updated)' }),

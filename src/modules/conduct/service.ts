@@ -2,7 +2,15 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
-import { ErrorList, NotFound, ValidationFailed } from '../../errors.js'
+import { ErrorList, NotFound } from '../../errors.js'
+import {
+  decodeCursor,
+  limitOf,
+  pageOf,
+  pageOfList,
+  type Page,
+  type PageQuery,
+} from '../../http/pagination.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { StudiesRepository, type StudyRow } from '../studies/repository.js'
 import { assertStudyAccess } from './access.js'
@@ -38,11 +46,6 @@ export const itemOf = (r: ItemRow): Item => ({
   itemGroup: r.item_group,
 })
 
-export interface Page<T> {
-  items: T[]
-  nextCursor: string | null
-}
-
 /** Comma-separated list → trimmed, non-empty, distinct values. */
 export function splitList(value: string | readonly string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined
@@ -53,14 +56,6 @@ export function splitList(value: string | readonly string[] | undefined): string
 }
 
 /** Study conduct data: subjects, schedule, items and observations of one study at a time. */
-/** A page's cursor is the last id it held; one past the id range is no cursor of any list (not a 500). */
-function afterIdOf(cursor: string | undefined): number {
-  const id = Number(cursor ?? 0)
-  if (id > 2_147_483_647)
-    throw ValidationFailed.one('/querystring/cursor', 'is not a cursor of this list', 'cursor')
-  return id
-}
-
 export class ConductService {
   readonly repo: ConductRepository
   private readonly studies: StudiesRepository
@@ -84,13 +79,14 @@ export class ConductService {
     return study
   }
 
-  async listSubjects(actor: Actor, studyId: number, limit: number, cursor?: string): Promise<Page<Subject>> {
+  async listSubjects(actor: Actor, studyId: number, query: PageQuery): Promise<Page<Subject>> {
     await this.study(actor, studyId)
+    const limit = limitOf(query)
     const rows = await this.repo.subjects(actor.tenantId, studyId, {
-      afterId: afterIdOf(cursor),
+      afterId: decodeCursor(query.cursor) ?? 0,
       limit: limit + 1,
     })
-    return pageOf(rows, limit, subjectOf)
+    return pageOf(rows, limit, (r) => r.id, subjectOf)
   }
 
   async createSubjects(actor: Actor, studyId: number, subjects: readonly NewSubject[]): Promise<Subject[]> {
@@ -151,9 +147,9 @@ export class ConductService {
     })
   }
 
-  async listTimepoints(actor: Actor, studyId: number): Promise<Timepoint[]> {
+  async listTimepoints(actor: Actor, studyId: number, query: PageQuery): Promise<Page<Timepoint>> {
     await this.study(actor, studyId)
-    return (await this.repo.timepoints(actor.tenantId, studyId)).map(timepointOf)
+    return pageOfList((await this.repo.timepoints(actor.tenantId, studyId)).map(timepointOf), query)
   }
 
   async createTimepoints(
@@ -197,9 +193,9 @@ export class ConductService {
     })
   }
 
-  async listItems(actor: Actor, studyId: number): Promise<Item[]> {
+  async listItems(actor: Actor, studyId: number, query: PageQuery): Promise<Page<Item>> {
     await this.study(actor, studyId)
-    return (await this.repo.items(actor.tenantId, studyId)).map(itemOf)
+    return pageOfList((await this.repo.items(actor.tenantId, studyId)).map(itemOf), query)
   }
 
   async createItems(actor: Actor, studyId: number, items: readonly NewItem[]): Promise<Item[]> {
@@ -241,7 +237,7 @@ export class ConductService {
   async listObservations(
     actor: Actor,
     studyId: number,
-    q: { limit: number; cursor?: string; subjects?: string; timepoints?: string },
+    q: PageQuery & { subjects?: string; timepoints?: string },
   ): Promise<Page<Observation>> {
     await this.study(actor, studyId)
     const [subjects, timepoints, items] = await Promise.all([
@@ -281,22 +277,27 @@ export class ConductService {
     const rows = await this.repo.observations(actor.tenantId, studyId, {
       ...(subjectIds ? { subjectIds } : {}),
       ...(timepointIds ? { timepointIds } : {}),
-      afterId: afterIdOf(q.cursor),
-      limit: q.limit + 1,
+      afterId: decodeCursor(q.cursor) ?? 0,
+      limit: limitOf(q) + 1,
     })
     const sN = new Map(subjects.map((s) => [s.id, s.subject_number]))
     const tN = new Map(timepoints.map((t) => [t.id, t.name]))
     const iC = new Map(items.map((i) => [i.id, i.code]))
-    return pageOf(rows, q.limit, (r) => ({
-      id: r.id,
-      subject: sN.get(r.subject_id) ?? '',
-      timepoint: tN.get(r.timepoint_id) ?? '',
-      item: iC.get(r.item_id) ?? '',
-      value: r.value,
-      unit: r.unit,
-      collectedAt: r.collected_at,
-      locked: r.locked === 1,
-    }))
+    return pageOf(
+      rows,
+      limitOf(q),
+      (r) => r.id,
+      (r) => ({
+        id: r.id,
+        subject: sN.get(r.subject_id) ?? '',
+        timepoint: tN.get(r.timepoint_id) ?? '',
+        item: iC.get(r.item_id) ?? '',
+        value: r.value,
+        unit: r.unit,
+        collectedAt: r.collected_at,
+        locked: r.locked === 1,
+      }),
+    )
   }
 
   async importObservations(
@@ -307,11 +308,4 @@ export class ConductService {
     const study = await this.study(actor, studyId)
     return importObservations(this.db, actor, study, records, this.sqlite)
   }
-}
-
-function pageOf<R extends { id: number }, T>(rows: R[], limit: number, map: (r: R) => T): Page<T> {
-  const more = rows.length > limit
-  const shown = more ? rows.slice(0, limit) : rows
-  const last = shown[shown.length - 1]
-  return { items: shown.map(map), nextCursor: more && last ? String(last.id) : null }
 }

@@ -2,9 +2,10 @@ import type { FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { Forbidden, NotFound } from '../../errors.js'
-import { actorOf, type Actor } from '../audit/service.js'
+import { type Actor } from '../audit/service.js'
 import type { RoleAction } from './actions.js'
 import { IdentityRepository, type UserRow } from './repository.js'
+import { actorOf } from '../../http/principal.js'
 
 /** Who is asking, and what they hold: nobody hands out a role action they do not hold themselves. */
 export interface Caller {

@@ -2,6 +2,7 @@ import type { ModulePlugin } from '../index.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
 import type { Principal } from '../../http/route-config.js'
 import { MeSchema, type Me } from './schemas.js'
+import { requirePrincipal } from '../../http/principal.js'
 
 /** A principal never changes once made (a change to its credentials makes a new one), nor does its answer here. */
 const answers = new WeakMap<Principal, Me>()
@@ -35,8 +36,7 @@ const identity: ModulePlugin = async (app) => {
       },
     },
     async (request): Promise<Me> => {
-      const p = request.principal
-      if (!p) throw new Error('no principal on an authenticated route')
+      const p = requirePrincipal(request)
       return meOf(p)
     },
   )

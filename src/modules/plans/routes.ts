@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../index.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
-import { actorOf } from '../audit/service.js'
 import {
   PlanDocumentSchema,
   PlanIdParams,
@@ -11,16 +10,12 @@ import {
 } from './schemas.js'
 import { planSummary, PlansService } from './service.js'
 import { performanceRoute } from './performance/routes.js'
+import { actorOf, requirePrincipal } from '../../http/principal.js'
 
 /** Native plans API: a whole plan from one document, list/get, replace (not a baseline), set the baseline. */
 const plans: ModulePlugin = async (plugin, { ctx }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
   const service = PlansService.of(ctx)
-  const tenantOf = (p: { tenantId: number } | null): number => {
-    if (!p) throw new Error('no principal on an authenticated route')
-    return p.tenantId
-  }
-
   app.post(
     '/api/v1/plans',
     {
@@ -51,7 +46,7 @@ const plans: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: PlanListSchema, ...errorResponses([...AUTH_ERRORS, 422]) },
       },
     },
-    async (request) => service.list(tenantOf(request.principal), request.query),
+    async (request) => service.list(requirePrincipal(request).tenantId, request.query),
   )
 
   app.get(
@@ -66,7 +61,8 @@ const plans: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: PlanSummarySchema, ...errorResponses([...AUTH_ERRORS, 404]) },
       },
     },
-    async (request) => planSummary(await service.get(tenantOf(request.principal), request.params.planId)),
+    async (request) =>
+      planSummary(await service.get(requirePrincipal(request).tenantId, request.params.planId)),
   )
 
   app.put(

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { Page, PageQuerySchema } from '../../http/pagination.js'
 import { Amount, Count, Id, IdOrZero } from '../../http/schemas.js'
 
 const Decimal = Type.Union(
@@ -156,15 +157,11 @@ export const PlanSummarySchema = Type.Object({
 })
 export type PlanSummary = Static<typeof PlanSummarySchema>
 
-export const PlanListSchema = Type.Object({
-  items: Type.Array(PlanSummarySchema),
-  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= for the next page' }),
-})
+export const PlanListSchema = Page(PlanSummarySchema)
 
-export const PlanListQuery = Type.Object({
-  studyId: Type.Optional(Id()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
-})
+export const PlanListQuery = Type.Object(
+  { studyId: Type.Optional(Id()), ...PageQuerySchema.properties },
+  { additionalProperties: false },
+)
 
 export const PlanIdParams = Type.Object({ planId: Id() })

@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/database.js'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
 import { Conflict, NotFound, ValidationFailed } from '../../errors.js'
+import { decodeCursor, limitOf, pageOf, type Page, type PageQuery } from '../../http/pagination.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { StudiesRepository } from '../studies/repository.js'
 import { PlansRepository, type PlanRow } from './repository.js'
@@ -93,19 +94,14 @@ export class PlansService {
     return this.get(tenantId, planId)
   }
 
-  async list(
-    tenantId: number,
-    query: { studyId?: number; cursor?: string; limit?: number },
-  ): Promise<{ items: PlanSummary[]; nextCursor: string | null }> {
-    const limit = query.limit ?? 100
+  async list(tenantId: number, query: PageQuery & { studyId?: number }): Promise<Page<PlanSummary>> {
+    const limit = limitOf(query)
     const rows = await this.repo.listPlans(tenantId, {
       ...(query.studyId !== undefined ? { studyId: query.studyId } : {}),
-      afterId: query.cursor === undefined ? 0 : Number(query.cursor),
+      afterId: decodeCursor(query.cursor) ?? 0,
       limit: limit + 1,
     })
-    const page = rows.slice(0, limit)
-    const last = page[page.length - 1]
-    return { items: page.map(planSummary), nextCursor: rows.length > limit && last ? String(last.id) : null }
+    return pageOf(rows, limit, (r) => r.id, planSummary)
   }
 
   /**

@@ -2,15 +2,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ModulePlugin } from '../index.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
-import { actorOf } from '../audit/service.js'
 import { REPORT_FORMATS, type ReportFormat } from './catalogue.js'
 import { registerJobRoutes } from './jobs/routes.js'
 import { InvokeBodySchema, InvokeQuerySchema, type InvokeInput } from './params.js'
 import { ReportJobRunner } from './jobs/runner.js'
-import { PageQuerySchema } from '../identity/pagination.js'
+import { limitOf, PageQuerySchema } from '../../http/pagination.js'
 import { CatalogueSchema, ReportFileSchema, ReportStudyPageSchema } from './schemas.js'
 import { reportStudies } from './studies.js'
 import { ReportService } from './service.js'
+import { actorOf, requirePrincipal } from '../../http/principal.js'
 
 const tags = ['reports']
 
@@ -57,21 +57,14 @@ const reports: ModulePlugin = async (fastify, { ctx }) => {
       },
     },
     async (request) => {
-      const actor = actorOf(request)
-      return reportStudies(
-        ctx.db,
-        actor.tenantId,
-        actor.userId,
-        request.query.cursor,
-        request.query.limit ?? 50,
-      )
+      const p = requirePrincipal(request)
+      return reportStudies(ctx.db, p.tenantId, p.userId, request.query.cursor, limitOf(request.query))
     },
   )
 
   const invoke = async (request: FastifyRequest, reply: FastifyReply, input: InvokeInput) => {
     const actor = actorOf(request)
-    const principal = request.principal
-    if (!principal) throw new Error('invokeReport without a principal')
+    const principal = requirePrincipal(request)
     const resolved = await service.resolve(actor, principal.actions, input, request.format as ReportFormat)
     const out = await service.open(resolved)
     out.finished

@@ -3,7 +3,7 @@ import { RoleActionSchema } from '../identity/schemas.js'
 import { JSON_FORM } from '../../http/openapi-contract.js'
 import { REPORT_FORMATS } from './catalogue.js'
 import { Amount, Count, Id } from '../../http/schemas.js'
-import { pageSchema } from '../identity/pagination.js'
+import { Page } from '../../http/pagination.js'
 
 const ParameterSchema = Type.Object(
   {
@@ -77,5 +77,5 @@ export const ReportStudySchema = Type.Object({
   timepoints: Type.Array(Type.String(), { description: "The study's timepoint names, in schedule order" }),
 })
 export type ReportStudy = Static<typeof ReportStudySchema>
-export const ReportStudyPageSchema = pageSchema(ReportStudySchema)
-export const JobPageSchema = pageSchema(JobSchema)
+export const ReportStudyPageSchema = Page(ReportStudySchema)
+export const JobPageSchema = Page(JobSchema)

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { accessibleStudyIds } from '../conduct/access.js'
-import { decodeCursor, pageOf, type Page } from '../identity/pagination.js'
+import { decodeCursor, pageOf, type Page } from '../../http/pagination.js'
 import type { ReportStudy } from './schemas.js'
 
 /**

@@ -1,26 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../index.js'
+import { PageQuerySchema } from '../../http/pagination.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
-import { actorOf } from '../audit/service.js'
-import {
-  NewStudySchema,
-  StudyIdParams,
-  StudyListQuery,
-  StudyListSchema,
-  StudyPatchSchema,
-  StudySchema,
-} from './schemas.js'
+import { NewStudySchema, StudyIdParams, StudyListSchema, StudyPatchSchema, StudySchema } from './schemas.js'
 import { etagOf, StudiesService, studyOf } from './service.js'
+import { actorOf, requirePrincipal } from '../../http/principal.js'
 
 /** Native studies API: list, create, read and edit studies (protocols). */
 const studies: ModulePlugin = async (plugin, { ctx }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
   const service = new StudiesService(ctx.db)
-  const tenantOf = (p: { tenantId: number } | null): number => {
-    if (!p) throw new Error('no principal on an authenticated route')
-    return p.tenantId
-  }
-
   app.get(
     '/api/v1/studies',
     {
@@ -29,12 +18,11 @@ const studies: ModulePlugin = async (plugin, { ctx }) => {
         summary: 'List studies',
         tags: ['studies'],
         operationId: 'listStudies',
-        querystring: StudyListQuery,
+        querystring: PageQuerySchema,
         response: { 200: StudyListSchema, ...errorResponses([...AUTH_ERRORS, 422]) },
       },
     },
-    async (request) =>
-      service.list(tenantOf(request.principal), request.query.cursor, request.query.limit ?? 100),
+    async (request) => service.list(requirePrincipal(request).tenantId, request.query),
   )
 
   app.post(
@@ -72,7 +60,7 @@ const studies: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const row = await service.get(tenantOf(request.principal), request.params.studyId)
+      const row = await service.get(requirePrincipal(request).tenantId, request.params.studyId)
       return reply.header('etag', etagOf(row)).send(studyOf(row))
     },
   )

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { Page } from '../../http/pagination.js'
 import { Id } from '../../http/schemas.js'
 
 export const STUDY_STATUSES = ['planned', 'recruiting', 'active', 'completed', 'closed'] as const
@@ -55,14 +56,6 @@ export const StudyPatchSchema = Type.Object(
 )
 export type StudyPatch = Static<typeof StudyPatchSchema>
 
-export const StudyListSchema = Type.Object({
-  items: Type.Array(StudySchema),
-  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= for the next page' }),
-})
-
-export const StudyListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
-})
+export const StudyListSchema = Page(StudySchema)
 
 export const StudyIdParams = Type.Object({ studyId: Id() })

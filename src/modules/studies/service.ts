@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { Conflict, NotFound } from '../../errors.js'
+import { decodeCursor, limitOf, pageOf, type Page, type PageQuery } from '../../http/pagination.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { StudiesListing, StudiesRepository, type StudyRow } from './repository.js'
 import type { NewStudyBody, Study, StudyPatch } from './schemas.js'
@@ -42,15 +43,10 @@ export class StudiesService {
     return row
   }
 
-  async list(
-    tenantId: number,
-    cursor: string | undefined,
-    limit: number,
-  ): Promise<{ items: Study[]; nextCursor: string | null }> {
-    const rows = await this.listing.list(tenantId, cursor === undefined ? 0 : Number(cursor), limit + 1)
-    const page = rows.slice(0, limit)
-    const last = page[page.length - 1]
-    return { items: page.map(studyOf), nextCursor: rows.length > limit && last ? String(last.id) : null }
+  async list(tenantId: number, query: PageQuery): Promise<Page<Study>> {
+    const limit = limitOf(query)
+    const rows = await this.listing.list(tenantId, decodeCursor(query.cursor) ?? 0, limit + 1)
+    return pageOf(rows, limit, (r) => r.id, studyOf)
   }
 
   async create(actor: Actor, body: NewStudyBody): Promise<StudyRow> {

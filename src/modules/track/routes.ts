@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../index.js'
 import { errorResponses, TrackErrorSchema } from '../../http/schemas.js'
-import { actorOf } from '../audit/service.js'
 import { TRACK_XML_ARRAYS } from './model.js'
 import { TRACK_RESOURCES } from '../plans/repository.js'
 import { actualsSchema, PlanIdParams } from './schemas.js'
 import { TrackService } from './service.js'
+import { actorOf, requirePrincipal } from '../../http/principal.js'
 
 const TRACK_ERRORS = errorResponses([400, 401, 403, 404, 406, 409, 415, 429], TrackErrorSchema)
 
@@ -46,8 +46,7 @@ const track: ModulePlugin = async (plugin, { ctx }) => {
         },
       },
       async (request, reply) => {
-        const p = request.principal
-        if (!p) throw new Error('no principal on a Track route')
+        const p = requirePrincipal(request)
         const format = request.format === 'xml' ? 'xml' : 'json'
         const rendered = await service.get(p.tenantId, request.params.baselinePlanId, resource, format)
         return reply.type(contentType(format)).send(rendered.bytes)

@@ -32,6 +32,8 @@ export const NAV: readonly NavItem[] = [
   { to: '/audit', label: 'Audit trail', action: 'audit.view' },
   { to: '/track', label: 'Track', action: 'track.view' },
   { to: '/performance', label: 'Earned value', action: 'track.view' },
+  { to: '/recruit/studies', label: 'Recruitment', action: 'studies.view' },
+  { to: '/recruit/volunteers', label: 'Volunteers', action: 'studies.view' },
   { to: '/reports', label: 'Reports', action: 'reports.run' },
 ]
 

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { ModulePlugin } from '../../index.js'
@@ -21,17 +20,12 @@ import {
 } from './schemas.js'
 import { AdminService } from './service.js'
 import { callerOf } from '../grant-rule.js'
-import { PageQuerySchema } from '../pagination.js'
+import { PageQuerySchema } from '../../../http/pagination.js'
 import { policyOf } from '../service.js'
+import { requirePrincipal } from '../../../http/principal.js'
 
 const tags = ['admin']
 const ETagHeader = { ETag: Type.String({ description: 'Send it back as If-Match to update safely' }) }
-
-function tenantOf(request: FastifyRequest): number {
-  const p = request.principal
-  if (!p) throw new Error('no principal on an authenticated route')
-  return p.tenantId
-}
 
 /** `/api/v1/admin/*`: users, their API tokens, and roles of the caller's tenant. */
 const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
@@ -50,7 +44,7 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
         response: { 200: UserPageSchema, ...errorResponses([...AUTH_ERRORS, 422]) },
       },
     },
-    async (request) => service.listUsers(tenantOf(request), request.query),
+    async (request) => service.listUsers(requirePrincipal(request).tenantId, request.query),
   )
 
   app.post(
@@ -69,7 +63,11 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const { user, etag } = await service.createUser(tenantOf(request), request.body, callerOf(request))
+      const { user, etag } = await service.createUser(
+        requirePrincipal(request).tenantId,
+        request.body,
+        callerOf(request),
+      )
       return reply
         .code(201)
         .header('ETag', etag)
@@ -91,7 +89,7 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const { user, etag } = await service.getUser(tenantOf(request), request.params.userId)
+      const { user, etag } = await service.getUser(requirePrincipal(request).tenantId, request.params.userId)
       return reply.header('ETag', etag).send(user)
     },
   )
@@ -118,7 +116,7 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
     },
     async (request, reply) => {
       const { user, etag } = await service.updateUser(
-        tenantOf(request),
+        requirePrincipal(request).tenantId,
         request.params.userId,
         request.body,
         callerOf(request),
@@ -141,7 +139,8 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
         response: { 200: TokenPageSchema, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
       },
     },
-    async (request) => service.listTokens(tenantOf(request), request.params.userId, request.query),
+    async (request) =>
+      service.listTokens(requirePrincipal(request).tenantId, request.params.userId, request.query),
   )
 
   app.post(
@@ -159,7 +158,12 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
     },
     async (request, reply) => {
       const { userId } = request.params
-      const token = await service.createToken(tenantOf(request), userId, request.body, callerOf(request))
+      const token = await service.createToken(
+        requirePrincipal(request).tenantId,
+        userId,
+        request.body,
+        callerOf(request),
+      )
       return reply.code(201).header('Cache-Control', 'no-store').send(token)
     },
   )
@@ -178,7 +182,7 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
     },
     async (request, reply) => {
       const { userId, tokenId } = request.params
-      await service.revokeToken(tenantOf(request), userId, tokenId, callerOf(request))
+      await service.revokeToken(requirePrincipal(request).tenantId, userId, tokenId, callerOf(request))
       return reply.code(204).send(null)
     },
   )
@@ -195,7 +199,7 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
         response: { 200: RolePageSchema, ...errorResponses([...AUTH_ERRORS, 422]) },
       },
     },
-    async (request) => service.listRoles(tenantOf(request), request.query),
+    async (request) => service.listRoles(requirePrincipal(request).tenantId, request.query),
   )
 
   app.post(
@@ -211,7 +215,11 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const role = await service.createRole(tenantOf(request), request.body, callerOf(request))
+      const role = await service.createRole(
+        requirePrincipal(request).tenantId,
+        request.body,
+        callerOf(request),
+      )
       return reply.code(201).send(role)
     },
   )

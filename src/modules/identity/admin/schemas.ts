@@ -1,7 +1,7 @@
 import { EvThresholdsPatchSchema, EvThresholdsSchema } from '../tenant/ev-thresholds.js'
 import { Type, type Static } from 'typebox'
 import { RoleActionSchema } from '../schemas.js'
-import { PageQuerySchema, pageSchema } from '../pagination.js'
+import { PageQuerySchema, Page } from '../../../http/pagination.js'
 import { Id } from '../../../http/schemas.js'
 
 const Timestamp = Type.String({ format: 'date-time' })
@@ -28,7 +28,7 @@ export const UserSchema = Type.Object({
   updatedAt: Timestamp,
 })
 export type UserView = Static<typeof UserSchema>
-export const UserPageSchema = pageSchema(UserSchema)
+export const UserPageSchema = Page(UserSchema)
 
 export const UserListQuerySchema = Type.Object(
   {
@@ -85,7 +85,7 @@ export const TokenSchema = Type.Object({
   revokedAt: Type.Union([Timestamp, Type.Null()]),
 })
 export type TokenView = Static<typeof TokenSchema>
-export const TokenPageSchema = pageSchema(TokenSchema)
+export const TokenPageSchema = Page(TokenSchema)
 
 export const CreatedTokenSchema = Type.Object({
   ...TokenSchema.properties,
@@ -123,7 +123,7 @@ export const RoleSchema = Type.Object({
   createdAt: Timestamp,
 })
 export type RoleView = Static<typeof RoleSchema>
-export const RolePageSchema = pageSchema(RoleSchema)
+export const RolePageSchema = Page(RoleSchema)
 
 export const NewRoleSchema = Type.Object(
   {

@@ -20,7 +20,7 @@ import type {
   UserPatch,
   UserView,
 } from './schemas.js'
-import { decodeCursor, pageOf, type Page, type PageQuery } from '../pagination.js'
+import { decodeCursor, limitOf, pageOf, type Page, type PageQuery } from '../../../http/pagination.js'
 import type { UserListQuery } from './schemas.js'
 import type { TokenRow, UserRow } from '../repository.js'
 import { hashPassword } from '../secrets.js'
@@ -147,7 +147,7 @@ export class AdminService {
   }
 
   async listUsers(tenantId: number, page: UserListQuery): Promise<Page<UserView>> {
-    const limit = page.limit ?? 50
+    const limit = limitOf(page)
     const rows = await this.repo.listUsers(tenantId, decodeCursor(page.cursor), limit, page.q)
     const roles = await this.repo.roleNamesOf(
       tenantId,
@@ -277,7 +277,7 @@ export class AdminService {
 
   async listTokens(tenantId: number, userId: number, page: PageQuery): Promise<Page<TokenView>> {
     await this.userOrNotFound(tenantId, userId)
-    const limit = page.limit ?? 50
+    const limit = limitOf(page)
     const rows = await this.repo.listTokens(tenantId, userId, decodeCursor(page.cursor), limit)
     return pageOf(
       rows,
@@ -340,7 +340,7 @@ export class AdminService {
   }
 
   async listRoles(tenantId: number, page: PageQuery): Promise<Page<RoleView>> {
-    const limit = page.limit ?? 50
+    const limit = limitOf(page)
     const rows = await this.repo.listRoles(tenantId, decodeCursor(page.cursor), limit)
     return pageOf(rows, limit, (r) => r.id, roleView)
   }

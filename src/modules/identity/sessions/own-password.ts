@@ -3,12 +3,13 @@ import type { AppContext } from '../../../context.js'
 import { inTransaction } from '../../../db/database.js'
 import { ErrorList, Unauthenticated } from '../../../errors.js'
 import type { Principal } from '../../../http/route-config.js'
-import { actorOf, recordAudit } from '../../audit/service.js'
+import { recordAudit } from '../../audit/service.js'
 import type { Authenticator } from '../auth/authenticate.js'
 import { IdentityRepository } from '../repository.js'
 import { hashPassword } from '../secrets.js'
 import { checkPassword } from '../service.js'
 import type { PasswordChangeBody } from './schemas.js'
+import { actorOf } from '../../../http/principal.js'
 
 /**
  * A user sets their own password, proving the current one (a wrong one counts as a failed login, towards the

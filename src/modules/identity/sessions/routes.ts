@@ -3,23 +3,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { Unauthenticated } from '../../../errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
-import type { Principal } from '../../../http/route-config.js'
-import { actorOf } from '../../audit/service.js'
 import type { Authenticator } from '../auth/authenticate.js'
 import { changeOwnPassword } from './own-password.js'
 import { LOGIN_REFUSED } from '../auth/password-login.js'
 import { IdentityRepository } from '../repository.js'
 import { PasswordChangeSchema, SessionSchema, SignInSchema, type SessionView } from './schemas.js'
 import { checkOrigin, clearedSessionCookie, sessionCookie } from './sessions.js'
+import { actorOf, requirePrincipal } from '../../../http/principal.js'
 
 const tags = ['identity']
 const NoContent = (description: string) => Type.Null({ description })
-
-function principalOf(request: FastifyRequest): Principal {
-  const p = request.principal
-  if (!p) throw new Error('no principal on an authenticated route')
-  return p
-}
 
 function customerCodeHeader(request: FastifyRequest): string | undefined {
   const v = request.headers.customercode
@@ -110,7 +103,7 @@ const sessionRoutes: FastifyPluginAsync<{ authenticator: Authenticator }> = asyn
       },
     },
     async (request, reply) => {
-      const p = principalOf(request)
+      const p = requirePrincipal(request)
       if (p.sessionId !== undefined) await sessions.end(actorOf(request), p.sessionId)
       return reply.code(204).header('set-cookie', clearedSessionCookie(request)).send(null)
     },
@@ -128,7 +121,7 @@ const sessionRoutes: FastifyPluginAsync<{ authenticator: Authenticator }> = asyn
       },
     },
     async (request, reply) => {
-      await sessions.endAll(actorOf(request), principalOf(request).userId)
+      await sessions.endAll(actorOf(request), requirePrincipal(request).userId)
       return reply.code(204).header('set-cookie', clearedSessionCookie(request)).send(null)
     },
   )
@@ -147,7 +140,7 @@ const sessionRoutes: FastifyPluginAsync<{ authenticator: Authenticator }> = asyn
       },
     },
     async (request, reply) => {
-      const p = principalOf(request)
+      const p = requirePrincipal(request)
       await changeOwnPassword(ctx, authenticator, request, p, request.body, Date.now())
       return reply.code(204).send(null)
     },

@@ -3,18 +3,12 @@ import type { FastifyRequest } from 'fastify'
 import type { ModulePlugin } from '../../index.js'
 import { NotFound } from '../../../errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
-import { actorOf } from '../../audit/service.js'
 import { TenantSettingsPatchSchema, TenantSettingsSchema, type TenantSettingsView } from '../admin/schemas.js'
 import { DEFAULT_EV_THRESHOLDS } from './ev-thresholds.js'
 import { IdentityService, settingsOf, type TenantSettings } from '../service.js'
+import { actorOf, requirePrincipal } from '../../../http/principal.js'
 
 const tags = ['admin']
-
-function tenantIdOf(request: FastifyRequest): number {
-  const p = request.principal
-  if (!p) throw new Error('no principal on an authenticated route')
-  return p.tenantId
-}
 
 /** `/api/v1/admin/tenant`: the caller's tenant and the settings its administrator may change (as the CLI does). */
 const tenantRoutes: ModulePlugin = async (plain, { ctx }) => {
@@ -30,7 +24,7 @@ const tenantRoutes: ModulePlugin = async (plain, { ctx }) => {
     evThresholds: s.evThresholds ?? DEFAULT_EV_THRESHOLDS,
   })
   const tenantOf = async (request: FastifyRequest) => {
-    const tenant = await service.repo.findTenantById(tenantIdOf(request))
+    const tenant = await service.repo.findTenantById(requirePrincipal(request).tenantId)
     if (!tenant) throw new NotFound('Your tenant no longer exists')
     return tenant
   }

@@ -8,6 +8,7 @@ import { PlansRepository } from '../repository.js'
 import { isIsoDate } from '../../track/values.js'
 import { computePerformance, type Performance } from './compute.js'
 import { PlanIdParams } from '../schemas.js'
+import { requirePrincipal } from '../../../http/principal.js'
 
 const Money = (description: string) => Amount({ description })
 const Index = (description: string) => Type.Union([Amount(), Type.Null()], { description })
@@ -88,8 +89,7 @@ export function performanceRoute(plugin: FastifyInstance, ctx: AppContext): void
       },
     },
     async (request) => {
-      const p = request.principal
-      if (!p) throw new Error('no principal on an authenticated route')
+      const p = requirePrincipal(request)
       const statusDate = request.query.statusDate ?? new Date().toISOString().slice(0, 10)
       if (!isIsoDate(statusDate)) {
         throw ValidationFailed.one('/querystring/statusDate', 'must be a real date, YYYY-MM-DD', 'date')

@@ -5,7 +5,6 @@ import type { ModulePlugin } from '../../index.js'
 import { NotFound, ValidationFailed } from '../../../errors.js'
 import { toDomainError } from '../../../http/errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
-import { actorOf } from '../../audit/service.js'
 import { IdentityRepository } from '../../identity/repository.js'
 import { settingsOf } from '../../identity/service.js'
 import { QuestionSchema } from '../staff/schemas.js'
@@ -31,11 +30,7 @@ import {
   VolunteerUpdateSchema,
 } from './schemas.js'
 import { VolunteerService } from '../volunteers/service.js'
-
-const tenantOf = (request: FastifyRequest): number => {
-  if (!request.principal) throw new Error('no principal on a Recruit route')
-  return request.principal.tenantId
-}
+import { actorOf, requirePrincipal } from '../../../http/principal.js'
 
 const READ_ERRORS = errorResponses([...AUTH_ERRORS, 404, 422])
 const WRITE_ERRORS = errorResponses([...AUTH_ERRORS, 400, 404, 409, 415, 422])
@@ -85,7 +80,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (request) => ({
-      volunteerId: await volunteers.save(tenantOf(request), request.body, actorOf(request)),
+      volunteerId: await volunteers.save(requirePrincipal(request).tenantId, request.body, actorOf(request)),
     }),
   )
 
@@ -124,7 +119,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
       }
       return {
         volunteerId: await volunteers.update(
-          tenantOf(request),
+          requirePrincipal(request).tenantId,
           request.body,
           request.query.reasonForChange,
           actorOf(request),
@@ -147,7 +142,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: Type.Array(ActiveStudySiteSchema), ...READ_ERRORS },
       },
     },
-    async (request) => recruit.findActiveStudySites(tenantOf(request), request.query),
+    async (request) => recruit.findActiveStudySites(requirePrincipal(request).tenantId, request.query),
   )
 
   app.get(
@@ -165,7 +160,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (request) => {
-      const tenantId = tenantOf(request)
+      const tenantId = requirePrincipal(request).tenantId
       const { studyName, siteId } = request.query
       const all = await questions.listQuestions(tenantId)
       if (studyName === undefined && siteId === undefined) return all
@@ -193,7 +188,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: Type.Array(OpenSlotSchema), ...READ_ERRORS },
       },
     },
-    async (request) => recruit.findUnassignedAppointments(tenantOf(request), request.query),
+    async (request) => recruit.findUnassignedAppointments(requirePrincipal(request).tenantId, request.query),
   )
 
   app.post(
@@ -209,7 +204,8 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: AppointmentSchema, ...WRITE_ERRORS },
       },
     },
-    async (request) => recruit.assignAppointment(tenantOf(request), request.body, actorOf(request)),
+    async (request) =>
+      recruit.assignAppointment(requirePrincipal(request).tenantId, request.body, actorOf(request)),
   )
 
   app.post(
@@ -225,7 +221,8 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: AppointmentSchema, ...WRITE_ERRORS },
       },
     },
-    async (request) => recruit.cancelAppointment(tenantOf(request), request.body, actorOf(request)),
+    async (request) =>
+      recruit.cancelAppointment(requirePrincipal(request).tenantId, request.body, actorOf(request)),
   )
 
   app.post(
@@ -241,7 +238,8 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: InterestSchema, ...WRITE_ERRORS },
       },
     },
-    async (request) => recruit.expressInterest(tenantOf(request), request.body, actorOf(request)),
+    async (request) =>
+      recruit.expressInterest(requirePrincipal(request).tenantId, request.body, actorOf(request)),
   )
 
   app.post(
@@ -258,7 +256,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: MatchResultSchema, ...WRITE_ERRORS },
       },
     },
-    async (request) => recruit.findMatchingStudies(tenantOf(request), request.body),
+    async (request) => recruit.findMatchingStudies(requirePrincipal(request).tenantId, request.body),
   )
 
   app.post(
@@ -274,7 +272,8 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: VolunteerRequestResultSchema, ...WRITE_ERRORS },
       },
     },
-    async (request) => volunteers.saveRequest(tenantOf(request), request.body, actorOf(request)),
+    async (request) =>
+      volunteers.saveRequest(requirePrincipal(request).tenantId, request.body, actorOf(request)),
   )
 }
 

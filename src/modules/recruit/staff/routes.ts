@@ -1,9 +1,8 @@
 import { Type } from 'typebox'
-import type { FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../../index.js'
+import { Page, PageQuerySchema, pageOfList } from '../../../http/pagination.js'
 import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
-import { actorOf } from '../../audit/service.js'
 import {
   CohortInputSchema,
   CohortParamsSchema,
@@ -24,11 +23,8 @@ import {
 } from './schemas.js'
 import { QuestionsService } from './questions.js'
 import { RecruitSetupService } from './service.js'
+import { actorOf, requirePrincipal } from '../../../http/principal.js'
 
-const tenantOf = (request: FastifyRequest): number => {
-  if (!request.principal) throw new Error('no principal on a staff route')
-  return request.principal.tenantId
-}
 const READ = errorResponses([...AUTH_ERRORS, 404])
 const WRITE = errorResponses([...AUTH_ERRORS, 400, 404, 409, 415, 422])
 const view = { action: 'studies.view' } as const
@@ -52,10 +48,12 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         operationId: 'listStudySites',
         summary: "A study's sites",
         params: StudyParamsSchema,
-        response: { 200: Type.Array(SiteSchema), ...READ },
+        querystring: PageQuerySchema,
+        response: { 200: Page(SiteSchema), ...READ },
       },
     },
-    async (req) => setup.listSites(tenantOf(req), req.params.studyId),
+    async (req) =>
+      pageOfList(await setup.listSites(requirePrincipal(req).tenantId, req.params.studyId), req.query),
   )
   app.post(
     `${base}/sites`,
@@ -71,7 +69,11 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await setup.createSite(tenantOf(req), req.params.studyId, req.body, actorOf(req))),
+      reply
+        .code(201)
+        .send(
+          await setup.createSite(requirePrincipal(req).tenantId, req.params.studyId, req.body, actorOf(req)),
+        ),
   )
   app.put(
     `${base}/sites/:siteId`,
@@ -87,7 +89,13 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (req) =>
-      setup.updateSite(tenantOf(req), req.params.studyId, req.params.siteId, req.body, actorOf(req)),
+      setup.updateSite(
+        requirePrincipal(req).tenantId,
+        req.params.studyId,
+        req.params.siteId,
+        req.body,
+        actorOf(req),
+      ),
   )
   app.delete(
     `${base}/sites/:siteId`,
@@ -102,7 +110,12 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (req, reply) => {
-      await setup.deleteSite(tenantOf(req), req.params.studyId, req.params.siteId, actorOf(req))
+      await setup.deleteSite(
+        requirePrincipal(req).tenantId,
+        req.params.studyId,
+        req.params.siteId,
+        actorOf(req),
+      )
       return reply.code(204).send(null)
     },
   )
@@ -116,10 +129,12 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         operationId: 'listCohorts',
         summary: "A study's cohorts",
         params: StudyParamsSchema,
-        response: { 200: Type.Array(CohortSchema), ...READ },
+        querystring: PageQuerySchema,
+        response: { 200: Page(CohortSchema), ...READ },
       },
     },
-    async (req) => setup.listCohorts(tenantOf(req), req.params.studyId),
+    async (req) =>
+      pageOfList(await setup.listCohorts(requirePrincipal(req).tenantId, req.params.studyId), req.query),
   )
   app.post(
     `${base}/cohorts`,
@@ -137,7 +152,14 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
     async (req, reply) =>
       reply
         .code(201)
-        .send(await setup.createCohort(tenantOf(req), req.params.studyId, req.body, actorOf(req))),
+        .send(
+          await setup.createCohort(
+            requirePrincipal(req).tenantId,
+            req.params.studyId,
+            req.body,
+            actorOf(req),
+          ),
+        ),
   )
   app.put(
     `${base}/cohorts/:cohortId`,
@@ -153,7 +175,13 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (req) =>
-      setup.updateCohort(tenantOf(req), req.params.studyId, req.params.cohortId, req.body, actorOf(req)),
+      setup.updateCohort(
+        requirePrincipal(req).tenantId,
+        req.params.studyId,
+        req.params.cohortId,
+        req.body,
+        actorOf(req),
+      ),
   )
   app.delete(
     `${base}/cohorts/:cohortId`,
@@ -168,7 +196,12 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (req, reply) => {
-      await setup.deleteCohort(tenantOf(req), req.params.studyId, req.params.cohortId, actorOf(req))
+      await setup.deleteCohort(
+        requirePrincipal(req).tenantId,
+        req.params.studyId,
+        req.params.cohortId,
+        actorOf(req),
+      )
       return reply.code(204).send(null)
     },
   )
@@ -185,7 +218,7 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: ProfileSchema, ...READ },
       },
     },
-    async (req) => setup.getProfile(tenantOf(req), req.params.studyId),
+    async (req) => setup.getProfile(requirePrincipal(req).tenantId, req.params.studyId),
   )
   app.put(
     `${base}/recruitment`,
@@ -200,7 +233,8 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: ProfileSchema, ...WRITE },
       },
     },
-    async (req) => setup.putProfile(tenantOf(req), req.params.studyId, req.body, actorOf(req)),
+    async (req) =>
+      setup.putProfile(requirePrincipal(req).tenantId, req.params.studyId, req.body, actorOf(req)),
   )
 
   app.get(
@@ -212,10 +246,15 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         operationId: 'listSlots',
         summary: 'Screening appointment slots of a study site, past ones included',
         params: SiteParamsSchema,
-        response: { 200: Type.Array(SlotSchema), ...READ },
+        querystring: PageQuerySchema,
+        response: { 200: Page(SlotSchema), ...READ },
       },
     },
-    async (req) => setup.listSlots(tenantOf(req), req.params.studyId, req.params.siteId),
+    async (req) =>
+      pageOfList(
+        await setup.listSlots(requirePrincipal(req).tenantId, req.params.studyId, req.params.siteId),
+        req.query,
+      ),
   )
   app.post(
     `${base}/sites/:siteId/slots`,
@@ -235,7 +274,7 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         .code(201)
         .send(
           await setup.createSlot(
-            tenantOf(req),
+            requirePrincipal(req).tenantId,
             req.params.studyId,
             req.params.siteId,
             req.body,
@@ -257,7 +296,7 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
     },
     async (req, reply) => {
       const p = req.params
-      await setup.deleteSlot(tenantOf(req), p.studyId, p.siteId, p.slotId, actorOf(req))
+      await setup.deleteSlot(requirePrincipal(req).tenantId, p.studyId, p.siteId, p.slotId, actorOf(req))
       return reply.code(204).send(null)
     },
   )
@@ -270,10 +309,11 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         tags,
         operationId: 'listVolunteerQuestions',
         summary: "The tenant's volunteer questions",
-        response: { 200: Type.Array(QuestionSchema), ...READ },
+        querystring: PageQuerySchema,
+        response: { 200: Page(QuestionSchema), ...READ },
       },
     },
-    async (req) => questions.listQuestions(tenantOf(req)),
+    async (req) => pageOfList(await questions.listQuestions(requirePrincipal(req).tenantId), req.query),
   )
   app.post(
     '/api/v1/volunteer-questions',
@@ -288,7 +328,9 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await questions.createQuestion(tenantOf(req), req.body, actorOf(req))),
+      reply
+        .code(201)
+        .send(await questions.createQuestion(requirePrincipal(req).tenantId, req.body, actorOf(req))),
   )
   app.put(
     '/api/v1/volunteer-questions/:questionId',
@@ -303,7 +345,8 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: QuestionSchema, ...WRITE },
       },
     },
-    async (req) => questions.updateQuestion(tenantOf(req), req.params.questionId, req.body, actorOf(req)),
+    async (req) =>
+      questions.updateQuestion(requirePrincipal(req).tenantId, req.params.questionId, req.body, actorOf(req)),
   )
   app.delete(
     '/api/v1/volunteer-questions/:questionId',
@@ -318,7 +361,7 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (req, reply) => {
-      await questions.deleteQuestion(tenantOf(req), req.params.questionId, actorOf(req))
+      await questions.deleteQuestion(requirePrincipal(req).tenantId, req.params.questionId, actorOf(req))
       return reply.code(204).send(null)
     },
   )

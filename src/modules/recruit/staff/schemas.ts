@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { ANSWER_TYPES } from '../answers.js'
+import { Page, PageQuerySchema } from '../../../http/pagination.js'
 import { AddressSchema, AnswerSchema, AnswerValueSchema, Nullable, SexSchema } from '../partner/schemas.js'
 import { Amount, Count, Id } from '../../../http/schemas.js'
 
@@ -165,18 +166,31 @@ export const VolunteerViewSchema = Type.Object({
 })
 export type VolunteerView = Static<typeof VolunteerViewSchema>
 
-export const VolunteerListQuerySchema = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200, description: 'prefix of the email, first or last name' })),
-  siteId: Type.Optional(Id()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 100 })),
-})
+/** The funnel stages a volunteer reaches after registering, as the recruitment-funnel report counts them. */
+export const VOLUNTEER_STAGES = ['interested', 'booked', 'screened', 'enrolled'] as const
+export type VolunteerStage = (typeof VOLUNTEER_STAGES)[number]
+
+export const VolunteerListQuerySchema = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'prefix of the email, first or last name' })),
+    siteId: Type.Optional(Id({ description: 'volunteers who prefer this site' })),
+    studyId: Type.Optional(
+      Id({ description: 'volunteers who reached at least the interested stage of this study (see status)' }),
+    ),
+    status: Type.Optional(
+      Type.Enum(VOLUNTEER_STAGES, {
+        description:
+          'volunteers who reached this funnel stage (of studyId, or of any study): interested (expressed ' +
+          'interest), booked (hold an active screening booking), screened (are a subject), enrolled (a subject ' +
+          'with an enrolment date)',
+      }),
+    ),
+    ...PageQuerySchema.properties,
+  },
+  { additionalProperties: false },
+)
 export type VolunteerListQuery = Static<typeof VolunteerListQuerySchema>
-export const VolunteerListSchema = Type.Object({
-  items: Type.Array(VolunteerViewSchema),
-  nextCursor: Nullable(Type.String()),
-})
-export type VolunteerList = Static<typeof VolunteerListSchema>
+export const VolunteerListSchema = Page(VolunteerViewSchema)
 
 export const VolunteerDetailSchema = Type.Object({
   ...VolunteerViewSchema.properties,

@@ -150,7 +150,7 @@ onEveryDatabase('Recruit staff API', (h) => {
     const slotId = slot.json<{ appointmentId: number }>().appointmentId
     assert.equal((await staff.send('DELETE', `/studies/${studyId}/sites/2/slots/${slotId}`)).statusCode, 204)
     assert.equal((await staff.send('DELETE', `/studies/${studyId}/sites/2`)).statusCode, 204)
-    assert.equal((await staff.get(`/studies/${studyId}/sites`)).json<unknown[]>().length, 0)
+    assert.deepEqual((await staff.get(`/studies/${studyId}/sites`)).json(), { items: [], nextCursor: null })
   })
 
   test('a booked slot and an answered question cannot be deleted', async () => {
@@ -169,7 +169,8 @@ onEveryDatabase('Recruit staff API', (h) => {
       (await staff.send('DELETE', `/studies/${w.pk.studyId}/sites/${siteId}/slots/${slotId}`)).statusCode,
       409,
     )
-    const questions = (await staff.get('/volunteer-questions')).json<{ questionId: number; text: string }[]>()
+    const questions = (await staff.get('/volunteer-questions')).json<{ items: { questionId: number }[] }>()
+      .items
     assert.equal(
       (await staff.send('DELETE', `/volunteer-questions/${questions[0]!.questionId}`)).statusCode,
       409,
@@ -221,6 +222,64 @@ onEveryDatabase('Recruit staff API', (h) => {
       ['booked'],
     )
     assert.deepEqual(d.answers, [{ question: SMOKE, answer: false }])
+  })
+
+  test('staff find volunteers by the study they reached and by funnel stage', async () => {
+    const staff = as(w.admin.basic)
+    const surname = `Stage${Date.now()}`
+    const interested = await register({ lastName: surname })
+    const booked = await register({ lastName: surname })
+    const enrolled = await register({ lastName: surname })
+    const none = await register({ lastName: surname })
+    const website = (url: string, payload: object) =>
+      h.app.inject({ method: 'POST', url: `/api/v1/recruit/${url}`, headers: w.website, payload })
+    assert.equal(
+      (await website('expressInterest', { volunteerId: interested, studyId: w.pk.studyId })).statusCode,
+      200,
+    )
+    assert.equal(
+      (await website('expressInterest', { volunteerId: booked, studyId: w.pk.studyId })).statusCode,
+      200,
+    )
+    const assign = await website('assignAppointment', {
+      volunteerId: booked,
+      appointmentId: w.pk.slotIds[2]!,
+    })
+    assert.equal(assign.statusCode, 200, assign.body)
+    const now = new Date().toISOString()
+    await h.database.db
+      .insertInto('study_subjects')
+      .values({
+        tenant_id: w.admin.id,
+        study_id: w.asthma.studyId,
+        subject_number: `S${enrolled}`,
+        site_id: 1,
+        cohort: null,
+        status: 'enrolled',
+        enrolled_on: now.slice(0, 10),
+        randomised_on: null,
+        volunteer_id: enrolled,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute()
+    const ids = async (query: string) => {
+      const res = await staff.get(`/volunteers?q=${surname.toLowerCase()}&limit=500${query}`)
+      assert.equal(res.statusCode, 200, res.body)
+      return res
+        .json<Page>()
+        .items.map((v) => v.volunteerId)
+        .sort((a, b) => a - b)
+    }
+    assert.deepEqual(await ids(''), [interested, booked, enrolled, none])
+    assert.deepEqual(await ids(`&studyId=${w.pk.studyId}`), [interested, booked])
+    assert.deepEqual(await ids(`&studyId=${w.pk.studyId}&status=booked`), [booked])
+    assert.deepEqual(await ids(`&studyId=${w.asthma.studyId}`), [])
+    assert.deepEqual(await ids('&status=screened'), [enrolled])
+    assert.deepEqual(await ids(`&status=enrolled&studyId=${w.asthma.studyId}`), [enrolled])
+    assert.deepEqual(await ids(`&status=enrolled&studyId=${w.pk.studyId}`), [])
+    assert.equal((await staff.get('/volunteers?status=dreaming')).statusCode, 422)
+    assert.equal((await staff.get('/volunteers?studyId=0')).statusCode, 422)
   })
 
   test('site-restricted staff see only the volunteers of their sites', async () => {
@@ -279,7 +338,7 @@ onEveryDatabase('Recruit staff API', (h) => {
       404,
     )
     assert.deepEqual((await them.get('/volunteers')).json<Page>().items, [])
-    assert.deepEqual((await them.get('/volunteer-questions')).json<unknown[]>(), [])
+    assert.deepEqual((await them.get('/volunteer-questions')).json(), { items: [], nextCursor: null })
     assert.equal((await them.get(`/volunteer-site-restrictions/${w.admin.userId}`)).statusCode, 404)
   })
 })

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely'
 import type { DB } from '../../../db/schema.js'
+import type { VolunteerStage } from '../staff/schemas.js'
 import type { RecruitVolunteersTable } from '../tables.js'
 
 export type VolunteerRow = Selectable<RecruitVolunteersTable>
@@ -14,6 +15,10 @@ export interface VolunteerListFilter {
   /** Prefix of the normalised email, or of the first or last name. */
   q?: string | undefined
   siteId?: number | undefined
+  /** Volunteers who reached `stage` (default: interested) in this study. */
+  studyId?: number | undefined
+  /** Volunteers who reached this stage in `studyId`, or in any study. */
+  stage?: VolunteerStage | undefined
   /** Site restriction of the caller: only volunteers preferring one of these sites. */
   restrictedTo?: readonly number[] | undefined
   /** Volunteers with an id below this (the cursor). */
@@ -130,6 +135,34 @@ export class VolunteersRepository {
     if (f.siteId !== undefined) q = q.where('site_preference_id', '=', f.siteId)
     if (f.restrictedTo !== undefined)
       q = q.where('site_preference_id', 'in', f.restrictedTo.length ? f.restrictedTo : [-1])
+    const stage = f.stage ?? (f.studyId !== undefined ? 'interested' : undefined)
+    if (stage !== undefined) {
+      const studyId = f.studyId
+      q = q.where((eb) => {
+        const reached =
+          stage === 'interested'
+            ? eb
+                .selectFrom('recruit_interests as i')
+                .select('i.id')
+                .whereRef('i.volunteer_id', '=', 'recruit_volunteers.id')
+                .$if(studyId !== undefined, (s) => s.where('i.study_id', '=', studyId ?? 0))
+            : stage === 'booked'
+              ? eb
+                  .selectFrom('recruit_bookings as b')
+                  .select('b.id')
+                  .whereRef('b.volunteer_id', '=', 'recruit_volunteers.id')
+                  .where('b.status', '=', 'booked')
+                  .$if(studyId !== undefined, (s) => s.where('b.study_id', '=', studyId ?? 0))
+              : eb
+                  .selectFrom('study_subjects as s')
+                  .select('s.id')
+                  .whereRef('s.volunteer_id', '=', 'recruit_volunteers.id')
+                  .where('s.tenant_id', '=', tenantId)
+                  .$if(stage === 'enrolled', (s) => s.where('s.enrolled_on', 'is not', null))
+                  .$if(studyId !== undefined, (s) => s.where('s.study_id', '=', studyId ?? 0))
+        return eb.exists(reached)
+      })
+    }
     const term = f.q?.trim().toLowerCase()
     if (term) {
       const like = `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`

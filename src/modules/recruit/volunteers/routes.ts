@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../../index.js'
-import type { Principal } from '../../../http/route-config.js'
 import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
 import { callerOf } from '../../identity/grant-rule.js'
 import {
@@ -13,11 +12,8 @@ import {
   VolunteerParamsSchema,
 } from '../staff/schemas.js'
 import { VolunteerViews } from './views.js'
+import { requirePrincipal } from '../../../http/principal.js'
 
-const principalOf = (request: FastifyRequest): Principal => {
-  if (!request.principal) throw new Error('no principal on a staff route')
-  return request.principal
-}
 const READ = errorResponses([...AUTH_ERRORS, 404, 422])
 const WRITE = errorResponses([...AUTH_ERRORS, 400, 404, 415, 422])
 const tags = ['volunteers']
@@ -45,7 +41,7 @@ const volunteerRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (req) => {
-      const p = principalOf(req)
+      const p = requirePrincipal(req)
       return views.list(p.tenantId, p.userId, req.query)
     },
   )
@@ -62,7 +58,7 @@ const volunteerRoutes: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (req) => {
-      const p = principalOf(req)
+      const p = requirePrincipal(req)
       return views.detail(p.tenantId, p.userId, req.params.volunteerId)
     },
   )
@@ -78,7 +74,7 @@ const volunteerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: StaffSitesSchema, ...READ },
       },
     },
-    async (req) => views.staffSites(principalOf(req).tenantId, req.params.userId),
+    async (req) => views.staffSites(requirePrincipal(req).tenantId, req.params.userId),
   )
   app.put(
     '/api/v1/volunteer-site-restrictions/:userId',
@@ -93,7 +89,8 @@ const volunteerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         response: { 200: StaffSitesSchema, ...WRITE },
       },
     },
-    async (req) => views.setStaffSites(principalOf(req).tenantId, req.params.userId, req.body, callerOf(req)),
+    async (req) =>
+      views.setStaffSites(requirePrincipal(req).tenantId, req.params.userId, req.body, callerOf(req)),
   )
 }
 

@@ -1,18 +1,13 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/database.js'
-import { ErrorList, NotFound, ValidationFailed } from '../../../errors.js'
+import { ErrorList, NotFound } from '../../../errors.js'
+import { decodeCursor, limitOf, pageOf, type Page } from '../../../http/pagination.js'
 import { recordAudit } from '../../audit/service.js'
 import { mustOutrank, type Caller } from '../../identity/grant-rule.js'
 import { IdentityRepository } from '../../identity/repository.js'
 import { BookingsRepository } from '../partner/repository.js'
-import type {
-  StaffSites,
-  VolunteerDetail,
-  VolunteerList,
-  VolunteerListQuery,
-  VolunteerView,
-} from '../staff/schemas.js'
+import type { StaffSites, VolunteerDetail, VolunteerListQuery, VolunteerView } from '../staff/schemas.js'
 import { SitesRepository } from '../staff/sites.js'
 import { VolunteersRepository, type VolunteerRow } from './repository.js'
 
@@ -44,13 +39,6 @@ export function volunteerViewOf(v: VolunteerRow): VolunteerView {
   }
 }
 
-const encodeCursor = (id: number) => Buffer.from(`v1:${id}`).toString('base64url')
-function decodeCursor(cursor: string): number {
-  const m = /^v1:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
-  if (!m) throw ValidationFailed.one('/querystring/cursor', 'is not a cursor this API returned', 'cursor')
-  return Number(m[1])
-}
-
 /**
  * Staff views of volunteers. A user with site restrictions sees only the volunteers who prefer one of their sites;
  * anyone else outside them answers 404, as if absent.
@@ -73,21 +61,18 @@ export class VolunteerViews {
     return sites.length > 0 ? sites : undefined
   }
 
-  async list(tenantId: number, userId: number, q: VolunteerListQuery): Promise<VolunteerList> {
-    const limit = q.limit ?? 50
+  async list(tenantId: number, userId: number, q: VolunteerListQuery): Promise<Page<VolunteerView>> {
+    const limit = limitOf(q)
     const rows = await this.volunteers.list(tenantId, {
       q: q.q,
       siteId: q.siteId,
+      studyId: q.studyId,
+      stage: q.status,
       restrictedTo: await this.restriction(tenantId, userId),
-      before: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
+      before: decodeCursor(q.cursor),
       limit: limit + 1,
     })
-    const page = rows.slice(0, limit)
-    const last = page.at(-1)
-    return {
-      items: page.map(volunteerViewOf),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
-    }
+    return pageOf(rows, limit, (r) => r.id, volunteerViewOf)
   }
 
   async detail(tenantId: number, userId: number, volunteerId: number): Promise<VolunteerDetail> {

@@ -5,13 +5,13 @@ import type { AppContext } from '../../../context.js'
 import { nowIso } from '../../../db/columns.js'
 import { Conflict, Gone, NotFound } from '../../../errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
-import { actorOf } from '../../audit/service.js'
-import { decodeCursor, PageQuerySchema, pageOf } from '../../identity/pagination.js'
+import { decodeCursor, limitOf, PageQuerySchema, pageOf } from '../../../http/pagination.js'
 import { REPORT_FORMATS, type ReportFormat } from '../catalogue.js'
 import { JobRepository, type JobRow } from './repository.js'
 import { InvokeBodySchema } from '../params.js'
 import { JobPageSchema, JobParams, JobSchema, ReportFileSchema, type Job } from '../schemas.js'
 import type { ReportService } from '../service.js'
+import { actorOf, requirePrincipal } from '../../../http/principal.js'
 
 const tags = ['reports']
 const jobUrl = (id: number) => `/api/v1/reports/jobs/${id}`
@@ -62,8 +62,7 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
     },
     async (request, reply) => {
       const actor = actorOf(request)
-      const principal = request.principal
-      if (!principal) throw new Error('no principal')
+      const principal = requirePrincipal(request)
       const resolved = await service.resolve(actor, principal.actions, request.body)
       await service.precheck(resolved)
       const id = await jobs.insert(
@@ -97,9 +96,8 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
       },
     },
     async (request) => {
-      const p = request.principal
-      if (!p) throw new Error('no principal')
-      const limit = request.query.limit ?? 50
+      const p = requirePrincipal(request)
+      const limit = limitOf(request.query)
       const rows = await jobs.listForUser(p.tenantId, p.userId, decodeCursor(request.query.cursor), limit)
       return pageOf(rows, limit, (r) => r.id, jobOf)
     },
@@ -118,8 +116,7 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
       },
     },
     async (request) => {
-      const p = request.principal
-      if (!p) throw new Error('no principal')
+      const p = requirePrincipal(request)
       return jobOf(await mine(p.tenantId, p.userId, request.params.id))
     },
   )
@@ -137,8 +134,7 @@ export function registerJobRoutes(fastify: FastifyInstance, ctx: AppContext, ser
       },
     },
     async (request, reply) => {
-      const p = request.principal
-      if (!p) throw new Error('no principal')
+      const p = requirePrincipal(request)
       const job = await mine(p.tenantId, p.userId, request.params.id)
       if (job.status === 'expired') throw new Gone(`The result of report job ${job.id} has expired`)
       if (job.status !== 'succeeded') {

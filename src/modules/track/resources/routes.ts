@@ -6,6 +6,7 @@ import type { RoleAction } from '../../identity/actions.js'
 import { toJsonText, toXmlText, type Value } from '../render.js'
 import { PlansRepository } from '../../plans/repository.js'
 import { TrackResources, type Listed } from './service.js'
+import { requirePrincipal } from '../../../http/principal.js'
 
 const ERRORS = errorResponses([401, 403, 404, 406, 429], TrackErrorSchema)
 const nullable = (s: TSchema) => Type.Union([s, Type.Null()])
@@ -72,10 +73,6 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
   const resources = new TrackResources(new PlansRepository(ctx.db))
   const config = (action: RoleAction) => ({ action, produces: ['json', 'xml'] as const })
-  const tenantOf = (p: { tenantId: number } | null): number => {
-    if (!p) throw new Error('no principal on a Track route')
-    return p.tenantId
-  }
   const send = (format: string, value: Record<string, Value> | Listed) => {
     const listed = 'json' in value && 'xml' in value ? (value as Listed) : undefined
     const single = value as Record<string, Value>
@@ -99,7 +96,7 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const out = send(request.format, await resources.listStudies(tenantOf(request.principal)))
+      const out = send(request.format, await resources.listStudies(requirePrincipal(request).tenantId))
       return reply.type(out.type).send(out.body)
     },
   )
@@ -119,7 +116,7 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
     async (request, reply) => {
       const out = send(
         request.format,
-        await resources.getStudy(tenantOf(request.principal), request.params.studyId),
+        await resources.getStudy(requirePrincipal(request).tenantId, request.params.studyId),
       )
       return reply.type(out.type).send(out.body)
     },
@@ -140,7 +137,7 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
     async (request, reply) => {
       const out = send(
         request.format,
-        await resources.listPlans(tenantOf(request.principal), request.query.studyId),
+        await resources.listPlans(requirePrincipal(request).tenantId, request.query.studyId),
       )
       return reply.type(out.type).send(out.body)
     },
@@ -197,7 +194,7 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const value = await resources.actuals(tenantOf(request.principal), request.params.baselinePlanId)
+      const value = await resources.actuals(requirePrincipal(request).tenantId, request.params.baselinePlanId)
       const out = send(request.format, value)
       return reply.type(out.type).send(out.body)
     },
@@ -217,7 +214,7 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
         },
       },
       async (request, reply) => {
-        const value = await load(tenantOf(request.principal), request.params.planId)
+        const value = await load(requirePrincipal(request).tenantId, request.params.planId)
         const out = send(request.format, value)
         return reply.type(out.type).send(out.body)
       },
