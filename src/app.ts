@@ -27,7 +27,7 @@ export interface BuildOptions {
 export type App = FastifyInstance & { ctx: AppContext }
 
 /** Redacted wherever they appear in a log line. */
-export const REDACT = [
+const REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',

@@ -15,7 +15,7 @@ export interface TenantSettings {
   rateLimitMax?: number
 }
 
-export const DEFAULT_TENANT_SETTINGS: TenantSettings = { recruitEnabled: true }
+const DEFAULT_TENANT_SETTINGS: TenantSettings = { recruitEnabled: true }
 
 export interface NewUser {
   username: string

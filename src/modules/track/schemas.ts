@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox'
-import { TRACK_RESOURCES, type TrackResource } from './repository.js'
+import type { TrackResource } from './repository.js'
 import { trackExample } from './examples.js'
 import { ROOT_NAMES } from './model.js'
 import { Amount, Count, Id, IdOrZero } from '../../http/schemas.js'
@@ -102,5 +102,3 @@ export function actualsSchema(resource: TrackResource, mode: Mode): TSchema {
 export const PlanIdParams = Type.Object({
   baselinePlanId: Id({ description: 'The baseline plan of the study' }),
 })
-
-export const ACTUALS_RESOURCES = TRACK_RESOURCES

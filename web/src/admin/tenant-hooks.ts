@@ -5,7 +5,7 @@ import type { RequestBody } from '../api/types'
 
 export type TenantSettings = Required<RequestBody<'updateTenantSettings'>>
 
-export const tenantKey = ['admin', 'tenant'] as const
+const tenantKey = ['admin', 'tenant'] as const
 
 /** The signed-in user's tenant: its name and code, and the settings a tenant administrator may change. */
 export function useTenant(enabled = true) {
