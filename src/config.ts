@@ -7,7 +7,7 @@ const RATE_LIMIT_FIELDS = ['near-limit', 'always'] as const
 const SQLITE_SYNCHRONOUS = ['full', 'normal'] as const
 
 /** The whole runtime configuration; every value comes from the environment and is checked at start. */
-export const ConfigSchema = Type.Object({
+const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
   host: Type.String({ minLength: 1 }),
   databaseUrl: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$' }),
@@ -50,7 +50,7 @@ export const ConfigSchema = Type.Object({
 })
 export type Config = Static<typeof ConfigSchema>
 
-export const DEFAULT_CONFIG: Config = {
+const DEFAULT_CONFIG: Config = {
   port: 8080,
   host: '127.0.0.1',
   databaseUrl: 'sqlite:data/trialdeck.db',

@@ -87,7 +87,7 @@ function cut(text: string): string {
 }
 
 /** A one-line summary of field errors: all of them when there are few, else the count and the first. */
-export function summariseErrors(errors: readonly FieldError[], omitted = 0): string {
+function summariseErrors(errors: readonly FieldError[], omitted = 0): string {
   const total = errors.length + omitted
   const line = (e: FieldError): string => `${e.path}: ${e.message}`
   if (total === 0) return 'validation failed'

@@ -1,4 +1,4 @@
-import type { ColumnDefinitionBuilder, CreateTableBuilder } from 'kysely'
+import type { CreateTableBuilder } from 'kysely'
 import type { Dialect } from './database.js'
 
 /**
@@ -22,8 +22,6 @@ export function withId<T extends string>(
 export function idType(dialect: Dialect): 'bigint' | 'integer' {
   return dialect === 'postgres' ? 'bigint' : 'integer'
 }
-
-export const notNull = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder => c.notNull()
 
 export function nowIso(): string {
   return new Date().toISOString()

@@ -15,7 +15,7 @@ import type { DB } from './schema.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
-export type RawConnection =
+type RawConnection =
   | { kind: 'sqlite'; sqlite: BetterSqlite3.Database; path: string }
   | { kind: 'postgres'; pool: pg.Pool; connectionString: string; schema?: string }
 
@@ -51,7 +51,7 @@ function pgTypes(): pg.CustomTypesConfig {
   }
 }
 
-export function sqlitePathOf(url: string): string {
+function sqlitePathOf(url: string): string {
   const path = url.replace(/^sqlite:(\/\/)?/, '')
   return path === ':memory:' ? path : resolve(path)
 }

@@ -96,7 +96,7 @@ export function bodyFormatOf(request: FastifyRequest): MediaFormat | undefined {
   return format === 'other' ? undefined : format
 }
 
-export function formatOfContentType(contentType: string | undefined): MediaFormat | 'other' | undefined {
+function formatOfContentType(contentType: string | undefined): MediaFormat | 'other' | undefined {
   if (contentType === undefined) return undefined
   const base = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
   if (base === 'application/json' || base.endsWith('+json')) return 'json'
@@ -126,10 +126,11 @@ function nullsToEmpty(value: unknown): unknown {
   return value
 }
 
-export function toXml(payload: unknown, options: XmlOptions = {}): string {
-  let shaped = options.fromJson ? options.fromJson(payload) : payload
-  if (Array.isArray(shaped) || typeof shaped !== 'object' || shaped === null)
-    shaped = { list: { item: shaped } }
+export function toXml(payload: unknown): string {
+  const shaped =
+    Array.isArray(payload) || typeof payload !== 'object' || payload === null
+      ? { list: { item: payload } }
+      : payload
   return '<?xml version="1.0" encoding="UTF-8"?>' + xmlBuilder.build(nullsToEmpty(shaped))
 }
 
@@ -186,10 +187,9 @@ function emptyToNull(value: unknown): unknown {
 }
 
 /** Serialises the reply in the negotiated format. */
-export function useFormat(request: FastifyRequest, reply: FastifyReply): void {
+function useFormat(request: FastifyRequest, reply: FastifyReply): void {
   if (request.format === 'xml') {
-    const xml = request.routeOptions.config.xml
-    reply.type('application/xml; charset=utf-8').serializer((payload) => toXml(payload, xml))
+    reply.type('application/xml; charset=utf-8').serializer((payload) => toXml(payload))
   }
 }
 

@@ -81,7 +81,7 @@ export function toDomainError(err: unknown): DomainError | null {
 }
 
 /** Which error shape a request gets: the route says so; for unknown routes the path decides. */
-export function surfaceOf(request: FastifyRequest): Surface {
+function surfaceOf(request: FastifyRequest): Surface {
   const declared = request.routeOptions.config.surface
   if (declared) return declared
   const path = request.url
@@ -90,7 +90,7 @@ export function surfaceOf(request: FastifyRequest): Surface {
   return 'native'
 }
 
-export function statusOf(error: DomainError, surface: Surface): number {
+function statusOf(error: DomainError, surface: Surface): number {
   // The Track contract answers validation errors with 400; the other surfaces with 422.
   if (error.kind === 'validation' && surface === 'cleartrial') return 400
   return STATUS[error.kind]
@@ -108,7 +108,7 @@ function trackMessage(error: DomainError): string {
   return `The following validation errors occurred: ${errors.map((e) => `[ ${e.path}: ${e.message} ]`).join(' ')}${more}`
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
+function sendError(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
   const surface = surfaceOf(request)
   const status = statusOf(error, surface)
   reply.headers(error.headers)

@@ -114,9 +114,7 @@ function mediaFor(
       content[type] = { schema: s, ...(jsonExample !== undefined ? { example: jsonExample } : {}) }
     } else if (format === 'xml' && schema !== undefined && isStructured(schema)) {
       // The module's own XML text, else the JSON example written by the route's XML writer.
-      const example =
-        xml ??
-        (route.config?.xml && jsonExample !== undefined ? toXml(jsonExample, route.config.xml) : undefined)
+      const example = xml ?? (route.config?.xml && jsonExample !== undefined ? toXml(jsonExample) : undefined)
       content[type] = { schema: s, ...(example !== undefined ? { example } : {}) }
     } else {
       content[type] = { schema: s }

@@ -10,8 +10,6 @@ export type MediaFormat =
 export interface XmlOptions {
   /** Element names that are always arrays, even with one element (`location`, `periods`, …). */
   arrays?: readonly string[]
-  /** Reshapes the JSON representation before it is written as XML (e.g. `{List:[…]}` → `<studies><study/>…`). */
-  fromJson?: (payload: unknown) => unknown
 }
 
 /** Who a request acts for. Never changed once made: authentication caches and reuses principals. */

@@ -24,7 +24,7 @@ export const Int = (minimum: number, maximum: number, options: TNumberOptions = 
 export const Amount = (options: TNumberOptions = {}) =>
   Type.Number({ minimum: -MAX_AMOUNT, maximum: MAX_AMOUNT, ...options })
 
-export const FieldErrorSchema = Type.Object(
+const FieldErrorSchema = Type.Object(
   {
     path: Type.String({ description: 'Where: a JSON pointer into the request, or a parameter name' }),
     message: Type.String(),

@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer'
 import { BadRequest, MAX_LISTED_ERRORS, ValidationFailed, type FieldError } from '../errors.js'
 
 /** Deeper than this, a body is refused before any route sees it (no contract nests anywhere near it). */
-export const MAX_NESTING = 64
+const MAX_NESTING = 64
 
 /** Keys that would reach an object's prototype if a later step copied them with plain assignment. */
 const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype'])

@@ -17,7 +17,7 @@ function typesOf(schema: Schema): string[] {
  * Where a request schema declares a number without both bounds; `[]` when every one is bounded. Bounds are the
  * rule for numbers at the edge (ids 1 … 2^31−1, counts and money what the domain allows): see http/schemas.ts.
  */
-export function unboundedNumbers(schema: unknown, path = ''): string[] {
+function unboundedNumbers(schema: unknown, path = ''): string[] {
   if (schema === null || typeof schema !== 'object') return []
   const s = schema as Schema
   const found: string[] = []

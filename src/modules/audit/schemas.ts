@@ -4,7 +4,7 @@ import { Id } from '../../http/schemas.js'
 
 const Timestamp = Type.String({ format: 'date-time' })
 
-export const AuditRecordSchema = Type.Object({
+const AuditRecordSchema = Type.Object({
   seq: Id({ description: "Position in the tenant's hash chain, from 1" }),
   at: Timestamp,
   actor: Type.Object({

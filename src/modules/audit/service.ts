@@ -41,7 +41,7 @@ interface HashedFields {
 }
 
 /** The hash that chains a record to its predecessor; any change to a hashed field breaks the chain. */
-export function auditHash(r: HashedFields): string {
+function auditHash(r: HashedFields): string {
   return sha256Hex(
     JSON.stringify([
       r.tenant_id,

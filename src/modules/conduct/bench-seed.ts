@@ -12,7 +12,7 @@ export interface BenchShape {
 }
 
 /** The value of item i at timepoint t for subject s: deterministic decimal text. */
-export function benchValue(s: number, t: number, i: number): string {
+function benchValue(s: number, t: number, i: number): string {
   return `${(s * 7 + t * 13 + i * 31) % 200}.${(s + t + i) % 100}`.padStart(4, '0')
 }
 

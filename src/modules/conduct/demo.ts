@@ -9,7 +9,7 @@ import { ConductService } from './service.js'
 
 export const DEMO_STUDY = 'DEMO-PK-01'
 
-export const DEMO_TIMEPOINTS: NewTimepoint[] = [
+const DEMO_TIMEPOINTS: NewTimepoint[] = [
   { name: 'Screening', studyDay: -14, offsetMinutes: 0 },
   { name: 'Day 1 Predose', studyDay: 1, offsetMinutes: -30 },
   { name: 'Day 1 0.5h', studyDay: 1, offsetMinutes: 30 },
@@ -22,7 +22,7 @@ export const DEMO_TIMEPOINTS: NewTimepoint[] = [
   { name: 'Follow-up', studyDay: 8, offsetMinutes: 0 },
 ]
 
-export const DEMO_ITEMS: NewItem[] = [
+const DEMO_ITEMS: NewItem[] = [
   {
     code: 'SYSBP',
     label: 'Systolic blood pressure',
@@ -90,7 +90,7 @@ export const DEMO_ITEMS: NewItem[] = [
 ]
 
 /** A deterministic value for subject s (0-based), timepoint t, item code; null when not collected. */
-export function demoValue(s: number, t: number, code: string): string | null {
+function demoValue(s: number, t: number, code: string): string | null {
   const wobble = (s * 7 + t * 3) % 11
   switch (code) {
     case 'SYSBP':

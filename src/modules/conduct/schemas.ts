@@ -6,7 +6,7 @@ import { Count, Id, Int } from '../../http/schemas.js'
 const DateText = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
 
-export const SUBJECT_STATUSES = ['screened', 'enrolled', 'randomised', 'completed', 'withdrawn'] as const
+const SUBJECT_STATUSES = ['screened', 'enrolled', 'randomised', 'completed', 'withdrawn'] as const
 
 export const StudyParams = Type.Object({ studyId: Id() })
 

@@ -20,7 +20,7 @@ import { ConductRepository, type ItemRow, type SubjectRow, type TimepointRow } f
 import type { Item, NewItem, NewSubject, NewTimepoint, Observation, Subject, Timepoint } from './schemas.js'
 import { isIsoDate } from './values.js'
 
-export const subjectOf = (r: SubjectRow): Subject => ({
+const subjectOf = (r: SubjectRow): Subject => ({
   id: r.id,
   subjectNumber: r.subject_number,
   siteId: r.site_id,
@@ -30,13 +30,13 @@ export const subjectOf = (r: SubjectRow): Subject => ({
   randomisedOn: r.randomised_on,
   volunteerId: r.volunteer_id,
 })
-export const timepointOf = (r: TimepointRow): Timepoint => ({
+const timepointOf = (r: TimepointRow): Timepoint => ({
   id: r.id,
   name: r.name,
   studyDay: r.study_day,
   offsetMinutes: r.offset_minutes,
 })
-export const itemOf = (r: ItemRow): Item => ({
+const itemOf = (r: ItemRow): Item => ({
   id: r.id,
   code: r.code,
   label: r.label,

@@ -62,7 +62,7 @@ export interface ObservationsTable {
 }
 
 /** Restricted studies: a user with rows here may see only these studies (no rows: every study). */
-export interface UserStudyAccessTable {
+interface UserStudyAccessTable {
   tenant_id: number
   user_id: number
   study_id: number

@@ -4,7 +4,6 @@ export { isIsoDate, isIsoDateTime }
 
 /** The data types an item can have, and how a value of each is checked (values are stored as exact text). */
 export const DATA_TYPES = ['text', 'integer', 'decimal', 'date', 'datetime'] as const
-export type DataType = (typeof DATA_TYPES)[number]
 
 /** Why `value` is not a valid `type`, or undefined when it is. */
 export function valueProblem(type: string, value: string): string | undefined {

@@ -4,7 +4,7 @@ import { systemActor } from '../audit/service.js'
 import { IdentityService } from './service.js'
 
 export const DEMO_TENANT = 'DEMO'
-export const DEMO_USER = { username: 'demo', password: 'p@55w0rd' }
+const DEMO_USER = { username: 'demo', password: 'p@55w0rd' }
 /** The demo's administrator: the admin and audit APIs can be tried with it. */
 export const DEMO_ADMIN = { username: 'admin', password: 'adm1n-p@55w0rd' }
 

@@ -23,7 +23,7 @@ export interface TenantSettings {
   evThresholds?: EvThresholds
 }
 
-export const DEFAULT_TENANT_SETTINGS: TenantSettings = { recruitEnabled: true }
+const DEFAULT_TENANT_SETTINGS: TenantSettings = { recruitEnabled: true }
 
 export interface NewUser {
   username: string

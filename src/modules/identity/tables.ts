@@ -37,7 +37,7 @@ export interface UsersTable {
   last_login_at: Generated<string | null>
 }
 
-export interface SessionsTable {
+interface SessionsTable {
   id: Generated<number>
   tenant_id: number
   user_id: number
@@ -59,12 +59,12 @@ export interface RolesTable {
   created_at: string
 }
 
-export interface RoleActionsTable {
+interface RoleActionsTable {
   role_id: number
   action: string
 }
 
-export interface UserRolesTable {
+interface UserRolesTable {
   user_id: number
   role_id: number
 }

@@ -22,7 +22,7 @@ export type WeeklyRow = Selectable<PlanWeeklyValuesTable>
 export type MonthlyRow = Selectable<PlanMonthlyValuesTable>
 
 export const WEEKLY_RESOURCES = ['sites', 'subjects', 'crfs'] as const
-export const MONTHLY_RESOURCES = ['units', 'fees', 'costs'] as const
+const MONTHLY_RESOURCES = ['units', 'fees', 'costs'] as const
 export const TRACK_RESOURCES = [...WEEKLY_RESOURCES, ...MONTHLY_RESOURCES] as const
 export type WeeklyResource = (typeof WEEKLY_RESOURCES)[number]
 export type MonthlyResource = (typeof MONTHLY_RESOURCES)[number]

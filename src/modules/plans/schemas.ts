@@ -12,14 +12,14 @@ const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', descripti
 /** Location and service-provider ids of a plan document; 0 = All Locations. */
 const PlanRef = IdOrZero()
 
-export const FEE_TRACKING_LEVELS = [
+const FEE_TRACKING_LEVELS = [
   'Globally',
   'Pay monthly for work completed',
   'Pay for work completed upon milestone achieved',
   'Pay fixed fee upon milestone achieved',
   'Enter AP only',
 ] as const
-export const EV_TRACKING_LEVELS = [
+const EV_TRACKING_LEVELS = [
   'Auto-tracked (set EV to AC)',
   'Enter AP only (sets AP to EV)',
   'Enter EV and AP',

@@ -112,7 +112,7 @@ export interface PlanMonthlyValuesTable {
 }
 
 /** The lockToken of one Track resource of a plan; every write to those actuals changes it. */
-export interface PlanLockTokensTable {
+interface PlanLockTokensTable {
   tenant_id: number
   plan_id: number
   resource: string

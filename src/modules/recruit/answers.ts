@@ -17,7 +17,7 @@ export function optionsOf(q: QuestionRow): string[] | null {
 }
 
 /** Why `answer` does not fit question `q`, or null when it does. */
-export function answerProblem(
+function answerProblem(
   q: QuestionRow,
   answer: string | number | boolean,
 ): { message: string; rule: string } | null {

@@ -2,7 +2,7 @@
 
 export type Sex = 'M' | 'F'
 
-export interface RequiredAnswer {
+interface RequiredAnswer {
   questionId: number
   question: string
   /** Canonical answer text (see `canonicalAnswer`). */
@@ -34,7 +34,7 @@ export interface Candidate {
   sitePreferenceId: number | null
 }
 
-export type CriterionName = 'age' | 'sex' | 'bmi' | 'healthyVolunteers' | 'answer' | 'site'
+type CriterionName = 'age' | 'sex' | 'bmi' | 'healthyVolunteers' | 'answer' | 'site'
 
 export interface FailedCriterion {
   criterion: CriterionName

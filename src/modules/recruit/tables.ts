@@ -77,7 +77,7 @@ export interface RecruitVolunteersTable {
   updated_at: string
 }
 
-export interface RecruitAnswersTable {
+interface RecruitAnswersTable {
   tenant_id: number
   volunteer_id: number
   question_id: number
@@ -125,7 +125,7 @@ export interface RecruitInterestsTable {
 }
 
 /** Site restriction of staff users: a user with rows here sees only volunteers preferring those sites. */
-export interface RecruitStaffSitesTable {
+interface RecruitStaffSitesTable {
   tenant_id: number
   user_id: number
   site_id: number

@@ -16,7 +16,7 @@ export const USUBJID_PARTS = ['study', 'site', 'subject'] as const
 export type UsubjidPart = (typeof USUBJID_PARTS)[number]
 export const DELIMITERS = [',', ';', '|', 'tab'] as const
 
-export interface ParameterInfo {
+interface ParameterInfo {
   name: string
   type: 'string' | 'integer' | 'boolean' | 'date' | 'list'
   required: boolean

@@ -52,7 +52,7 @@ export const InvokeBodySchema = Type.Object(
 export type InvokeInput = Static<typeof InvokeBodySchema>
 
 /** Validated, normalised parameters (what a job stores and the audit records). */
-export interface ReportParameters {
+interface ReportParameters {
   reportName: string
   studyId?: number
   studyName?: string

@@ -21,7 +21,7 @@ const ParameterSchema = Type.Object(
   },
 )
 
-export const ReportInfoSchema = Type.Object({
+const ReportInfoSchema = Type.Object({
   name: Type.String(),
   dataset: Type.String({ description: 'The dataset name in XPT and Dataset-JSON (≤ 8 characters)' }),
   title: Type.String(),
@@ -47,7 +47,7 @@ export const ReportFileSchema = Type.Unsafe<unknown>({
   },
 })
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'expired'] as const
+const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'expired'] as const
 
 export const JobSchema = Type.Object({
   id: Id(),

@@ -69,7 +69,7 @@ export class Slots {
   }
 }
 
-export function reportFilename(r: ResolvedReport, at = new Date()): string {
+function reportFilename(r: ResolvedReport, at = new Date()): string {
   const stamp = at
     .toISOString()
     .replace(/[-:]/g, '')

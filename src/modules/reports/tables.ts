@@ -28,7 +28,7 @@ export interface ReportJobsTable {
 }
 
 /** A job's result, in order, in chunks of about a megabyte (so every instance can serve it). */
-export interface ReportJobChunksTable {
+interface ReportJobChunksTable {
   job_id: number
   seq: number
   data: Uint8Array

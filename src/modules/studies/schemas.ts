@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox'
 import { Page } from '../../http/pagination.js'
 import { Id } from '../../http/schemas.js'
 
-export const STUDY_STATUSES = ['planned', 'recruiting', 'active', 'completed', 'closed'] as const
+const STUDY_STATUSES = ['planned', 'recruiting', 'active', 'completed', 'closed'] as const
 
 const Nullable = (s: ReturnType<typeof Type.String>) => Type.Union([s, Type.Null()])
 

@@ -29,7 +29,7 @@ export const ROOT_NAMES: Record<TrackResource, string> = {
 /** Element names that are arrays in the Track representations (XML keeps them arrays even with one element). */
 export const TRACK_XML_ARRAYS = ['location', 'periods', 'serviceProvider', 'majorTask', 'cost']
 
-export const ALL_MAJOR_TASKS = 'All Major Tasks'
+const ALL_MAJOR_TASKS = 'All Major Tasks'
 
 export interface WeeklyModel {
   kind: 'weekly'
@@ -40,7 +40,7 @@ export interface WeeklyModel {
   periods: Map<number, WeeklyRow[]>
 }
 
-export interface MonthlyItem {
+interface MonthlyItem {
   id: number
   name: string
   task?: MajorTaskRow

@@ -102,5 +102,3 @@ export function actualsSchema(resource: TrackResource, mode: Mode): TSchema {
 export const PlanIdParams = Type.Object({
   baselinePlanId: Id({ description: 'The baseline plan of the study' }),
 })
-
-export const ACTUALS_RESOURCES = TRACK_RESOURCES

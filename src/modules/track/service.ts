@@ -52,7 +52,7 @@ function render(model: TrackModel, lockToken: number, format: TrackFormat): Buff
 }
 
 /** The next lockToken: a millisecond timestamp, always greater than the one it replaces. */
-export function nextLockToken(current: number): number {
+function nextLockToken(current: number): number {
   return Math.max(Date.now(), current + 1)
 }
 

@@ -6,7 +6,7 @@ import { INT32_MAX, MAX_AMOUNT } from '../../http/schemas.js'
 
 /** Cost earned-value tracking levels. "Auto-tracked" is the seed's label of "Enter AP only (sets AP to EV)". */
 export const EV_AUTO = 'Auto-tracked (set EV to AC)'
-export const EV_ENTERED = 'Enter EV and AP'
+const EV_ENTERED = 'Enter EV and AP'
 export const EV_DERIVED = 'Derived'
 
 export interface PeriodChange {

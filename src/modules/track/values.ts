@@ -27,13 +27,6 @@ export function parseTrackDate(text: string): { iso: string } | { problem: strin
 
 export { isIsoDate }
 
-const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/
-
-/** Whether `text` is a decimal number as JSON writes one. */
-export function isDecimalText(text: string): boolean {
-  return DECIMAL.test(text)
-}
-
 /**
  * The exact decimal text of a number received from JSON or XML. A JavaScript number is a double, and its
  * shortest round-trip text is exactly that double, so nothing the client sent is lost.
@@ -49,9 +42,4 @@ export function decimalText(value: number | string): string {
 export function jsonNumber(text: string, double: boolean): string {
   if (!double || /[.eE]/.test(text)) return text
   return `${text}.0`
-}
-
-/** Adds decimal texts without binary rounding surprises for the sums the validation needs (as doubles). */
-export function toNumber(text: string | null): number {
-  return text === null ? 0 : Number(text)
 }

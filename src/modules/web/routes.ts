@@ -7,7 +7,7 @@ import type { ModulePlugin } from '../index.js'
  * The web app's pages: scripts, styles, fonts and images from this server only (no CDN); inline style attributes
  * allowed, which Mantine sets; API calls to this origin only; never framed.
  */
-export const WEB_APP_CSP = [
+const WEB_APP_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",

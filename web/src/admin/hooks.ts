@@ -1,10 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, ok, withETag } from '../api/client'
-import type { Body, NewRole, NewToken, NewUser, UserPatch } from '../api/types'
+import type { NewRole, NewToken, NewUser, UserPatch } from '../api/types'
 
-export const PAGE_SIZE = 50
+const PAGE_SIZE = 50
 
-export const keys = {
+const keys = {
   users: ['admin', 'users'] as const,
   user: (id: number) => ['admin', 'user', id] as const,
   tokens: (id: number) => ['admin', 'user', id, 'tokens'] as const,
@@ -110,8 +110,6 @@ export function useCreateRole() {
     onSuccess: () => client.invalidateQueries({ queryKey: keys.roles }),
   })
 }
-
-export type SiteRestriction = Body<'getVolunteerSiteRestriction'>
 
 export function useSiteRestriction(userId: number, enabled: boolean) {
   return useQuery({

@@ -6,7 +6,7 @@ import type { RequestBody } from '../api/types'
 export type TenantPatch = RequestBody<'updateTenantSettings'>
 export type TenantSettings = Required<Pick<TenantPatch, 'recruitEnabled' | 'rateLimitMax'>>
 
-export const tenantKey = ['admin', 'tenant'] as const
+const tenantKey = ['admin', 'tenant'] as const
 
 /** The signed-in user's tenant: its name and code, and the settings a tenant administrator may change. */
 export function useTenant(enabled = true) {

@@ -5,7 +5,7 @@ import { createTrialdeckClient } from '@trialdeck/client'
  * session cookie sent (`credentials: 'include'`) and the CSRF header the server requires on cookie-authenticated
  * writes.
  */
-export const CSRF_HEADER = 'X-Trialdeck-CSRF'
+const CSRF_HEADER = 'X-Trialdeck-CSRF'
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 function sessionFetch(input: Request): Promise<Response> {

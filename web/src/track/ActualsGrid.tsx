@@ -6,7 +6,7 @@ import { gridLines, LINE_LABELS, type Line } from './lines'
 import { cellKey, differs, entryText, formatValue, type Edits, type Grid } from './model'
 import classes from './ActualsGrid.module.css'
 
-export interface GridMarks {
+interface GridMarks {
   /** Server validation messages by cell key. */
   cellErrors: ReadonlyMap<string, string>
   /** Server validation messages by entity key (a rule over a whole row, such as a percentage's total). */

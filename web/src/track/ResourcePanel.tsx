@@ -33,7 +33,7 @@ export interface Draft {
   theirs: Map<string, string>
 }
 
-export function emptyDraft(base: Grid): Draft {
+function emptyDraft(base: Grid): Draft {
   return {
     base,
     edits: new Map(),

@@ -63,7 +63,7 @@ export class TrackError extends ApiError {
   }
 }
 
-export function splitTrackMessage(message: string): PathError[] {
+function splitTrackMessage(message: string): PathError[] {
   const out: PathError[] = []
   for (const m of message.matchAll(/\[ ([^\s:]+): (.*?) \](?= \[ |$)/g)) {
     out.push({ path: m[1] ?? '', message: m[2] ?? '' })

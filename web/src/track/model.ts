@@ -5,14 +5,14 @@ import { ROOTS, type PathError, type Resource, type TrackDoc } from './api'
  * or cost × location (monthly ones), one column per period. Edits are kept as the text the user typed, by cell
  * key, and turned into the POST body here; the server decides whether they are valid.
  */
-export interface Period {
+interface Period {
   /** The period's date as the API names it (`date` or `startDate`, dd-MMM-yyyy). */
   key: string
   label: string
   time: number
 }
 
-export interface CellValue {
+interface CellValue {
   planned: number
   actual: number | null
   earned?: number | null
@@ -45,7 +45,7 @@ export interface Grid {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 /** dd-MMM-yyyy → UTC milliseconds (NaN when it is not one). */
-export function trackTime(date: string): number {
+function trackTime(date: string): number {
   const m = /^(\d{2})-([A-Za-z]{3})-(\d{4})$/.exec(date)
   if (!m) return Number.NaN
   const month = MONTHS.indexOf(m[2] ?? '')

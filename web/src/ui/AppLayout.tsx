@@ -25,7 +25,7 @@ interface NavItem {
 }
 
 /** The app's areas, each shown only to those whose role actions allow it (the server enforces it anyway). */
-export const NAV: readonly NavItem[] = [
+const NAV: readonly NavItem[] = [
   { to: '/admin/users', label: 'Users', action: 'admin.users.view' },
   { to: '/admin/roles', label: 'Roles', action: 'admin.users.view' },
   { to: '/admin/tenant', label: 'Tenant settings', action: 'admin.tenant.manage' },
@@ -37,7 +37,7 @@ export const NAV: readonly NavItem[] = [
   { to: '/reports', label: 'Reports', action: 'reports.run' },
 ]
 
-export function navFor(me: Me): NavItem[] {
+function navFor(me: Me): NavItem[] {
   return NAV.filter((n) => can(me, n.action))
 }
 

@@ -74,7 +74,7 @@ export type UserPatch = Static<typeof UserPatchSchema>
 export const UserParamsSchema = Type.Object({ userId: Id() })
 export const TokenParamsSchema = Type.Object({ userId: Id(), tokenId: Id() })
 
-export const TokenSchema = Type.Object({
+const TokenSchema = Type.Object({
   id: Id(),
   name: Type.String(),
   prefix: Type.String({ description: 'The first characters of the secret, to tell tokens apart' }),

@@ -67,7 +67,7 @@ function roleView(r: RoleWithActions): RoleView {
 }
 
 /** The ETag of a user: its version, which every change through the admin API bumps. */
-export function etagOf(user: UserRow): string {
+function etagOf(user: UserRow): string {
   return `"${user.version}"`
 }
 

@@ -266,7 +266,7 @@ export class Authenticator {
 }
 
 /** Throws unless the principal may do `action`; programmatic calls also need `api`. */
-export function authorise(principal: Principal, action: RoleAction | 'authenticated'): void {
+function authorise(principal: Principal, action: RoleAction | 'authenticated'): void {
   if (principal.via !== 'session' && !principal.actions.has('api')) {
     throw new Forbidden('This account lacks the role action api, which every API call needs', 'api')
   }

@@ -135,7 +135,7 @@ export class RedisCounters implements CounterStore {
 }
 
 /** Whose counter a request counts against: its token, or its user (Basic and sessions). */
-export function rateLimitKey(p: Principal): string {
+function rateLimitKey(p: Principal): string {
   return p.tokenId !== undefined ? `${p.tenantCode}:token:${p.tokenId}` : `${p.tenantCode}:user:${p.userId}`
 }
 

@@ -15,7 +15,6 @@ export const SignInSchema = Type.Object(
   },
   { additionalProperties: false },
 )
-export type SignInBody = Static<typeof SignInSchema>
 
 export const SessionSchema = Type.Object({
   expiresAt: Type.String({ format: 'date-time', description: 'The session ends then, whatever happens' }),

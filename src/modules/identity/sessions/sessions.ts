@@ -12,9 +12,9 @@ import { IdentityRepository } from '../repository.js'
 import { SessionRepository, type SessionLookup } from './repository.js'
 import { sha256Hex } from '../secrets.js'
 
-export const SESSION_COOKIE = 'trialdeck_session'
+const SESSION_COOKIE = 'trialdeck_session'
 /** The header a cookie-authenticated write must carry: a cross-origin HTML form cannot set one. */
-export const CSRF_HEADER = 'x-trialdeck-csrf'
+const CSRF_HEADER = 'x-trialdeck-csrf'
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** last_seen_at is written at most this often per session (and at least ten times per idle timeout). */
@@ -89,7 +89,7 @@ function checkCsrf(request: FastifyRequest): void {
 }
 
 /** A new session id (256 random bits, url-safe) and the SHA-256 that is all the database keeps of it. */
-export function newSessionId(): { id: string; hash: string } {
+function newSessionId(): { id: string; hash: string } {
   const id = randomBytes(32).toString('base64url')
   return { id, hash: sha256Hex(id) }
 }

@@ -17,7 +17,7 @@ export interface Figures {
   percentComplete: number | null
 }
 
-export interface SeriesPoint {
+interface SeriesPoint {
   startDate: string
   endDate: string
   pv: number
@@ -54,7 +54,7 @@ const ratio = (n: number | null): number | null =>
   n === null || !Number.isFinite(n) ? null : Math.round(n * 1e6) / 1e6
 
 /** SV, CV, SPI, CPI, EAC, ETC, VAC, TCPI and % complete from BAC, PV, EV and AC. */
-export function figuresOf(s: Sums): Figures {
+function figuresOf(s: Sums): Figures {
   const spi = s.pv === 0 ? null : s.ev / s.pv
   const cpi = s.ac === 0 ? null : s.ev / s.ac
   const eac = cpi !== null && cpi > 0 ? s.bac / cpi : s.ac + (s.bac - s.ev)

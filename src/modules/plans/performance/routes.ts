@@ -29,7 +29,7 @@ const FiguresProperties = {
   percentComplete: Index('EV / BAC (0–1); null when BAC is 0'),
 }
 
-export const PerformanceSchema = Type.Object({
+const PerformanceSchema = Type.Object({
   statusDate: Type.String({ description: 'YYYY-MM-DD' }),
   plan: Type.Object(FiguresProperties),
   serviceProviders: Type.Array(Type.Object({ id: Id(), name: Type.String(), ...FiguresProperties })),

@@ -31,7 +31,6 @@ export const AddressSchema = Type.Object(
   },
   { additionalProperties: false },
 )
-export type Address = Static<typeof AddressSchema>
 
 export const AnswerValueSchema = Type.Unsafe<string | number | boolean>({
   type: ['string', 'number', 'boolean'],
@@ -122,7 +121,7 @@ export const ActiveSitesQuerySchema = Type.Object({
 })
 export type ActiveSitesQuery = Static<typeof ActiveSitesQuerySchema>
 
-export const CohortRefSchema = Type.Object({ cohortId: Id(), name: Type.String() })
+const CohortRefSchema = Type.Object({ cohortId: Id(), name: Type.String() })
 
 export const ActiveStudySiteSchema = Type.Object({
   studyId: Id(),
@@ -210,7 +209,7 @@ export const MatchInputSchema = Type.Object(
 )
 export type MatchInput = Static<typeof MatchInputSchema>
 
-export const FailedCriterionSchema = Type.Object({
+const FailedCriterionSchema = Type.Object({
   criterion: Type.Enum(['age', 'sex', 'bmi', 'healthyVolunteers', 'answer', 'site']),
   message: Type.String(),
 })

@@ -9,7 +9,7 @@ import { CatalogRepository, type QuestionRow } from './repository.js'
 import { isUniqueViolation } from '../../../db/errors.js'
 import type { Question, QuestionInput } from './schemas.js'
 
-export function questionOf(q: QuestionRow): Question {
+function questionOf(q: QuestionRow): Question {
   return {
     questionId: q.id,
     text: q.text,

@@ -55,7 +55,7 @@ export const CohortSchema = Type.Object({
 })
 export type Cohort = Static<typeof CohortSchema>
 
-export const RECRUITING_STATUSES = ['not-recruiting', 'recruiting', 'paused', 'closed'] as const
+const RECRUITING_STATUSES = ['not-recruiting', 'recruiting', 'paused', 'closed'] as const
 
 const profileProps = {
   status: Type.Enum(RECRUITING_STATUSES, {
@@ -146,7 +146,7 @@ export const StaffSitesSchema = Type.Object(
 )
 export type StaffSites = Static<typeof StaffSitesSchema>
 
-export const VolunteerViewSchema = Type.Object({
+const VolunteerViewSchema = Type.Object({
   volunteerId: Id(),
   firstName: Type.String(),
   lastName: Type.String(),

@@ -21,7 +21,7 @@ import type {
 } from './schemas.js'
 import { SitesRepository } from './sites.js'
 
-export function slotOf(s: SlotRow): Slot {
+function slotOf(s: SlotRow): Slot {
   return {
     appointmentId: s.id,
     studyId: s.study_id,

@@ -21,7 +21,7 @@ import {
 type Fields = Omit<VolunteerUpdateInput, 'volunteerId'>
 
 /** The audit trail's view of a volunteer: its fields as the API names them. */
-export function volunteerSnapshot(row: VolunteerRow): Record<string, unknown> {
+function volunteerSnapshot(row: VolunteerRow): Record<string, unknown> {
   return {
     firstName: row.first_name,
     lastName: row.last_name,

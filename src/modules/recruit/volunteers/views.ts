@@ -11,7 +11,7 @@ import type { StaffSites, VolunteerDetail, VolunteerListQuery, VolunteerView } f
 import { SitesRepository } from '../staff/sites.js'
 import { VolunteersRepository, type VolunteerRow } from './repository.js'
 
-export function volunteerViewOf(v: VolunteerRow): VolunteerView {
+function volunteerViewOf(v: VolunteerRow): VolunteerView {
   return {
     volunteerId: v.id,
     firstName: v.first_name,

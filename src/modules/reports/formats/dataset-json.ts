@@ -2,7 +2,7 @@ import type { ExportColumn } from './columns.js'
 import { rendered, type Progress } from './tabular.js'
 import type { Cell, Table } from '../producers/conduct.js'
 
-export const DATASET_JSON_VERSION = '1.1.0'
+const DATASET_JSON_VERSION = '1.1.0'
 
 export interface DatasetMeta {
   dataset: string
@@ -15,10 +15,7 @@ export interface DatasetMeta {
 }
 
 /** The top-level metadata of Dataset-JSON 1.1 (everything but `rows`). */
-export function datasetMetadata(
-  meta: DatasetMeta,
-  columns: readonly ExportColumn[],
-): Record<string, unknown> {
+function datasetMetadata(meta: DatasetMeta, columns: readonly ExportColumn[]): Record<string, unknown> {
   const created = meta.created.toISOString()
   return {
     datasetJSONCreationDateTime: created,

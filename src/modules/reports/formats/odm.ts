@@ -5,7 +5,7 @@ import type { ResolvedReport } from '../params.js'
 import { Obs, observationsQuery, type Dimensions } from '../producers/conduct.js'
 import type { RawRow, Snapshot } from '../producers/source.js'
 
-export const ODM_NS = 'http://www.cdisc.org/ns/odm/v1.3'
+const ODM_NS = 'http://www.cdisc.org/ns/odm/v1.3'
 
 /** An OID from a name: letters, digits, `.`, `_` and `-` only; a clash within one kind gets its id appended. */
 function oids<T>(

@@ -77,7 +77,7 @@ export function checkXpt(columns: readonly ExportColumn[], profile: Profile, tru
  * The variables of a run: names by `xptNames`, labels ≤ 40, numbers 8 bytes, text as long as its longest
  * value (at most 200), dates with E8601DA10. and date-times with E8601DT23.3.
  */
-export function xptVariables(columns: readonly ExportColumn[]): XptVariable[] {
+function xptVariables(columns: readonly ExportColumn[]): XptVariable[] {
   const names = xptNames(columns.map((c) => c.name))
   return columns.map((c, i): XptVariable => {
     const base = { name: names[i] ?? c.name, label: c.label.slice(0, 40) }

@@ -51,7 +51,7 @@ export function xptDateTime(d: Date): string {
  * Text made ASCII: letters with accents lose them (é → e, by NFKD), anything else outside ASCII becomes `?`.
  * Used only when the caller asked for values to be fitted (`truncate=true`).
  */
-export function toAscii(s: string): string {
+function toAscii(s: string): string {
   if (!NON_ASCII.test(s)) return s
   return s
     .normalize('NFKD')

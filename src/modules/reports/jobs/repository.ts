@@ -6,7 +6,7 @@ import type { ReportJobsTable } from '../tables.js'
 export type JobRow = Selectable<ReportJobsTable>
 
 /** A job whose instance died this many times is given up (failed) rather than re-run again. */
-export const MAX_ATTEMPTS = 3
+const MAX_ATTEMPTS = 3
 
 type JobsEb = ExpressionBuilder<DB, 'report_jobs'>
 

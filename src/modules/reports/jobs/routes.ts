@@ -16,7 +16,7 @@ import { actorOf, requirePrincipal } from '../../../http/principal.js'
 const tags = ['reports']
 const jobUrl = (id: number) => `/api/v1/reports/jobs/${id}`
 
-export function jobOf(row: JobRow): Job {
+function jobOf(row: JobRow): Job {
   return {
     id: row.id,
     status: row.status as Job['status'],

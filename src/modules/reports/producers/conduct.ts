@@ -14,13 +14,13 @@ export interface SubjectDim {
   number: string
   siteId: number | null
 }
-export interface TimepointDim {
+interface TimepointDim {
   id: number
   name: string
   day: number
   offset: number
 }
-export interface ItemDim {
+interface ItemDim {
   code: string
   label: string
   form: string
@@ -126,7 +126,7 @@ export function usubjid(r: ResolvedReport, subject: SubjectDim): string {
   return r.params.usubjidParts.map((p) => part[p]).join(r.params.usubjidSeparator)
 }
 
-export function transferColumns(r: ResolvedReport): string[] {
+function transferColumns(r: ResolvedReport): string[] {
   return [
     ...(r.params.uniqueRowId ? ['ROWID'] : []),
     'STUDYID',
