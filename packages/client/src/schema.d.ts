@@ -847,7 +847,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Sites of recruiting studies; studyName and siteName case-insensitive, locationOid case-sensitive
+         * Sites of recruiting studies; studyName (name or protocol) and siteName ignore the case of A–Z, locationOid is exact
          * @description Requires role action `recruit.use` (and `api` for Basic or Bearer calls).
          */
         get: operations["findActiveStudySites"];
@@ -13996,9 +13996,9 @@ export interface operations {
     findActiveStudySites: {
         parameters: {
             query?: {
-                /** @description case-insensitive, exact */
+                /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                 studyName?: string;
-                /** @description case-insensitive, exact */
+                /** @description the site's name; A–Z in any case, all else exactly */
                 siteName?: string;
                 siteId?: number;
                 /** @description case-sensitive */
@@ -14013,7 +14013,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK: Sites of recruiting studies; studyName and siteName case-insensitive, locationOid case-sensitive */
+            /** @description OK: Sites of recruiting studies; studyName (name or protocol) and siteName ignore the case of A–Z, locationOid is exact */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -14183,7 +14183,7 @@ export interface operations {
     findVolunteerQuestions: {
         parameters: {
             query?: {
-                /** @description name or protocol, any case */
+                /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                 studyName?: string;
                 siteId?: number;
             };
@@ -14353,7 +14353,7 @@ export interface operations {
     findUnassignedAppointments: {
         parameters: {
             query?: {
-                /** @description case-insensitive, exact */
+                /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                 studyName?: string;
                 studyId?: number;
                 siteId?: number;
@@ -22691,6 +22691,7 @@ export interface operations {
                 /** @description transfer, subjects, visit-completion, recruitment-funnel, track-performance */
                 reportName: string;
                 studyId?: number;
+                /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                 studyName?: string;
                 /** @description comma-separated */
                 subjects?: string;
@@ -22931,6 +22932,7 @@ export interface operations {
                     /** @description transfer, subjects, visit-completion, recruitment-funnel, track-performance */
                     reportName: string;
                     studyId?: number;
+                    /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                     studyName?: string;
                     subjects?: string | string[];
                     timepoints?: string | string[];
@@ -23183,6 +23185,7 @@ export interface operations {
                     /** @description transfer, subjects, visit-completion, recruitment-funnel, track-performance */
                     reportName: string;
                     studyId?: number;
+                    /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                     studyName?: string;
                     subjects?: string | string[];
                     timepoints?: string | string[];

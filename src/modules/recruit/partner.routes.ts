@@ -5,9 +5,11 @@ import type { ModulePlugin } from '../index.js'
 import { NotFound, ValidationFailed } from '../../errors.js'
 import { toDomainError } from '../../http/errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
+import { bodyChecks } from '../../http/validation.js'
 import { actorOf } from '../audit/service.js'
 import { IdentityRepository } from '../identity/repository.js'
 import { settingsOf } from '../identity/service.js'
+import { STUDY_NAME_MATCH } from '../studies/names.js'
 import { QuestionSchema } from './native.schemas.js'
 import { QuestionsService } from './questions.service.js'
 import { RecruitService } from './recruit.service.js'
@@ -25,6 +27,8 @@ import {
   UnassignedQuerySchema,
   UpdateQuerySchema,
   VolunteerIdSchema,
+  type VolunteerInput,
+  type VolunteerRequestInput,
   VolunteerRequestResultSchema,
   VolunteerRequestSchema,
   VolunteerSchema,
@@ -41,9 +45,7 @@ const READ_ERRORS = errorResponses([...AUTH_ERRORS, 404, 422])
 const WRITE_ERRORS = errorResponses([...AUTH_ERRORS, 400, 404, 409, 415, 422])
 const tags = ['recruit']
 const QuestionsQuerySchema = Type.Object({
-  studyName: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 200, description: 'name or protocol, any case' }),
-  ),
+  studyName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: STUDY_NAME_MATCH })),
   siteId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
 })
 const config = { action: 'recruit.use' } as const
@@ -83,10 +85,13 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         body: VolunteerSchema,
         response: { 200: VolunteerIdSchema, ...WRITE_ERRORS },
       },
+      // Schema errors and the domain's (unknown question, duplicate, …) in one 422: see bodyChecks.
+      attachValidation: true,
     },
-    async (request) => ({
-      volunteerId: await volunteers.save(tenantOf(request), request.body, actorOf(request)),
-    }),
+    async (request) => {
+      const { body, errors } = bodyChecks<VolunteerInput>(request)
+      return { volunteerId: await volunteers.save(tenantOf(request), body, actorOf(request), errors) }
+    },
   )
 
   app.post(
@@ -142,7 +147,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         tags,
         operationId: 'findActiveStudySites',
         summary:
-          'Sites of recruiting studies; studyName and siteName case-insensitive, locationOid case-sensitive',
+          'Sites of recruiting studies; studyName (name or protocol) and siteName ignore the case of A–Z, locationOid is exact',
         querystring: ActiveSitesQuerySchema,
         response: { 200: Type.Array(ActiveStudySiteSchema), ...READ_ERRORS },
       },
@@ -273,8 +278,12 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         body: VolunteerRequestSchema,
         response: { 200: VolunteerRequestResultSchema, ...WRITE_ERRORS },
       },
+      attachValidation: true,
     },
-    async (request) => volunteers.saveRequest(tenantOf(request), request.body, actorOf(request)),
+    async (request) => {
+      const { body, errors } = bodyChecks<VolunteerRequestInput>(request)
+      return volunteers.saveRequest(tenantOf(request), body, actorOf(request), errors)
+    },
   )
 }
 

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox'
+import { STUDY_NAME_MATCH } from '../studies/names.js'
 import { Count, Id, MAX_AMOUNT } from '../../http/schemas.js'
 
 /** Partner-compatible Recruit API shapes (`/api/v1/recruit/*`). Bodies are validated exactly: no coercion. */
@@ -115,8 +116,8 @@ export const VolunteerRequestResultSchema = Type.Object({
 })
 
 export const ActiveSitesQuerySchema = Type.Object({
-  studyName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
-  siteName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
+  studyName: Type.Optional(Type.String({ description: STUDY_NAME_MATCH })),
+  siteName: Type.Optional(Type.String({ description: "the site's name; A–Z in any case, all else exactly" })),
   siteId: Type.Optional(Id()),
   locationOid: Type.Optional(Type.String({ description: 'case-sensitive' })),
 })
@@ -139,7 +140,7 @@ export const ActiveStudySiteSchema = Type.Object({
 export type ActiveStudySite = Static<typeof ActiveStudySiteSchema>
 
 export const UnassignedQuerySchema = Type.Object({
-  studyName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
+  studyName: Type.Optional(Type.String({ description: STUDY_NAME_MATCH })),
   studyId: Type.Optional(Id()),
   siteId: Type.Optional(Id()),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'slots starting at or after' })),
