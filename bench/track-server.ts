@@ -14,7 +14,7 @@ import { systemActor } from '../src/modules/audit/service.js'
 import { IdentityService } from '../src/modules/identity/service.js'
 import type { PlanDocument } from '../src/modules/plans/schemas.js'
 import { PlansService } from '../src/modules/plans/service.js'
-import { createStudy } from '../src/modules/track/testing.js'
+import { createStudy } from '../test/support/track.js'
 import { months } from '../src/modules/track/demo.js'
 
 const url =

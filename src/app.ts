@@ -13,7 +13,7 @@ import type { Surface } from './http/route-config.js'
 import { registerTextNormalisation } from './http/text.js'
 import { registerValidation } from './http/validation.js'
 import { DEFAULT_XML_LIMITS } from './http/xml-scan.js'
-import { openCredentialsWatch } from './modules/identity/credentials-watch.js'
+import { openCredentialsWatch } from './modules/identity/auth/credentials-watch.js'
 import { MODULES, registerAuthentication, type ModulePlugin } from './modules/index.js'
 import { VERSION } from './version.js'
 

@@ -1,12 +1,12 @@
 import type { Migration } from 'kysely'
 import type { Dialect } from '../database.js'
-import { identity0001 } from '../../modules/identity/migrations.js'
-import { studies0002 } from '../../modules/studies/migrations.js'
-import { track0004 } from '../../modules/track/migrations.js'
-import { recruit0005 } from '../../modules/recruit/migrations.js'
-import { reports0006 } from '../../modules/reports/migrations.js'
-import { identity0007 } from '../../modules/identity/migrations-0007.js'
-import { identity0008 } from '../../modules/identity/migrations-0008.js'
+import { identity0001 } from '../../modules/identity/migrations/0001-identity.js'
+import { studies0002 } from '../../modules/studies/migrations/0002-studies.js'
+import { track0004 } from '../../modules/track/migrations/0004-track.js'
+import { recruit0005 } from '../../modules/recruit/migrations/0005-recruit.js'
+import { reports0006 } from '../../modules/reports/migrations/0006-reports.js'
+import { identity0007 } from '../../modules/identity/migrations/0007-credentials-epoch.js'
+import { identity0008 } from '../../modules/identity/migrations/0008-sessions.js'
 
 /**
  * Every migration, in order. One list for both dialects; each entry gets the dialect for the few places

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { onEveryDatabase } from '../../../test/support/harness.js'
 import { recruitWorld, type RecruitWorld } from '../../../test/support/recruit.js'
-import { createRecruitingStudy } from '../recruit/fixture.js'
+import { createRecruitingStudy } from '../recruit/study-setup.js'
 import { foldCase } from './names.js'
 
 test('foldCase folds the letters A–Z and nothing else', () => {

@@ -10,7 +10,7 @@ import type {
   PlanProvidersTable,
   PlansTable,
   PlanWeeklyValuesTable,
-} from './schema.js'
+} from './tables.js'
 
 export type PlanRow = Selectable<PlansTable>
 export type LocationRow = Selectable<PlanLocationsTable>
