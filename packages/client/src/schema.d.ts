@@ -2274,18 +2274,16 @@ export interface operations {
                      * @example {
                      *       "tenant": {
                      *         "id": 1,
-                     *         "code": "text"
+                     *         "code": "DEMO"
                      *       },
                      *       "user": {
-                     *         "id": 1,
-                     *         "username": "text"
+                     *         "id": 2,
+                     *         "username": "admin"
                      *       },
                      *       "actions": [
-                     *         "api"
+                     *         "admin.roles.manage"
                      *       ],
-                     *       "authenticatedVia": "basic",
-                     *       "tokenId": 1,
-                     *       "mustChangePassword": true
+                     *       "authenticatedVia": "basic"
                      *     }
                      */
                     "application/json": {
@@ -2413,23 +2411,23 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "username": "text",
-                     *           "displayName": "text",
-                     *           "email": "text",
+                     *           "username": "demo",
+                     *           "displayName": "Demo integrator",
+                     *           "email": null,
                      *           "active": true,
                      *           "basicAuthEnabled": true,
-                     *           "lockedUntil": "2026-04-01T09:30:00.000Z",
-                     *           "locked": true,
-                     *           "mustChangePassword": true,
-                     *           "lastLoginAt": "2026-04-01T09:30:00.000Z",
+                     *           "lockedUntil": null,
+                     *           "locked": false,
+                     *           "mustChangePassword": false,
+                     *           "lastLoginAt": null,
                      *           "roles": [
-                     *             "text"
+                     *             "api-integrator"
                      *           ],
-                     *           "createdAt": "2026-04-01T09:30:00.000Z",
-                     *           "updatedAt": "2026-04-01T09:30:00.000Z"
+                     *           "createdAt": "2026-12-02T05:25:03.134Z",
+                     *           "updatedAt": "2026-12-02T05:25:03.134Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDE"
                      *     }
                      */
                     "application/json": {
@@ -2865,20 +2863,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": 1,
-                     *       "username": "text",
-                     *       "displayName": "text",
-                     *       "email": "text",
+                     *       "username": "demo",
+                     *       "displayName": "Demo integrator",
+                     *       "email": null,
                      *       "active": true,
                      *       "basicAuthEnabled": true,
-                     *       "lockedUntil": "2026-04-01T09:30:00.000Z",
-                     *       "locked": true,
-                     *       "mustChangePassword": true,
-                     *       "lastLoginAt": "2026-04-01T09:30:00.000Z",
+                     *       "lockedUntil": null,
+                     *       "locked": false,
+                     *       "mustChangePassword": false,
+                     *       "lastLoginAt": null,
                      *       "roles": [
-                     *         "text"
+                     *         "api-integrator"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z",
-                     *       "updatedAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-12-02T05:25:03.134Z",
+                     *       "updatedAt": "2026-12-02T05:25:03.134Z"
                      *     }
                      */
                     "application/json": {
@@ -3957,16 +3955,16 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "name": "text",
-                     *           "description": "text",
+                     *           "name": "administrator",
+                     *           "description": "Everything",
                      *           "builtIn": true,
                      *           "actions": [
-                     *             "api"
+                     *             "admin.roles.manage"
                      *           ],
-                     *           "createdAt": "2026-04-01T09:30:00.000Z"
+                     *           "createdAt": "2026-12-02T05:25:03.026Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
@@ -4353,12 +4351,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "text",
-                     *       "name": "text",
+                     *       "code": "DEMO",
+                     *       "name": "Demo Clinic",
                      *       "recruitEnabled": true,
-                     *       "rateLimitMax": 1,
-                     *       "defaultRateLimitMax": 1,
-                     *       "rateLimitWindowSeconds": 1
+                     *       "rateLimitMax": null,
+                     *       "defaultRateLimitMax": 1200,
+                     *       "rateLimitWindowSeconds": 60
                      *     }
                      */
                     "application/json": {
@@ -4750,25 +4748,27 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "seq": 1,
-                     *           "at": "2026-04-01T09:30:00.000Z",
+                     *           "seq": 38,
+                     *           "at": "2026-12-02T05:25:05.243Z",
                      *           "actor": {
-                     *             "kind": "text",
-                     *             "userId": 1,
-                     *             "tokenId": 1
+                     *             "kind": "system",
+                     *             "userId": null,
+                     *             "tokenId": null
                      *           },
-                     *           "action": "text",
-                     *           "entityType": "text",
-                     *           "entityId": "text",
-                     *           "before": {},
-                     *           "after": {},
-                     *           "reasonForChange": "text",
-                     *           "requestId": "text",
-                     *           "prevHash": "text",
-                     *           "hash": "text"
+                     *           "action": "observations.import",
+                     *           "entityType": "study",
+                     *           "entityId": "6",
+                     *           "before": null,
+                     *           "after": {
+                     *             "rows": 1606
+                     *           },
+                     *           "reasonForChange": null,
+                     *           "requestId": null,
+                     *           "prevHash": "796f8de95bebdeb161aa01a3659ad00b83fd5d6138ef98ca9ab5a7be36cf3f9d",
+                     *           "hash": "aeebed708ca3e589c75708d1a144a4ee3bcd18f5c736f02f56c0062fb23c74a7"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDM4"
                      *     }
                      */
                     "application/json": {
@@ -5053,18 +5053,18 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "protocol": "text",
-                     *           "name": "text",
-                     *           "phase": "text",
-                     *           "sponsor": "text",
-                     *           "compound": "text",
-                     *           "status": "text",
-                     *           "description": "text",
-                     *           "createdAt": "text",
-                     *           "updatedAt": "text"
+                     *           "protocol": "CT-TRACK-10802",
+                     *           "name": "Track demo: sites, subjects and CRF pages",
+                     *           "phase": "Phase II",
+                     *           "sponsor": "Demo Pharma",
+                     *           "compound": "DP-101",
+                     *           "status": "active",
+                     *           "description": null,
+                     *           "createdAt": "2026-12-02T05:25:03.367Z",
+                     *           "updatedAt": "2026-12-02T05:25:03.367Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "1"
                      *     }
                      */
                     "application/json": {
@@ -5205,13 +5205,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "protocol": "text",
-                 *       "name": "text",
-                 *       "phase": "text",
-                 *       "sponsor": "text",
-                 *       "compound": "text",
-                 *       "status": "planned",
-                 *       "description": "text"
+                 *       "protocol": "DEMO-PK-02",
+                 *       "name": "Demo PK study, part 2",
+                 *       "phase": "I",
+                 *       "status": "planned"
                  *     }
                  */
                 "application/json": {
@@ -5472,16 +5469,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "protocol": "text",
-                     *       "name": "text",
-                     *       "phase": "text",
-                     *       "sponsor": "text",
-                     *       "compound": "text",
-                     *       "status": "text",
-                     *       "description": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "id": 3,
+                     *       "protocol": "RECRUIT-PK-01",
+                     *       "name": "Healthy Volunteer PK Study",
+                     *       "phase": null,
+                     *       "sponsor": null,
+                     *       "compound": null,
+                     *       "status": "active",
+                     *       "description": null,
+                     *       "createdAt": "2026-12-02T05:25:03.789Z",
+                     *       "updatedAt": "2026-12-02T05:25:03.789Z"
                      *     }
                      */
                     "application/json": {
@@ -5927,21 +5924,21 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 1,
+                     *           "id": 10802,
                      *           "studyId": 1,
-                     *           "name": "text",
-                     *           "code": "text",
-                     *           "description": "text",
-                     *           "planState": "text",
-                     *           "startDate": "text",
-                     *           "currency": "text",
+                     *           "name": "Baseline plan",
+                     *           "code": "CT-10802-B",
+                     *           "description": null,
+                     *           "planState": "Final",
+                     *           "startDate": "2010-04-01",
+                     *           "currency": "USD",
                      *           "isBaseline": true,
-                     *           "trackUrl": "text",
-                     *           "createdAt": "text",
-                     *           "updatedAt": "text"
+                     *           "trackUrl": "/cleartrial-ws/actuals/10802",
+                     *           "createdAt": "2026-12-02T05:25:03.384Z",
+                     *           "updatedAt": "2026-12-02T05:25:03.428Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "10802"
                      *     }
                      */
                     "application/json": {
@@ -13383,32 +13380,27 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "firstName": "text",
-                 *       "lastName": "text",
-                 *       "dateOfBirth": "2026-04-01",
-                 *       "sex": "M",
-                 *       "email": "volunteer@example.org",
-                 *       "phone": "text",
-                 *       "address": {
-                 *         "line1": "text",
-                 *         "line2": "text",
-                 *         "city": "text",
-                 *         "region": "text",
-                 *         "postalCode": "text",
-                 *         "country": "text"
-                 *       },
-                 *       "heightCm": 0.5,
-                 *       "weightKg": 0.5,
-                 *       "healthyVolunteer": true,
+                 *       "firstName": "Priya",
+                 *       "lastName": "Shah",
+                 *       "dateOfBirth": "1991-03-14",
+                 *       "sex": "F",
+                 *       "email": "priya.shah@example.org",
+                 *       "phone": "+44 161 496 0000",
+                 *       "heightCm": 165,
+                 *       "weightKg": 61.5,
                  *       "sitePreferenceId": 1,
                  *       "consentToContact": true,
                  *       "answers": [
                  *         {
-                 *           "question": "text",
-                 *           "answer": "text"
+                 *           "question": "Do you currently smoke?",
+                 *           "answer": false
+                 *         },
+                 *         {
+                 *           "question": "How did you hear about us?",
+                 *           "answer": "Radio"
                  *         }
                  *       ],
-                 *       "source": "text"
+                 *       "source": "website"
                  *     }
                  */
                 "application/json": {
@@ -14022,19 +14014,19 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "studyId": 1,
-                     *         "studyName": "text",
-                     *         "protocol": "text",
+                     *         "studyId": 3,
+                     *         "studyName": "Healthy Volunteer PK Study",
+                     *         "protocol": "RECRUIT-PK-01",
                      *         "siteId": 1,
-                     *         "siteName": "text",
-                     *         "locationOid": "text",
-                     *         "publicTitle": "text",
-                     *         "publicDescription": "text",
-                     *         "compensation": "text",
+                     *         "siteName": "Main Street Clinic",
+                     *         "locationOid": "LOC-MAIN",
+                     *         "publicTitle": "How the body handles a new pain medicine",
+                     *         "publicDescription": "Healthy adults, two overnight stays and four follow-up visits.",
+                     *         "compensation": "Up to $2,400 for completed participation",
                      *         "cohorts": [
                      *           {
                      *             "cohortId": 1,
-                     *             "name": "text"
+                     *             "name": "Cohort 1 (single dose)"
                      *           }
                      *         ]
                      *       }
@@ -14206,12 +14198,10 @@ export interface operations {
                      * @example [
                      *       {
                      *         "questionId": 1,
-                     *         "text": "text",
-                     *         "answerType": "text",
-                     *         "options": [
-                     *           "text"
-                     *         ],
-                     *         "siteId": 1,
+                     *         "text": "Do you currently smoke?",
+                     *         "answerType": "yesno",
+                     *         "options": null,
+                     *         "siteId": null,
                      *         "required": true
                      *       }
                      *     ]
@@ -14381,11 +14371,11 @@ export interface operations {
                      * @example [
                      *       {
                      *         "appointmentId": 1,
-                     *         "studyId": 1,
+                     *         "studyId": 3,
                      *         "siteId": 1,
-                     *         "start": "2026-04-01T09:30:00.000Z",
-                     *         "end": "2026-04-01T09:30:00.000Z",
-                     *         "placesLeft": 0
+                     *         "start": "2026-12-05T09:00:00.000Z",
+                     *         "end": "2026-12-05T11:00:00.000Z",
+                     *         "placesLeft": 4
                      *       }
                      *     ]
                      */
@@ -15964,10 +15954,10 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "studyId": 1,
+                     *         "studyId": 3,
                      *         "siteId": 1,
-                     *         "name": "text",
-                     *         "locationOid": "text"
+                     *         "name": "Main Street Clinic",
+                     *         "locationOid": "LOC-MAIN"
                      *       }
                      *     ]
                      */
@@ -16849,9 +16839,9 @@ export interface operations {
                      * @example [
                      *       {
                      *         "cohortId": 1,
-                     *         "studyId": 1,
-                     *         "name": "text",
-                     *         "description": "text"
+                     *         "studyId": 3,
+                     *         "name": "Cohort 1 (single dose)",
+                     *         "description": null
                      *       }
                      *     ]
                      */
@@ -17728,24 +17718,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "studyId": 1,
-                     *       "status": "not-recruiting",
-                     *       "publicTitle": "text",
-                     *       "publicDescription": "text",
-                     *       "minAge": 1,
-                     *       "maxAge": 1,
-                     *       "sex": "M",
-                     *       "minBmi": -1000000000000000,
-                     *       "maxBmi": -1000000000000000,
+                     *       "studyId": 3,
+                     *       "status": "recruiting",
+                     *       "publicTitle": "How the body handles a new pain medicine",
+                     *       "publicDescription": "Healthy adults, two overnight stays and four follow-up visits.",
+                     *       "minAge": 18,
+                     *       "maxAge": 55,
+                     *       "sex": null,
+                     *       "minBmi": 18.5,
+                     *       "maxBmi": 30,
                      *       "healthyVolunteers": true,
                      *       "requiredAnswers": [
                      *         {
-                     *           "question": "text",
-                     *           "answer": "text"
+                     *           "question": "Do you currently smoke?",
+                     *           "answer": false
                      *         }
                      *       ],
-                     *       "compensation": "text",
-                     *       "updatedAt": "text"
+                     *       "compensation": "Up to $2,400 for completed participation",
+                     *       "updatedAt": "2026-12-02T05:25:03.817Z"
                      *     }
                      */
                     "application/json": {
@@ -18892,12 +18882,10 @@ export interface operations {
                      * @example [
                      *       {
                      *         "questionId": 1,
-                     *         "text": "text",
-                     *         "answerType": "text",
-                     *         "options": [
-                     *           "text"
-                     *         ],
-                     *         "siteId": 1,
+                     *         "text": "Do you currently smoke?",
+                     *         "answerType": "yesno",
+                     *         "options": null,
+                     *         "siteId": null,
                      *         "required": true
                      *       }
                      *     ]
@@ -19790,32 +19778,25 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "volunteerId": 1,
-                     *           "firstName": "text",
-                     *           "lastName": "text",
-                     *           "dateOfBirth": "text",
-                     *           "sex": "M",
-                     *           "email": "text",
-                     *           "phone": "text",
-                     *           "address": {
-                     *             "line1": "text",
-                     *             "line2": "text",
-                     *             "city": "text",
-                     *             "region": "text",
-                     *             "postalCode": "text",
-                     *             "country": "text"
-                     *           },
-                     *           "heightCm": -1000000000000000,
-                     *           "weightKg": -1000000000000000,
-                     *           "healthyVolunteer": true,
+                     *           "volunteerId": 3,
+                     *           "firstName": "Maria",
+                     *           "lastName": "Garcia",
+                     *           "dateOfBirth": "1965-07-21",
+                     *           "sex": "F",
+                     *           "email": "maria.garcia@example.com",
+                     *           "phone": null,
+                     *           "address": {},
+                     *           "heightCm": 160,
+                     *           "weightKg": 71,
+                     *           "healthyVolunteer": false,
                      *           "sitePreferenceId": 1,
-                     *           "consentToContact": true,
-                     *           "source": "text",
-                     *           "createdAt": "text",
-                     *           "updatedAt": "text"
+                     *           "consentToContact": false,
+                     *           "source": "demo",
+                     *           "createdAt": "2026-12-02T05:25:04.187Z",
+                     *           "updatedAt": "2026-12-02T05:25:04.187Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "djE6Mw"
                      *     }
                      */
                     "application/json": {
@@ -19998,56 +19979,29 @@ export interface operations {
                     /**
                      * @example {
                      *       "volunteerId": 1,
-                     *       "firstName": "text",
-                     *       "lastName": "text",
-                     *       "dateOfBirth": "text",
-                     *       "sex": "M",
-                     *       "email": "text",
-                     *       "phone": "text",
-                     *       "address": {
-                     *         "line1": "text",
-                     *         "line2": "text",
-                     *         "city": "text",
-                     *         "region": "text",
-                     *         "postalCode": "text",
-                     *         "country": "text"
-                     *       },
-                     *       "heightCm": -1000000000000000,
-                     *       "weightKg": -1000000000000000,
+                     *       "firstName": "Jane",
+                     *       "lastName": "Doe",
+                     *       "dateOfBirth": "1988-03-14",
+                     *       "sex": "F",
+                     *       "email": "jane.doe@example.com",
+                     *       "phone": null,
+                     *       "address": {},
+                     *       "heightCm": 168,
+                     *       "weightKg": 62.5,
                      *       "healthyVolunteer": true,
                      *       "sitePreferenceId": 1,
                      *       "consentToContact": true,
-                     *       "source": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text",
+                     *       "source": "demo",
+                     *       "createdAt": "2026-12-02T05:25:04.083Z",
+                     *       "updatedAt": "2026-12-02T05:25:04.083Z",
                      *       "answers": [
                      *         {
-                     *           "question": "text",
-                     *           "answer": "text"
+                     *           "question": "Do you currently smoke?",
+                     *           "answer": false
                      *         }
                      *       ],
-                     *       "interests": [
-                     *         {
-                     *           "interestId": 1,
-                     *           "studyId": 1,
-                     *           "cohortId": 1,
-                     *           "createdAt": "text"
-                     *         }
-                     *       ],
-                     *       "appointments": [
-                     *         {
-                     *           "bookingId": 1,
-                     *           "appointmentId": 1,
-                     *           "studyId": 1,
-                     *           "siteId": 1,
-                     *           "start": "text",
-                     *           "end": "text",
-                     *           "status": "text",
-                     *           "bookedAt": "text",
-                     *           "cancelledAt": "text",
-                     *           "cancelReason": "text"
-                     *         }
-                     *       ]
+                     *       "interests": [],
+                     *       "appointments": []
                      *     }
                      */
                     "application/json": {
@@ -22559,23 +22513,23 @@ export interface operations {
                      * @example {
                      *       "reports": [
                      *         {
-                     *           "name": "text",
-                     *           "dataset": "text",
-                     *           "title": "text",
-                     *           "description": "text",
-                     *           "action": "api",
+                     *           "name": "transfer",
+                     *           "dataset": "TRANSFER",
+                     *           "title": "Data transfer",
+                     *           "description": "One row per observation (subject × timepoint × item), CDISC-style columns, for transfer to data management; ODM 1.3.2 ClinicalData as well.",
+                     *           "action": "reports.run",
                      *           "formats": [
                      *             "csv"
                      *           ],
                      *           "keys": [
-                     *             "text"
+                     *             "STUDYID"
                      *           ],
                      *           "parameters": [
                      *             {
-                     *               "name": "studyName",
+                     *               "name": "reportName",
                      *               "type": "string",
                      *               "required": true,
-                     *               "description": "The study, by name or protocol"
+                     *               "description": "Which report to run"
                      *             }
                      *           ]
                      *         }
@@ -22911,21 +22865,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reportName": "text",
-                 *       "studyId": 1,
-                 *       "studyName": "text",
-                 *       "subjects": "text",
-                 *       "timepoints": "text",
-                 *       "dateFrom": "text",
-                 *       "dateTo": "text",
+                 *       "reportName": "transfer",
+                 *       "studyName": "DEMO-PK-01",
                  *       "format": "csv",
-                 *       "delimiter": ",",
-                 *       "uniqueRowId": true,
-                 *       "includeUnlockedForms": true,
-                 *       "includeSiteId": true,
-                 *       "usubjidSeparator": "text",
-                 *       "usubjidParts": "text",
-                 *       "truncate": true
+                 *       "includeSiteId": true
                  *     }
                  */
                 "application/json": {
