@@ -1,9 +1,6 @@
-import type { IdentityTables } from '../modules/identity/tables.js'
-import type { StudiesTables } from '../modules/studies/tables.js'
-import type { TrackTables } from '../modules/track/tables.js'
-import type { RecruitTables } from '../modules/recruit/tables.js'
-import type { ConductTables } from '../modules/conduct/tables.js'
-import type { ReportsTables } from '../modules/reports/tables.js'
-
-/** The whole database, one interface per module's tables. */
-export type DB = IdentityTables & StudiesTables & TrackTables & RecruitTables & ConductTables & ReportsTables
+/**
+ * The whole database's type. Empty here: each module declares its own tables in its `tables.ts` and merges them
+ * into this interface (`declare module '…/db/schema.js'`), so `db/` knows no module.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DB {}

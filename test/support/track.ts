@@ -11,7 +11,7 @@ import { StudiesRepository } from '../../src/modules/studies/repository.js'
 import type { App } from '../../src/app.js'
 import { ROOT_NAMES } from '../../src/modules/track/model.js'
 import { toXmlText, type Value } from '../../src/modules/track/render.js'
-import type { TrackResource } from '../../src/modules/track/repository.js'
+import type { TrackResource } from '../../src/modules/plans/repository.js'
 import { parseTrackDate } from '../../src/modules/track/values.js'
 
 /** Verbatim copies of the contract's fixtures. */

@@ -76,3 +76,9 @@ export interface ConductTables {
   observations: ObservationsTable
   user_study_access: UserStudyAccessTable
 }
+
+/** This module's tables, part of the whole database's type (`DB` in `db/schema.ts`). */
+declare module '../../db/schema.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DB extends ConductTables {}
+}

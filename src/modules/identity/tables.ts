@@ -82,26 +82,6 @@ export interface ApiTokensTable {
   revoked_at: string | null
 }
 
-export interface AuditLogTable {
-  id: Generated<number>
-  tenant_id: number
-  /** Position in the tenant's chain, from 1. */
-  seq: number
-  at: string
-  actor_kind: string
-  actor_user_id: number | null
-  actor_token_id: number | null
-  action: string
-  entity_type: string
-  entity_id: string | null
-  before: string | null
-  after: string | null
-  reason: string | null
-  request_id: string | null
-  prev_hash: string | null
-  hash: string
-}
-
 export interface IdentityTables {
   tenants: TenantsTable
   users: UsersTable
@@ -109,6 +89,11 @@ export interface IdentityTables {
   role_actions: RoleActionsTable
   user_roles: UserRolesTable
   api_tokens: ApiTokensTable
-  audit_log: AuditLogTable
   sessions: SessionsTable
+}
+
+/** This module's tables, part of the whole database's type (`DB` in `db/schema.ts`). */
+declare module '../../db/schema.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DB extends IdentityTables {}
 }

@@ -142,3 +142,9 @@ export interface RecruitTables {
   recruit_interests: RecruitInterestsTable
   recruit_staff_sites: RecruitStaffSitesTable
 }
+
+/** This module's tables, part of the whole database's type (`DB` in `db/schema.ts`). */
+declare module '../../db/schema.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DB extends RecruitTables {}
+}

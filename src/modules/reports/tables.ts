@@ -38,3 +38,9 @@ export interface ReportsTables {
   report_jobs: ReportJobsTable
   report_job_chunks: ReportJobChunksTable
 }
+
+/** This module's tables, part of the whole database's type (`DB` in `db/schema.ts`). */
+declare module '../../db/schema.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DB extends ReportsTables {}
+}

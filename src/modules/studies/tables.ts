@@ -32,3 +32,9 @@ export interface StudiesTables {
   studies: StudiesTable
   study_sites: StudySitesTable
 }
+
+/** This module's tables, part of the whole database's type (`DB` in `db/schema.ts`). */
+declare module '../../db/schema.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DB extends StudiesTables {}
+}

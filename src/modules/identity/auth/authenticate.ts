@@ -12,7 +12,7 @@ import { PasswordLogin, type SignedIn } from './password-login.js'
 import { IdentityRepository } from '../repository.js'
 import { credentialCacheKey, sha256Hex, TOKEN_PREFIX } from '../secrets.js'
 import sessionRoutes from '../sessions/routes.js'
-import { Sessions, sessionIdOf, withoutChallengeForScripts } from '../sessions/service.js'
+import { Sessions, sessionIdOf, withoutChallengeForScripts } from '../sessions/sessions.js'
 
 const CHALLENGE = 'Basic realm="Trialdeck", charset="UTF-8", Bearer realm="Trialdeck"'
 /** How long a successful Basic verification is remembered before argon2 runs again. */

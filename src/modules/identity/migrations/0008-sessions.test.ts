@@ -7,8 +7,7 @@ import { test } from 'node:test'
 import { Migrator } from 'kysely'
 import pg from 'pg'
 import { openDatabase, type Database } from '../../../db/database.js'
-import { migrateToLatest } from '../../../db/migrate.js'
-import { migrationsFor } from '../../../db/migrations/index.js'
+import { migrate, migrationsFor } from '../../../migrations.js'
 
 /** A database at migration 0007 with one tenant whose built-in administrator lacks admin.tenant.manage. */
 async function before0008(database: Database): Promise<void> {
@@ -93,7 +92,7 @@ for (const target of targets) {
     try {
       await before0008(database)
       assert.deepEqual(await actionsByRole(database), { administrator: ['api'], custom: ['api'] })
-      await migrateToLatest(database)
+      await migrate(database)
       assert.deepEqual(await actionsByRole(database), {
         administrator: ['admin.tenant.manage', 'api'],
         custom: ['api'],

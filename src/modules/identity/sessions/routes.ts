@@ -10,7 +10,7 @@ import { changeOwnPassword } from './own-password.js'
 import { LOGIN_REFUSED } from '../auth/password-login.js'
 import { IdentityRepository } from '../repository.js'
 import { PasswordChangeSchema, SessionSchema, SignInSchema, type SessionView } from './schemas.js'
-import { checkOrigin, clearedSessionCookie, sessionCookie } from './service.js'
+import { checkOrigin, clearedSessionCookie, sessionCookie } from './sessions.js'
 
 const tags = ['identity']
 const NoContent = (description: string) => Type.Null({ description })

@@ -1,4 +1,4 @@
-import type { MajorTaskRow, MonthlyRow, ProviderRow, LocationRow } from '../../track/repository.js'
+import type { MajorTaskRow, MonthlyRow, ProviderRow, LocationRow } from '../repository.js'
 
 /** Earned-value figures of a plan, a provider or a location at a status date (see README, "Earned value"). */
 export interface Figures {

@@ -7,7 +7,7 @@ import { exportColumns, profileByScan } from './columns.js'
 import type { Cell, Table } from '../producers/conduct.js'
 import { sasDate, sasDateTime, xptChunks } from './xpt-report.js'
 
-const GOLDEN = join(import.meta.dirname, 'golden', 'fixed.xpt')
+const GOLDEN = join(import.meta.dirname, '..', 'golden', 'fixed.xpt')
 
 const COLUMNS = ['STUDYID', 'SITEID', 'ENROLLED_ON', 'COLLECTED_AT', 'PERCENT_COMPLETE', 'VALUE', 'BAC']
 /** A small fixed data set with the values a float or padding mistake would change. */

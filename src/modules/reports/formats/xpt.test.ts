@@ -16,7 +16,7 @@ import {
   type XptVariable,
 } from './xpt.js'
 
-const STANDARDS = join(import.meta.dirname, '../../../test/fixtures/standards/dataset-json-1.1')
+const STANDARDS = join(import.meta.dirname, '../../../../test/fixtures/standards/dataset-json-1.1')
 
 const ibm = (v: number | null): string => {
   const buf = Buffer.alloc(8)

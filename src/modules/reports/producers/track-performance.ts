@@ -3,7 +3,7 @@ import type { DB } from '../../../db/schema.js'
 import { ValidationFailed } from '../../../errors.js'
 import { planPerformance } from '../../plans/performance/routes.js'
 import type { Figures } from '../../plans/performance/compute.js'
-import { PlansRepository } from '../../track/repository.js'
+import { PlansRepository } from '../../plans/repository.js'
 import type { ResolvedReport } from '../params.js'
 import type { Cell, Table } from './conduct.js'
 

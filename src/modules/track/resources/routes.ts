@@ -4,7 +4,7 @@ import type { ModulePlugin } from '../../index.js'
 import { Id, TrackErrorSchema, errorResponses } from '../../../http/schemas.js'
 import type { RoleAction } from '../../identity/actions.js'
 import { toJsonText, toXmlText, type Value } from '../render.js'
-import { PlansRepository } from '../repository.js'
+import { PlansRepository } from '../../plans/repository.js'
 import { TrackResources, type Listed } from './service.js'
 
 const ERRORS = errorResponses([401, 403, 404, 406, 429], TrackErrorSchema)

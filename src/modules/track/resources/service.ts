@@ -1,6 +1,6 @@
 import { NotFound } from '../../../errors.js'
 import { listAllStudies, StudiesRepository, type StudyRow } from '../../studies/repository.js'
-import { PlansRepository, TRACK_RESOURCES, type PlanRow } from '../repository.js'
+import { PlansRepository, TRACK_RESOURCES, type PlanRow } from '../../plans/repository.js'
 import { RawNumber, type Value } from '../render.js'
 import { jsonNumber, toTrackDate } from '../values.js'
 

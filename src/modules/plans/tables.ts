@@ -130,3 +130,9 @@ export interface TrackTables {
   plan_monthly_values: PlanMonthlyValuesTable
   plan_lock_tokens: PlanLockTokensTable
 }
+
+/** This module's tables, part of the whole database's type (`DB` in `db/schema.ts`). */
+declare module '../../db/schema.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DB extends TrackTables {}
+}
