@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { openMigratedDatabase } from '../src/db/database.js'
+import { openMigratedDatabase } from '../src/migrations.js'
 import { seedDemo } from '../src/seed/demo.js'
 
 const TARGET = 'src/seed/openapi-examples.json'
