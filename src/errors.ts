@@ -77,6 +77,16 @@ export class Unavailable extends DomainError {
   readonly kind = 'unavailable'
 }
 
+/**
+ * A number the server computed (a sum of the values sent), as a message shows it: without binary floating-point
+ * noise (`0.7 + 0.4` is 1.1, not 1.0999999999999999), to the fifteen significant digits a double holds exactly.
+ * A value the user sent is shown as JavaScript prints it (`String(v)`), which is the shortest text that reads
+ * back as the same number — what they typed — and must not go through this: it would cut a 17-digit value.
+ */
+export function numberText(n: number): string {
+  return Number.isFinite(n) ? String(Number(n.toPrecision(15))) : String(n)
+}
+
 /** Listed in an error body at most; the rest are counted (`omitted`), so a reply never grows with the request. */
 export const MAX_LISTED_ERRORS = 100
 /** A path or message longer than this (it may echo the request) is cut, for the same reason. */
@@ -128,6 +138,17 @@ export class ErrorList {
   }
   get empty(): boolean {
     return this.errors.length === 0
+  }
+  /** Whether a listed error points at `path` or inside it (`/body/answers` covers `/body/answers/0/question`). */
+  has(path: string): boolean {
+    return this.errors.some((e) => e.path === path || e.path.startsWith(`${path}/`))
+  }
+  /** A list that starts with the errors of `failed` (a schema's), for the domain checks to add theirs to. */
+  static from(failed: ValidationFailed): ErrorList {
+    const list = new ErrorList()
+    list.errors.push(...failed.errors)
+    list.omitted = failed.omitted
+    return list
   }
   throwIfAny(): void {
     if (this.errors.length > 0) throw new ValidationFailed(this.errors, this.omitted)

@@ -150,6 +150,27 @@ onEveryDatabase(
       assert.match(xml.body, /not valid UTF-8/)
     })
 
+    test('object keys are text too: an NFD key is its NFC form, a lone surrogate or two forms of one key → 422', async () => {
+      const save = '/api/v1/recruit/saveVolunteer'
+      const withKey = (key: string) => JSON.stringify(volunteer()).replace('{', `{"${key}":1,`)
+      const nfd = await refused('POST', save, withKey('Gro\u0308\u00dfe'), 422)
+      assert.deepEqual(
+        nfd.json<Problem>().errors?.map((e) => [e.path, e.rule]),
+        [['/body/Gr\u00f6\u00dfe', 'additionalProperties']],
+      )
+      const lone = await refused('POST', save, withKey('a\\udc00b'), 422)
+      assert.deepEqual(
+        lone.json<Problem>().errors?.map((e) => e.rule),
+        ['unicode'],
+      )
+      const twice = JSON.stringify(volunteer()).replace('{', '{"n\u0303":1,"\u00f1":2,')
+      const both = await refused('POST', save, twice, 422)
+      assert.deepEqual(
+        both.json<Problem>().errors?.map((e) => [e.path, e.rule]),
+        [['/body/\u00f1', 'duplicate']],
+      )
+    })
+
     test('text is NFC before duplicate checks: a decomposed name, then the composed one, is the duplicate 422', async () => {
       const first = volunteer({ lastName: 'Mu\u0308ller' })
       const created = await h.app.inject({

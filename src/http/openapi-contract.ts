@@ -5,6 +5,7 @@ import { ProblemSchema, STATUS_DESCRIPTIONS, TrackErrorSchema } from './schemas.
 import { MEDIA_TYPES, toXml } from './content.js'
 import type { MediaFormat, Surface } from './route-config.js'
 import { exampleOf } from './openapi-examples.js'
+import demoExamples from '../seed/openapi-examples.json' with { type: 'json' }
 
 /**
  * Completes each OpenAPI operation from what its route declares (surface, role action, `produces`,
@@ -15,6 +16,9 @@ import { exampleOf } from './openapi-examples.js'
 
 /** Operation key under which `transform` leaves the route for `transformObject` (removed there). */
 const ROUTE_KEY = 'x-td-route'
+/** Examples of operations as the demo data answers them (`npm run openapi:examples` writes the file). */
+const DEMO_EXAMPLES: Record<string, { request?: unknown; response?: unknown } | undefined> = demoExamples
+
 /** A schema keyword a module may set: the XML text of the schema's example, shown on the XML media type. */
 export const XML_EXAMPLE = 'x-xml-example'
 /** A schema keyword for a file-like body (`format: binary`) that also comes as JSON: the schema of that JSON. */
@@ -101,12 +105,18 @@ function mediaFor(
   json: Media | undefined,
   route: RouteOptions,
   components: Json,
+  demo?: unknown,
 ): Record<string, Media> {
   const { schema, xml } = stripExample(json?.schema)
   const jsonSchema = schema === undefined ? undefined : schemaFor('json', schema)
+  // The route's or schema's own example, else the demo data's (src/seed/openapi-examples.json), else one built.
   const jsonExample =
     (jsonSchema === schema ? json?.example : undefined) ??
-    (jsonSchema === undefined ? undefined : exampleOf(jsonSchema, components))
+    (jsonSchema === undefined
+      ? undefined
+      : hasOwnExample(jsonSchema, components)
+        ? exampleOf(jsonSchema, components)
+        : (demo ?? exampleOf(jsonSchema, components)))
   const content: Record<string, Media> = {}
   for (const [format, type] of formats) {
     const s = schemaFor(format, schema)
@@ -121,6 +131,14 @@ function mediaFor(
     }
   }
   return content
+}
+
+function hasOwnExample(schema: unknown, components: Json): boolean {
+  let s = schema as Json
+  const ref = s.$ref
+  if (typeof ref === 'string' && ref.startsWith('#/components/schemas/'))
+    s = ((components.schemas as Json | undefined)?.[ref.slice('#/components/schemas/'.length)] ?? {}) as Json
+  return Array.isArray(s.examples) || 'example' in s
 }
 
 function isStructured(schema: unknown): boolean {
@@ -189,7 +207,8 @@ function completeOperation(op: Operation, route: RouteOptions, components: Json)
     const json = op.requestBody?.content['application/json']
     const content: Record<string, Media> = {}
     for (const format of consumes) {
-      const [media] = Object.values(mediaFor([[format, format]], json, route, components))
+      const demo = DEMO_EXAMPLES[String(op.operationId)]?.request
+      const [media] = Object.values(mediaFor([[format, format]], json, route, components, demo))
       for (const type of requestTypes([format])) content[type] = media ?? {}
     }
     op.requestBody = { ...(op.requestBody ?? {}), required: true, content }
@@ -226,6 +245,7 @@ function completeOperation(op: Operation, route: RouteOptions, components: Json)
       response.content['application/json'],
       route,
       components,
+      code < 300 ? DEMO_EXAMPLES[String(op.operationId)]?.response : undefined,
     )
   }
 }

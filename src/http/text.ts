@@ -24,8 +24,8 @@ export function decodeUtf8(body: Buffer): { text: string; invalidUtf8: boolean }
 }
 
 /**
- * The one pass every parsed body goes through before validation: strings NFC-normalised, lone surrogates and
- * invalid UTF-8 refused naming the field (422), non-finite numbers refused, -0 read as 0, nesting bounded and
+ * The one pass every parsed body goes through before validation: strings and object keys NFC-normalised, lone
+ * surrogates, NUL and invalid UTF-8 refused naming the field (422), non-finite numbers refused, -0 read as 0, nesting bounded and
  * prototype-named keys refused. Returns the normalised value; throws ValidationFailed or BadRequest.
  */
 export function normaliseInput(
@@ -72,17 +72,37 @@ export function normaliseInput(
       return v
     }
     const o = v as Record<string, unknown>
+    // Keys get the rules of text values: a field name sent decomposed (NFD) is the field of its NFC form.
+    let renamed: Map<string, string> | undefined
     for (const key of Object.keys(o)) {
       if (PROTO_KEYS.has(key)) {
         throw new BadRequest(
           `The ${where} has a field named "${key}" at ${pointer(path) || '/'}; no resource has one`,
         )
       }
-      if (LONE_SURROGATE.test(key))
+      if (LONE_SURROGATE.test(key)) {
         fail([...path, key], 'the field name contains a lone surrogate', 'unicode')
+      } else if (key.includes('\u0000')) {
+        fail([...path, key], 'the field name contains a NUL character (U+0000)', 'unicode')
+      } else if (options.invalidUtf8 === true && key.includes('\uFFFD')) {
+        fail([...path, key], 'the field name contains bytes that are not valid UTF-8', 'unicode')
+      } else {
+        const nfc = key.normalize('NFC')
+        if (nfc !== key) (renamed ??= new Map()).set(key, nfc)
+      }
       o[key] = walk(o[key], [...path, key])
     }
-    return o
+    if (!renamed) return o
+    const out: Record<string, unknown> = {}
+    for (const [key, item] of Object.entries(o)) {
+      const name = renamed.get(key) ?? key
+      if (PROTO_KEYS.has(name))
+        throw new BadRequest(`The ${where} has a field named "${name}"; no resource has one`)
+      if (Object.hasOwn(out, name))
+        fail([...path, name], 'the field is given twice (in two Unicode forms)', 'duplicate')
+      out[name] = item
+    }
+    return out
   }
   const normalised = walk(value, [])
   if (errors.length > 0) throw new ValidationFailed(errors, more)

@@ -1,6 +1,8 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
+import { ErrorList, ValidationFailed } from '../errors.js'
+import { toDomainError } from './errors.js'
 
 const addFormats = addFormatsModule.default
 
@@ -112,4 +114,45 @@ export function registerValidation(app: FastifyInstance): void {
     if (httpPart === 'body') return strict.compile(schema as object)
     return strictDecimals(schema as Schema, coercing.compile(schema as object))
   })
+}
+
+/**
+ * For a route that answers every problem of a request in one 422, schema and domain alike (declare it with
+ * `attachValidation: true`): the schema's errors as an ErrorList for the domain checks to add to, and the parts
+ * of the body that passed the schema, for those checks to run on. A top-level property an error points into is
+ * left out; in a top-level array only the elements with errors are (as `undefined`, so indexes and paths stay). The
+ * domain checks see `errors.has(path)` to stay quiet about what the schema already named. When the body is not
+ * an object, or the failure is not the body's schema, it is thrown as it is: there is nothing further to check.
+ */
+export function bodyChecks<T extends object>(
+  request: FastifyRequest,
+): { body: Partial<T>; errors: ErrorList } {
+  const invalid = request.validationError
+  const body = request.body
+  if (!invalid) return { body: body as T, errors: new ErrorList() }
+  const failed = toDomainError(invalid)
+  const isObject = body !== null && typeof body === 'object' && !Array.isArray(body)
+  // Past the listing cap some invalid parts are unnamed, so could not be left out; the list is full anyway.
+  if (!(failed instanceof ValidationFailed) || failed.omitted > 0) throw invalid
+  if (invalid.validationContext !== 'body' || !isObject) throw invalid
+  const dropped = new Set<string>()
+  const blanked = new Map<string, Set<number>>()
+  for (const e of failed.errors) {
+    const [pointer, index] = e.path.split('/').slice(2)
+    if (pointer === undefined || pointer === '') throw invalid
+    const top = pointer.replaceAll('~1', '/').replaceAll('~0', '~')
+    const value = (body as Record<string, unknown>)[top]
+    if (Array.isArray(value) && index !== undefined && /^[0-9]+$/.test(index)) {
+      blanked.set(top, (blanked.get(top) ?? new Set()).add(Number(index)))
+    } else dropped.add(top)
+  }
+  const kept = Object.fromEntries(
+    Object.entries(body as Record<string, unknown>)
+      .filter(([key]) => !dropped.has(key))
+      .map(([key, value]) => {
+        const gone = blanked.get(key)
+        return [key, gone ? (value as unknown[]).map((v, i) => (gone.has(i) ? undefined : v)) : value]
+      }),
+  )
+  return { body: kept as Partial<T>, errors: ErrorList.from(failed) }
 }

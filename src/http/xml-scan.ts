@@ -39,6 +39,8 @@ export class XmlScanner {
   private readonly open: string[] = []
   private text = 0
   private attributes = 0
+  /** Inside an attribute's name: its first character counted it. */
+  private inAttrName = false
   private name = ''
   private quote = ''
   private bang = ''
@@ -71,6 +73,7 @@ export class XmlScanner {
     }
     this.text = 0
     this.attributes = 0
+    this.inAttrName = false
     this.open.push(name)
     if (this.open.length > this.limits.maxDepth) {
       this.refuse(`elements are nested more than ${this.limits.maxDepth} deep`)
@@ -137,20 +140,29 @@ export class XmlScanner {
           this.state = c === '>' ? 'text' : 'attrs'
           break
         }
-        case 'attrs':
+        case 'attrs': {
+          // Each attribute counted once, where its name starts: `a="1"`, `a = '1'`, and a valueless `a` (which
+          // the validator then refuses) alike; a quoted value's characters are never names.
+          const space = c === ' ' || c === '\t' || c === '\n' || c === '\r'
           if (c === '"' || c === "'") {
             this.quote = c
             this.state = 'quoted'
-          } else if (c === '=') {
-            if (++this.attributes > this.limits.maxAttributes) {
-              this.refuse(`an element has more than ${this.limits.maxAttributes} attributes`)
-            }
+            this.inAttrName = false
           } else if (c === '>') {
             if (this.slash) this.closeElement()
             this.state = 'text'
+            this.inAttrName = false
+          } else if (space || c === '=' || c === '/') {
+            this.inAttrName = false
+          } else if (!this.inAttrName) {
+            this.inAttrName = true
+            if (++this.attributes > this.limits.maxAttributes) {
+              this.refuse(`an element has more than ${this.limits.maxAttributes} attributes`)
+            }
           }
-          if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') this.slash = c === '/'
+          if (!space) this.slash = c === '/'
           break
+        }
         case 'quoted': {
           const close = chunk.indexOf(this.quote, i)
           const end = close < 0 ? n : close

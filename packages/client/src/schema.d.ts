@@ -263,7 +263,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change your tenant's settings: Recruit on or off, its rate limit, earned-value thresholds
+         * Change your tenant's settings: Recruit on or off, its rate limit
          * @description Audited with before and after (`tenant.settings`), as `trialdeck tenant settings` is. A new rate limit applies within 10 seconds on every instance; Recruit on or off at once.
          *
          *     Requires role action `admin.tenant.manage` (and `api` for Basic or Bearer calls).
@@ -847,7 +847,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Sites of recruiting studies; studyName and siteName case-insensitive, locationOid case-sensitive
+         * Sites of recruiting studies; studyName (name or protocol) and siteName ignore the case of A–Z, locationOid is exact
          * @description Requires role action `recruit.use` (and `api` for Basic or Bearer calls).
          */
         get: operations["findActiveStudySites"];
@@ -1413,28 +1413,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/reports/studies": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The studies you may run reports on, with their timepoints
-         * @description The tenant's studies less those your account is restricted from (a report on one of those is a 403), each with the timepoint names `timepoints` takes. Ordered by id.
-         *
-         *     Requires role action `reports.run` (and `api` for Basic or Bearer calls).
-         */
-        get: operations["listReportStudies"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/invokeReport": {
         parameters: {
             query?: never;
@@ -1470,13 +1448,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Your report jobs, newest first: status, progress, result
-         * @description The jobs this user submitted (by any of their credentials), until they expire.
-         *
-         *     Requires authentication (and the role action `api` for Basic or Bearer calls).
-         */
-        get: operations["listReportJobs"];
+        get?: never;
         put?: never;
         /**
          * Submit a report to run in the background
@@ -2302,18 +2274,16 @@ export interface operations {
                      * @example {
                      *       "tenant": {
                      *         "id": 1,
-                     *         "code": "text"
+                     *         "code": "DEMO"
                      *       },
                      *       "user": {
-                     *         "id": 1,
-                     *         "username": "text"
+                     *         "id": 2,
+                     *         "username": "admin"
                      *       },
                      *       "actions": [
-                     *         "api"
+                     *         "admin.roles.manage"
                      *       ],
-                     *       "authenticatedVia": "basic",
-                     *       "tokenId": 1,
-                     *       "mustChangePassword": true
+                     *       "authenticatedVia": "basic"
                      *     }
                      */
                     "application/json": {
@@ -2414,7 +2384,7 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description Items per page (1-1000, default 100) */
+                /** @description Items per page (1-200) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -2441,23 +2411,23 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "username": "text",
-                     *           "displayName": "text",
-                     *           "email": "text",
+                     *           "username": "demo",
+                     *           "displayName": "Demo integrator",
+                     *           "email": null,
                      *           "active": true,
                      *           "basicAuthEnabled": true,
-                     *           "lockedUntil": "2026-04-01T09:30:00.000Z",
-                     *           "locked": true,
-                     *           "mustChangePassword": true,
-                     *           "lastLoginAt": "2026-04-01T09:30:00.000Z",
+                     *           "lockedUntil": null,
+                     *           "locked": false,
+                     *           "mustChangePassword": false,
+                     *           "lastLoginAt": null,
                      *           "roles": [
-                     *             "text"
+                     *             "api-integrator"
                      *           ],
-                     *           "createdAt": "2026-04-01T09:30:00.000Z",
-                     *           "updatedAt": "2026-04-01T09:30:00.000Z"
+                     *           "createdAt": "2026-12-02T05:25:03.134Z",
+                     *           "updatedAt": "2026-12-02T05:25:03.134Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDE"
                      *     }
                      */
                     "application/json": {
@@ -2893,20 +2863,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": 1,
-                     *       "username": "text",
-                     *       "displayName": "text",
-                     *       "email": "text",
+                     *       "username": "demo",
+                     *       "displayName": "Demo integrator",
+                     *       "email": null,
                      *       "active": true,
                      *       "basicAuthEnabled": true,
-                     *       "lockedUntil": "2026-04-01T09:30:00.000Z",
-                     *       "locked": true,
-                     *       "mustChangePassword": true,
-                     *       "lastLoginAt": "2026-04-01T09:30:00.000Z",
+                     *       "lockedUntil": null,
+                     *       "locked": false,
+                     *       "mustChangePassword": false,
+                     *       "lastLoginAt": null,
                      *       "roles": [
-                     *         "text"
+                     *         "api-integrator"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z",
-                     *       "updatedAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-12-02T05:25:03.134Z",
+                     *       "updatedAt": "2026-12-02T05:25:03.134Z"
                      *     }
                      */
                     "application/json": {
@@ -3377,7 +3347,7 @@ export interface operations {
     listTokens: {
         parameters: {
             query?: {
-                /** @description Items per page (1-1000, default 100) */
+                /** @description Items per page (1-200) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -3960,7 +3930,7 @@ export interface operations {
     listRoles: {
         parameters: {
             query?: {
-                /** @description Items per page (1-1000, default 100) */
+                /** @description Items per page (1-200) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -3985,16 +3955,16 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "name": "text",
-                     *           "description": "text",
+                     *           "name": "administrator",
+                     *           "description": "Everything",
                      *           "builtIn": true,
                      *           "actions": [
-                     *             "api"
+                     *             "admin.roles.manage"
                      *           ],
-                     *           "createdAt": "2026-04-01T09:30:00.000Z"
+                     *           "createdAt": "2026-12-02T05:25:03.026Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
@@ -4381,26 +4351,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "text",
-                     *       "name": "text",
+                     *       "code": "DEMO",
+                     *       "name": "Demo Clinic",
                      *       "recruitEnabled": true,
-                     *       "rateLimitMax": 1,
-                     *       "defaultRateLimitMax": 1,
-                     *       "rateLimitWindowSeconds": 1,
-                     *       "evThresholds": {
-                     *         "spi": {
-                     *           "green": 0,
-                     *           "amber": 0
-                     *         },
-                     *         "cpi": {
-                     *           "green": 0,
-                     *           "amber": 0
-                     *         },
-                     *         "tcpi": {
-                     *           "green": 0,
-                     *           "amber": 0
-                     *         }
-                     *       }
+                     *       "rateLimitMax": null,
+                     *       "defaultRateLimitMax": 1200,
+                     *       "rateLimitWindowSeconds": 60
                      *     }
                      */
                     "application/json": {
@@ -4413,27 +4369,6 @@ export interface operations {
                         /** @description The server's RATE_LIMIT_MAX, used when rateLimitMax is null */
                         defaultRateLimitMax: number;
                         rateLimitWindowSeconds: number;
-                        /** @description SPI and CPI: green at or above `green`, amber at or above `amber`, else red (so amber ≤ green). TCPI: green at or below `green`, amber at or below `amber`, else red (so green ≤ amber). */
-                        evThresholds: {
-                            spi: {
-                                /** @description An index value, 0-10 */
-                                green: number;
-                                /** @description An index value, 0-10 */
-                                amber: number;
-                            };
-                            cpi: {
-                                /** @description An index value, 0-10 */
-                                green: number;
-                                /** @description An index value, 0-10 */
-                                amber: number;
-                            };
-                            tcpi: {
-                                /** @description An index value, 0-10 */
-                                green: number;
-                                /** @description An index value, 0-10 */
-                                amber: number;
-                            };
-                        };
                     };
                 };
             };
@@ -4549,53 +4484,18 @@ export interface operations {
                 /**
                  * @example {
                  *       "recruitEnabled": true,
-                 *       "rateLimitMax": 1,
-                 *       "evThresholds": {
-                 *         "spi": {
-                 *           "green": 0,
-                 *           "amber": 0
-                 *         },
-                 *         "cpi": {
-                 *           "green": 0,
-                 *           "amber": 0
-                 *         },
-                 *         "tcpi": {
-                 *           "green": 0,
-                 *           "amber": 0
-                 *         }
-                 *       }
+                 *       "rateLimitMax": 1
                  *     }
                  */
                 "application/json": {
                     recruitEnabled?: boolean;
                     /** @description null goes back to the server's default */
                     rateLimitMax?: number | null;
-                    /** @description Bands to change (the others stay); null: the defaults (0.95/0.90, TCPI 1.05/1.10) */
-                    evThresholds?: {
-                        spi?: {
-                            /** @description An index value, 0-10 */
-                            green: number;
-                            /** @description An index value, 0-10 */
-                            amber: number;
-                        };
-                        cpi?: {
-                            /** @description An index value, 0-10 */
-                            green: number;
-                            /** @description An index value, 0-10 */
-                            amber: number;
-                        };
-                        tcpi?: {
-                            /** @description An index value, 0-10 */
-                            green: number;
-                            /** @description An index value, 0-10 */
-                            amber: number;
-                        };
-                    } | null;
                 };
             };
         };
         responses: {
-            /** @description OK: Change your tenant's settings: Recruit on or off, its rate limit, earned-value thresholds */
+            /** @description OK: Change your tenant's settings: Recruit on or off, its rate limit */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4608,21 +4508,7 @@ export interface operations {
                      *       "recruitEnabled": true,
                      *       "rateLimitMax": 1,
                      *       "defaultRateLimitMax": 1,
-                     *       "rateLimitWindowSeconds": 1,
-                     *       "evThresholds": {
-                     *         "spi": {
-                     *           "green": 0,
-                     *           "amber": 0
-                     *         },
-                     *         "cpi": {
-                     *           "green": 0,
-                     *           "amber": 0
-                     *         },
-                     *         "tcpi": {
-                     *           "green": 0,
-                     *           "amber": 0
-                     *         }
-                     *       }
+                     *       "rateLimitWindowSeconds": 1
                      *     }
                      */
                     "application/json": {
@@ -4635,27 +4521,6 @@ export interface operations {
                         /** @description The server's RATE_LIMIT_MAX, used when rateLimitMax is null */
                         defaultRateLimitMax: number;
                         rateLimitWindowSeconds: number;
-                        /** @description SPI and CPI: green at or above `green`, amber at or above `amber`, else red (so amber ≤ green). TCPI: green at or below `green`, amber at or below `amber`, else red (so green ≤ amber). */
-                        evThresholds: {
-                            spi: {
-                                /** @description An index value, 0-10 */
-                                green: number;
-                                /** @description An index value, 0-10 */
-                                amber: number;
-                            };
-                            cpi: {
-                                /** @description An index value, 0-10 */
-                                green: number;
-                                /** @description An index value, 0-10 */
-                                amber: number;
-                            };
-                            tcpi: {
-                                /** @description An index value, 0-10 */
-                                green: number;
-                                /** @description An index value, 0-10 */
-                                amber: number;
-                            };
-                        };
                     };
                 };
             };
@@ -4849,7 +4714,7 @@ export interface operations {
     listAudit: {
         parameters: {
             query?: {
-                /** @description Items per page (1-1000, default 100) */
+                /** @description Items per page (1-200) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -4883,25 +4748,27 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "seq": 1,
-                     *           "at": "2026-04-01T09:30:00.000Z",
+                     *           "seq": 38,
+                     *           "at": "2026-12-02T05:25:05.243Z",
                      *           "actor": {
-                     *             "kind": "text",
-                     *             "userId": 1,
-                     *             "tokenId": 1
+                     *             "kind": "system",
+                     *             "userId": null,
+                     *             "tokenId": null
                      *           },
-                     *           "action": "text",
-                     *           "entityType": "text",
-                     *           "entityId": "text",
-                     *           "before": {},
-                     *           "after": {},
-                     *           "reasonForChange": "text",
-                     *           "requestId": "text",
-                     *           "prevHash": "text",
-                     *           "hash": "text"
+                     *           "action": "observations.import",
+                     *           "entityType": "study",
+                     *           "entityId": "6",
+                     *           "before": null,
+                     *           "after": {
+                     *             "rows": 1606
+                     *           },
+                     *           "reasonForChange": null,
+                     *           "requestId": null,
+                     *           "prevHash": "796f8de95bebdeb161aa01a3659ad00b83fd5d6138ef98ca9ab5a7be36cf3f9d",
+                     *           "hash": "aeebed708ca3e589c75708d1a144a4ee3bcd18f5c736f02f56c0062fb23c74a7"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDM4"
                      *     }
                      */
                     "application/json": {
@@ -5163,9 +5030,7 @@ export interface operations {
     listStudies: {
         parameters: {
             query?: {
-                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -5188,18 +5053,18 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "protocol": "text",
-                     *           "name": "text",
-                     *           "phase": "text",
-                     *           "sponsor": "text",
-                     *           "compound": "text",
-                     *           "status": "text",
-                     *           "description": "text",
-                     *           "createdAt": "text",
-                     *           "updatedAt": "text"
+                     *           "protocol": "CT-TRACK-10802",
+                     *           "name": "Track demo: sites, subjects and CRF pages",
+                     *           "phase": "Phase II",
+                     *           "sponsor": "Demo Pharma",
+                     *           "compound": "DP-101",
+                     *           "status": "active",
+                     *           "description": null,
+                     *           "createdAt": "2026-12-02T05:25:03.367Z",
+                     *           "updatedAt": "2026-12-02T05:25:03.367Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "1"
                      *     }
                      */
                     "application/json": {
@@ -5217,7 +5082,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        /** @description Pass as ?cursor= for the next page */
                         nextCursor: string | null;
                     };
                 };
@@ -5340,13 +5205,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "protocol": "text",
-                 *       "name": "text",
-                 *       "phase": "text",
-                 *       "sponsor": "text",
-                 *       "compound": "text",
-                 *       "status": "planned",
-                 *       "description": "text"
+                 *       "protocol": "DEMO-PK-02",
+                 *       "name": "Demo PK study, part 2",
+                 *       "phase": "I",
+                 *       "status": "planned"
                  *     }
                  */
                 "application/json": {
@@ -5607,16 +5469,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "protocol": "text",
-                     *       "name": "text",
-                     *       "phase": "text",
-                     *       "sponsor": "text",
-                     *       "compound": "text",
-                     *       "status": "text",
-                     *       "description": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "id": 3,
+                     *       "protocol": "RECRUIT-PK-01",
+                     *       "name": "Healthy Volunteer PK Study",
+                     *       "phase": null,
+                     *       "sponsor": null,
+                     *       "compound": null,
+                     *       "status": "active",
+                     *       "description": null,
+                     *       "createdAt": "2026-12-02T05:25:03.789Z",
+                     *       "updatedAt": "2026-12-02T05:25:03.789Z"
                      *     }
                      */
                     "application/json": {
@@ -6040,9 +5902,7 @@ export interface operations {
         parameters: {
             query?: {
                 studyId?: number;
-                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -6064,21 +5924,21 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 1,
+                     *           "id": 10802,
                      *           "studyId": 1,
-                     *           "name": "text",
-                     *           "code": "text",
-                     *           "description": "text",
-                     *           "planState": "text",
-                     *           "startDate": "text",
-                     *           "currency": "text",
+                     *           "name": "Baseline plan",
+                     *           "code": "CT-10802-B",
+                     *           "description": null,
+                     *           "planState": "Final",
+                     *           "startDate": "2010-04-01",
+                     *           "currency": "USD",
                      *           "isBaseline": true,
-                     *           "trackUrl": "text",
-                     *           "createdAt": "text",
-                     *           "updatedAt": "text"
+                     *           "trackUrl": "/cleartrial-ws/actuals/10802",
+                     *           "createdAt": "2026-12-02T05:25:03.384Z",
+                     *           "updatedAt": "2026-12-02T05:25:03.428Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "10802"
                      *     }
                      */
                     "application/json": {
@@ -6097,7 +5957,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        /** @description Pass as ?cursor= for the next page */
                         nextCursor: string | null;
                     };
                 };
@@ -13520,32 +13380,27 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "firstName": "text",
-                 *       "lastName": "text",
-                 *       "dateOfBirth": "2026-04-01",
-                 *       "sex": "M",
-                 *       "email": "volunteer@example.org",
-                 *       "phone": "text",
-                 *       "address": {
-                 *         "line1": "text",
-                 *         "line2": "text",
-                 *         "city": "text",
-                 *         "region": "text",
-                 *         "postalCode": "text",
-                 *         "country": "text"
-                 *       },
-                 *       "heightCm": 0.5,
-                 *       "weightKg": 0.5,
-                 *       "healthyVolunteer": true,
+                 *       "firstName": "Priya",
+                 *       "lastName": "Shah",
+                 *       "dateOfBirth": "1991-03-14",
+                 *       "sex": "F",
+                 *       "email": "priya.shah@example.org",
+                 *       "phone": "+44 161 496 0000",
+                 *       "heightCm": 165,
+                 *       "weightKg": 61.5,
                  *       "sitePreferenceId": 1,
                  *       "consentToContact": true,
                  *       "answers": [
                  *         {
-                 *           "question": "text",
-                 *           "answer": "text"
+                 *           "question": "Do you currently smoke?",
+                 *           "answer": false
+                 *         },
+                 *         {
+                 *           "question": "How did you hear about us?",
+                 *           "answer": "Radio"
                  *         }
                  *       ],
-                 *       "source": "text"
+                 *       "source": "website"
                  *     }
                  */
                 "application/json": {
@@ -14133,9 +13988,9 @@ export interface operations {
     findActiveStudySites: {
         parameters: {
             query?: {
-                /** @description case-insensitive, exact */
+                /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                 studyName?: string;
-                /** @description case-insensitive, exact */
+                /** @description the site's name; A–Z in any case, all else exactly */
                 siteName?: string;
                 siteId?: number;
                 /** @description case-sensitive */
@@ -14150,7 +14005,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK: Sites of recruiting studies; studyName and siteName case-insensitive, locationOid case-sensitive */
+            /** @description OK: Sites of recruiting studies; studyName (name or protocol) and siteName ignore the case of A–Z, locationOid is exact */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -14159,19 +14014,19 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "studyId": 1,
-                     *         "studyName": "text",
-                     *         "protocol": "text",
+                     *         "studyId": 3,
+                     *         "studyName": "Healthy Volunteer PK Study",
+                     *         "protocol": "RECRUIT-PK-01",
                      *         "siteId": 1,
-                     *         "siteName": "text",
-                     *         "locationOid": "text",
-                     *         "publicTitle": "text",
-                     *         "publicDescription": "text",
-                     *         "compensation": "text",
+                     *         "siteName": "Main Street Clinic",
+                     *         "locationOid": "LOC-MAIN",
+                     *         "publicTitle": "How the body handles a new pain medicine",
+                     *         "publicDescription": "Healthy adults, two overnight stays and four follow-up visits.",
+                     *         "compensation": "Up to $2,400 for completed participation",
                      *         "cohorts": [
                      *           {
                      *             "cohortId": 1,
-                     *             "name": "text"
+                     *             "name": "Cohort 1 (single dose)"
                      *           }
                      *         ]
                      *       }
@@ -14320,7 +14175,7 @@ export interface operations {
     findVolunteerQuestions: {
         parameters: {
             query?: {
-                /** @description name or protocol, any case */
+                /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                 studyName?: string;
                 siteId?: number;
             };
@@ -14343,12 +14198,10 @@ export interface operations {
                      * @example [
                      *       {
                      *         "questionId": 1,
-                     *         "text": "text",
-                     *         "answerType": "text",
-                     *         "options": [
-                     *           "text"
-                     *         ],
-                     *         "siteId": 1,
+                     *         "text": "Do you currently smoke?",
+                     *         "answerType": "yesno",
+                     *         "options": null,
+                     *         "siteId": null,
                      *         "required": true
                      *       }
                      *     ]
@@ -14490,7 +14343,7 @@ export interface operations {
     findUnassignedAppointments: {
         parameters: {
             query?: {
-                /** @description case-insensitive, exact */
+                /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                 studyName?: string;
                 studyId?: number;
                 siteId?: number;
@@ -14518,11 +14371,11 @@ export interface operations {
                      * @example [
                      *       {
                      *         "appointmentId": 1,
-                     *         "studyId": 1,
+                     *         "studyId": 3,
                      *         "siteId": 1,
-                     *         "start": "2026-04-01T09:30:00.000Z",
-                     *         "end": "2026-04-01T09:30:00.000Z",
-                     *         "placesLeft": 0
+                     *         "start": "2026-12-05T09:00:00.000Z",
+                     *         "end": "2026-12-05T11:00:00.000Z",
+                     *         "placesLeft": 4
                      *       }
                      *     ]
                      */
@@ -16080,12 +15933,7 @@ export interface operations {
     };
     listStudySites: {
         parameters: {
-            query?: {
-                /** @description Items per page (1-1000, default 100) */
-                limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
-                cursor?: string;
-            };
+            query?: never;
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -16104,28 +15952,21 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "studyId": 1,
-                     *           "siteId": 1,
-                     *           "name": "text",
-                     *           "locationOid": "text"
-                     *         }
-                     *       ],
-                     *       "nextCursor": "text"
-                     *     }
+                     * @example [
+                     *       {
+                     *         "studyId": 3,
+                     *         "siteId": 1,
+                     *         "name": "Main Street Clinic",
+                     *         "locationOid": "LOC-MAIN"
+                     *       }
+                     *     ]
                      */
                     "application/json": {
-                        items: {
-                            studyId: number;
-                            siteId: number;
-                            name: string;
-                            locationOid: string | null;
-                        }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
-                        nextCursor: string | null;
-                    };
+                        studyId: number;
+                        siteId: number;
+                        name: string;
+                        locationOid: string | null;
+                    }[];
                 };
             };
             /** @description Not authenticated */
@@ -16976,12 +16817,7 @@ export interface operations {
     };
     listCohorts: {
         parameters: {
-            query?: {
-                /** @description Items per page (1-1000, default 100) */
-                limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
-                cursor?: string;
-            };
+            query?: never;
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -17000,28 +16836,21 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "cohortId": 1,
-                     *           "studyId": 1,
-                     *           "name": "text",
-                     *           "description": "text"
-                     *         }
-                     *       ],
-                     *       "nextCursor": "text"
-                     *     }
+                     * @example [
+                     *       {
+                     *         "cohortId": 1,
+                     *         "studyId": 3,
+                     *         "name": "Cohort 1 (single dose)",
+                     *         "description": null
+                     *       }
+                     *     ]
                      */
                     "application/json": {
-                        items: {
-                            cohortId: number;
-                            studyId: number;
-                            name: string;
-                            description: string | null;
-                        }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
-                        nextCursor: string | null;
-                    };
+                        cohortId: number;
+                        studyId: number;
+                        name: string;
+                        description: string | null;
+                    }[];
                 };
             };
             /** @description Not authenticated */
@@ -17889,24 +17718,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "studyId": 1,
-                     *       "status": "not-recruiting",
-                     *       "publicTitle": "text",
-                     *       "publicDescription": "text",
-                     *       "minAge": 1,
-                     *       "maxAge": 1,
-                     *       "sex": "M",
-                     *       "minBmi": -1000000000000000,
-                     *       "maxBmi": -1000000000000000,
+                     *       "studyId": 3,
+                     *       "status": "recruiting",
+                     *       "publicTitle": "How the body handles a new pain medicine",
+                     *       "publicDescription": "Healthy adults, two overnight stays and four follow-up visits.",
+                     *       "minAge": 18,
+                     *       "maxAge": 55,
+                     *       "sex": null,
+                     *       "minBmi": 18.5,
+                     *       "maxBmi": 30,
                      *       "healthyVolunteers": true,
                      *       "requiredAnswers": [
                      *         {
-                     *           "question": "text",
-                     *           "answer": "text"
+                     *           "question": "Do you currently smoke?",
+                     *           "answer": false
                      *         }
                      *       ],
-                     *       "compensation": "text",
-                     *       "updatedAt": "text"
+                     *       "compensation": "Up to $2,400 for completed participation",
+                     *       "updatedAt": "2026-12-02T05:25:03.817Z"
                      *     }
                      */
                     "application/json": {
@@ -18385,12 +18214,7 @@ export interface operations {
     };
     listSlots: {
         parameters: {
-            query?: {
-                /** @description Items per page (1-1000, default 100) */
-                limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
-                cursor?: string;
-            };
+            query?: never;
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -18410,36 +18234,29 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "appointmentId": 1,
-                     *           "studyId": 1,
-                     *           "siteId": 1,
-                     *           "start": "text",
-                     *           "end": "text",
-                     *           "capacity": 0,
-                     *           "booked": 0,
-                     *           "placesLeft": 0
-                     *         }
-                     *       ],
-                     *       "nextCursor": "text"
-                     *     }
+                     * @example [
+                     *       {
+                     *         "appointmentId": 1,
+                     *         "studyId": 1,
+                     *         "siteId": 1,
+                     *         "start": "text",
+                     *         "end": "text",
+                     *         "capacity": 0,
+                     *         "booked": 0,
+                     *         "placesLeft": 0
+                     *       }
+                     *     ]
                      */
                     "application/json": {
-                        items: {
-                            appointmentId: number;
-                            studyId: number;
-                            siteId: number;
-                            start: string;
-                            end: string;
-                            capacity: number;
-                            booked: number;
-                            placesLeft: number;
-                        }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
-                        nextCursor: string | null;
-                    };
+                        appointmentId: number;
+                        studyId: number;
+                        siteId: number;
+                        start: string;
+                        end: string;
+                        capacity: number;
+                        booked: number;
+                        placesLeft: number;
+                    }[];
                 };
             };
             /** @description Not authenticated */
@@ -19045,12 +18862,7 @@ export interface operations {
     };
     listVolunteerQuestions: {
         parameters: {
-            query?: {
-                /** @description Items per page (1-1000, default 100) */
-                limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
-                cursor?: string;
-            };
+            query?: never;
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -19067,35 +18879,26 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "questionId": 1,
-                     *           "text": "text",
-                     *           "answerType": "text",
-                     *           "options": [
-                     *             "text"
-                     *           ],
-                     *           "siteId": 1,
-                     *           "required": true
-                     *         }
-                     *       ],
-                     *       "nextCursor": "text"
-                     *     }
+                     * @example [
+                     *       {
+                     *         "questionId": 1,
+                     *         "text": "Do you currently smoke?",
+                     *         "answerType": "yesno",
+                     *         "options": null,
+                     *         "siteId": null,
+                     *         "required": true
+                     *       }
+                     *     ]
                      */
                     "application/json": {
-                        items: {
-                            questionId: number;
-                            text: string;
-                            /** @enum {unknown} */
-                            answerType: "text" | "number" | "yesno" | "choice";
-                            options: string[] | null;
-                            siteId: number | null;
-                            required: boolean;
-                        }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
-                        nextCursor: string | null;
-                    };
+                        questionId: number;
+                        text: string;
+                        /** @enum {unknown} */
+                        answerType: "text" | "number" | "yesno" | "choice";
+                        options: string[] | null;
+                        siteId: number | null;
+                        required: boolean;
+                    }[];
                 };
             };
             /** @description Not authenticated */
@@ -19169,32 +18972,6 @@ export interface operations {
                      *       "detail": "None of the Accept media types can be produced",
                      *       "instance": "/api/v1/volunteer-questions",
                      *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation failed; every error is listed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unprocessable Entity",
-                     *       "status": 422,
-                     *       "detail": "Validation failed; every error is listed",
-                     *       "instance": "/api/v1/volunteer-questions",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
-                     *       "errors": [
-                     *         {
-                     *           "path": "/body/name",
-                     *           "message": "must NOT have fewer than 1 characters",
-                     *           "rule": "minLength"
-                     *         }
-                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -19978,15 +19755,8 @@ export interface operations {
             query?: {
                 /** @description prefix of the email, first or last name */
                 q?: string;
-                /** @description volunteers who prefer this site */
                 siteId?: number;
-                /** @description volunteers who reached at least the interested stage of this study (see status) */
-                studyId?: number;
-                /** @description volunteers who reached this funnel stage (of studyId, or of any study): interested (expressed interest), booked (hold an active screening booking), screened (are a subject), enrolled (a subject with an enrolment date) */
-                status?: "interested" | "booked" | "screened" | "enrolled";
-                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -20008,32 +19778,25 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "volunteerId": 1,
-                     *           "firstName": "text",
-                     *           "lastName": "text",
-                     *           "dateOfBirth": "text",
-                     *           "sex": "M",
-                     *           "email": "text",
-                     *           "phone": "text",
-                     *           "address": {
-                     *             "line1": "text",
-                     *             "line2": "text",
-                     *             "city": "text",
-                     *             "region": "text",
-                     *             "postalCode": "text",
-                     *             "country": "text"
-                     *           },
-                     *           "heightCm": -1000000000000000,
-                     *           "weightKg": -1000000000000000,
-                     *           "healthyVolunteer": true,
+                     *           "volunteerId": 3,
+                     *           "firstName": "Maria",
+                     *           "lastName": "Garcia",
+                     *           "dateOfBirth": "1965-07-21",
+                     *           "sex": "F",
+                     *           "email": "maria.garcia@example.com",
+                     *           "phone": null,
+                     *           "address": {},
+                     *           "heightCm": 160,
+                     *           "weightKg": 71,
+                     *           "healthyVolunteer": false,
                      *           "sitePreferenceId": 1,
-                     *           "consentToContact": true,
-                     *           "source": "text",
-                     *           "createdAt": "text",
-                     *           "updatedAt": "text"
+                     *           "consentToContact": false,
+                     *           "source": "demo",
+                     *           "createdAt": "2026-12-02T05:25:04.187Z",
+                     *           "updatedAt": "2026-12-02T05:25:04.187Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "djE6Mw"
                      *     }
                      */
                     "application/json": {
@@ -20066,7 +19829,6 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -20217,56 +19979,29 @@ export interface operations {
                     /**
                      * @example {
                      *       "volunteerId": 1,
-                     *       "firstName": "text",
-                     *       "lastName": "text",
-                     *       "dateOfBirth": "text",
-                     *       "sex": "M",
-                     *       "email": "text",
-                     *       "phone": "text",
-                     *       "address": {
-                     *         "line1": "text",
-                     *         "line2": "text",
-                     *         "city": "text",
-                     *         "region": "text",
-                     *         "postalCode": "text",
-                     *         "country": "text"
-                     *       },
-                     *       "heightCm": -1000000000000000,
-                     *       "weightKg": -1000000000000000,
+                     *       "firstName": "Jane",
+                     *       "lastName": "Doe",
+                     *       "dateOfBirth": "1988-03-14",
+                     *       "sex": "F",
+                     *       "email": "jane.doe@example.com",
+                     *       "phone": null,
+                     *       "address": {},
+                     *       "heightCm": 168,
+                     *       "weightKg": 62.5,
                      *       "healthyVolunteer": true,
                      *       "sitePreferenceId": 1,
                      *       "consentToContact": true,
-                     *       "source": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text",
+                     *       "source": "demo",
+                     *       "createdAt": "2026-12-02T05:25:04.083Z",
+                     *       "updatedAt": "2026-12-02T05:25:04.083Z",
                      *       "answers": [
                      *         {
-                     *           "question": "text",
-                     *           "answer": "text"
+                     *           "question": "Do you currently smoke?",
+                     *           "answer": false
                      *         }
                      *       ],
-                     *       "interests": [
-                     *         {
-                     *           "interestId": 1,
-                     *           "studyId": 1,
-                     *           "cohortId": 1,
-                     *           "createdAt": "text"
-                     *         }
-                     *       ],
-                     *       "appointments": [
-                     *         {
-                     *           "bookingId": 1,
-                     *           "appointmentId": 1,
-                     *           "studyId": 1,
-                     *           "siteId": 1,
-                     *           "start": "text",
-                     *           "end": "text",
-                     *           "status": "text",
-                     *           "bookedAt": "text",
-                     *           "cancelledAt": "text",
-                     *           "cancelReason": "text"
-                     *         }
-                     *       ]
+                     *       "interests": [],
+                     *       "appointments": []
                      *     }
                      */
                     "application/json": {
@@ -20839,9 +20574,8 @@ export interface operations {
     listSubjects: {
         parameters: {
             query?: {
-                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
+                /** @description nextCursor of the previous page */
                 cursor?: string;
             };
             header?: {
@@ -20889,7 +20623,6 @@ export interface operations {
                             randomisedOn: string | null;
                             volunteerId: number | null;
                         }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -21281,12 +21014,7 @@ export interface operations {
     };
     listTimepoints: {
         parameters: {
-            query?: {
-                /** @description Items per page (1-1000, default 100) */
-                limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
-                cursor?: string;
-            };
+            query?: never;
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -21305,28 +21033,21 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": 1,
-                     *           "name": "text",
-                     *           "studyDay": -365,
-                     *           "offsetMinutes": -100000
-                     *         }
-                     *       ],
-                     *       "nextCursor": "text"
-                     *     }
+                     * @example [
+                     *       {
+                     *         "id": 1,
+                     *         "name": "text",
+                     *         "studyDay": -365,
+                     *         "offsetMinutes": -100000
+                     *       }
+                     *     ]
                      */
                     "application/json": {
-                        items: {
-                            id: number;
-                            name: string;
-                            studyDay: number;
-                            offsetMinutes: number;
-                        }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
-                        nextCursor: string | null;
-                    };
+                        id: number;
+                        name: string;
+                        studyDay: number;
+                        offsetMinutes: number;
+                    }[];
                 };
             };
             /** @description Not authenticated */
@@ -21697,12 +21418,7 @@ export interface operations {
     };
     listItems: {
         parameters: {
-            query?: {
-                /** @description Items per page (1-1000, default 100) */
-                limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
-                cursor?: string;
-            };
+            query?: never;
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -21721,34 +21437,27 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": 1,
-                     *           "code": "text",
-                     *           "label": "text",
-                     *           "dataType": "text",
-                     *           "unit": "text",
-                     *           "form": "text",
-                     *           "itemGroup": "text"
-                     *         }
-                     *       ],
-                     *       "nextCursor": "text"
-                     *     }
+                     * @example [
+                     *       {
+                     *         "id": 1,
+                     *         "code": "text",
+                     *         "label": "text",
+                     *         "dataType": "text",
+                     *         "unit": "text",
+                     *         "form": "text",
+                     *         "itemGroup": "text"
+                     *       }
+                     *     ]
                      */
                     "application/json": {
-                        items: {
-                            id: number;
-                            code: string;
-                            label: string;
-                            dataType: string;
-                            unit: string | null;
-                            form: string;
-                            itemGroup: string;
-                        }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
-                        nextCursor: string | null;
-                    };
+                        id: number;
+                        code: string;
+                        label: string;
+                        dataType: string;
+                        unit: string | null;
+                        form: string;
+                        itemGroup: string;
+                    }[];
                 };
             };
             /** @description Not authenticated */
@@ -22132,9 +21841,7 @@ export interface operations {
     listObservations: {
         parameters: {
             query?: {
-                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
                 /** @description comma-separated subject numbers */
                 subjects?: string;
@@ -22186,7 +21893,6 @@ export interface operations {
                             collectedAt: string | null;
                             locked: boolean;
                         }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -22807,23 +22513,23 @@ export interface operations {
                      * @example {
                      *       "reports": [
                      *         {
-                     *           "name": "text",
-                     *           "dataset": "text",
-                     *           "title": "text",
-                     *           "description": "text",
-                     *           "action": "api",
+                     *           "name": "transfer",
+                     *           "dataset": "TRANSFER",
+                     *           "title": "Data transfer",
+                     *           "description": "One row per observation (subject × timepoint × item), CDISC-style columns, for transfer to data management; ODM 1.3.2 ClinicalData as well.",
+                     *           "action": "reports.run",
                      *           "formats": [
                      *             "csv"
                      *           ],
                      *           "keys": [
-                     *             "text"
+                     *             "STUDYID"
                      *           ],
                      *           "parameters": [
                      *             {
-                     *               "name": "studyName",
+                     *               "name": "reportName",
                      *               "type": "string",
                      *               "required": true,
-                     *               "description": "The study, by name or protocol"
+                     *               "description": "Which report to run"
                      *             }
                      *           ]
                      *         }
@@ -22933,169 +22639,13 @@ export interface operations {
             };
         };
     };
-    listReportStudies: {
-        parameters: {
-            query?: {
-                /** @description Items per page (1-200) */
-                limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
-                cursor?: string;
-            };
-            header?: {
-                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
-                customerCode?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK: The studies you may run reports on, with their timepoints */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": 1,
-                     *           "protocol": "text",
-                     *           "name": "text",
-                     *           "status": "text",
-                     *           "timepoints": [
-                     *             "text"
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "nextCursor": "text"
-                     *     }
-                     */
-                    "application/json": {
-                        items: {
-                            id: number;
-                            protocol: string;
-                            name: string;
-                            status: string;
-                            /** @description The study's timepoint names, in schedule order */
-                            timepoints: string[];
-                        }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
-                        nextCursor: string | null;
-                    };
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "Not authenticated",
-                     *       "instance": "/api/v1/reports/studies",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Authenticated, but a role action is missing */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Authenticated, but a role action is missing",
-                     *       "instance": "/api/v1/reports/studies",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description None of the Accept media types can be produced */
-            406: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Not Acceptable",
-                     *       "status": 406,
-                     *       "detail": "None of the Accept media types can be produced",
-                     *       "instance": "/api/v1/reports/studies",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation failed; every error is listed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unprocessable Entity",
-                     *       "status": 422,
-                     *       "detail": "Validation failed; every error is listed",
-                     *       "instance": "/api/v1/reports/studies",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
-                     *       "errors": [
-                     *         {
-                     *           "path": "/body/name",
-                     *           "message": "must NOT have fewer than 1 characters",
-                     *           "rule": "minLength"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests; Retry-After says when to try again */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Too Many Requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests; Retry-After says when to try again",
-                     *       "instance": "/api/v1/reports/studies",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     invokeReportGet: {
         parameters: {
             query: {
                 /** @description transfer, subjects, visit-completion, recruitment-funnel, track-performance */
                 reportName: string;
                 studyId?: number;
+                /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                 studyName?: string;
                 /** @description comma-separated */
                 subjects?: string;
@@ -23315,27 +22865,17 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reportName": "text",
-                 *       "studyId": 1,
-                 *       "studyName": "text",
-                 *       "subjects": "text",
-                 *       "timepoints": "text",
-                 *       "dateFrom": "text",
-                 *       "dateTo": "text",
+                 *       "reportName": "transfer",
+                 *       "studyName": "DEMO-PK-01",
                  *       "format": "csv",
-                 *       "delimiter": ",",
-                 *       "uniqueRowId": true,
-                 *       "includeUnlockedForms": true,
-                 *       "includeSiteId": true,
-                 *       "usubjidSeparator": "text",
-                 *       "usubjidParts": "text",
-                 *       "truncate": true
+                 *       "includeSiteId": true
                  *     }
                  */
                 "application/json": {
                     /** @description transfer, subjects, visit-completion, recruitment-funnel, track-performance */
                     reportName: string;
                     studyId?: number;
+                    /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                     studyName?: string;
                     subjects?: string | string[];
                     timepoints?: string | string[];
@@ -23553,185 +23093,6 @@ export interface operations {
             };
         };
     };
-    listReportJobs: {
-        parameters: {
-            query?: {
-                /** @description Items per page (1-200) */
-                limit?: number;
-                /** @description The nextCursor of the previous page; omit for the first */
-                cursor?: string;
-            };
-            header?: {
-                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
-                customerCode?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK: Your report jobs, newest first: status, progress, result */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": 1,
-                     *           "status": "queued",
-                     *           "reportName": "text",
-                     *           "format": "csv",
-                     *           "parameters": {},
-                     *           "rows": 0,
-                     *           "attempts": 0,
-                     *           "errors": [
-                     *             "text"
-                     *           ],
-                     *           "createdAt": "text",
-                     *           "startedAt": "text",
-                     *           "finishedAt": "text",
-                     *           "expiresAt": "text",
-                     *           "sizeBytes": 0,
-                     *           "resultUrl": "text"
-                     *         }
-                     *       ],
-                     *       "nextCursor": "text"
-                     *     }
-                     */
-                    "application/json": {
-                        items: {
-                            id: number;
-                            /** @enum {unknown} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "expired";
-                            reportName: string;
-                            /** @enum {unknown} */
-                            format: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
-                            parameters: {
-                                [key: string]: unknown;
-                            };
-                            /** @description rows produced so far (the total once succeeded) */
-                            rows: number;
-                            attempts: number;
-                            errors: string[];
-                            createdAt: string;
-                            startedAt: string | null;
-                            finishedAt: string | null;
-                            expiresAt: string | null;
-                            sizeBytes: number | null;
-                            resultUrl: string | null;
-                        }[];
-                        /** @description Pass as ?cursor= to get the next page; null when there is none */
-                        nextCursor: string | null;
-                    };
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "Not authenticated",
-                     *       "instance": "/api/v1/reports/jobs",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Authenticated, but a role action is missing */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Authenticated, but a role action is missing",
-                     *       "instance": "/api/v1/reports/jobs",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description None of the Accept media types can be produced */
-            406: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Not Acceptable",
-                     *       "status": 406,
-                     *       "detail": "None of the Accept media types can be produced",
-                     *       "instance": "/api/v1/reports/jobs",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation failed; every error is listed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unprocessable Entity",
-                     *       "status": 422,
-                     *       "detail": "Validation failed; every error is listed",
-                     *       "instance": "/api/v1/reports/jobs",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
-                     *       "errors": [
-                     *         {
-                     *           "path": "/body/name",
-                     *           "message": "must NOT have fewer than 1 characters",
-                     *           "rule": "minLength"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests; Retry-After says when to try again */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Too Many Requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests; Retry-After says when to try again",
-                     *       "instance": "/api/v1/reports/jobs",
-                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     submitReportJob: {
         parameters: {
             query?: never;
@@ -23767,6 +23128,7 @@ export interface operations {
                     /** @description transfer, subjects, visit-completion, recruitment-funnel, track-performance */
                     reportName: string;
                     studyId?: number;
+                    /** @description the study's name or protocol; the letters A–Z in any case, all else exactly */
                     studyName?: string;
                     subjects?: string | string[];
                     timepoints?: string | string[];

@@ -52,7 +52,8 @@ function answerProblem(
  */
 export function resolveAnswers(
   questions: readonly QuestionRow[],
-  answers: readonly Answer[],
+  /** `undefined` for an answer the schema refused (see http/validation.ts bodyChecks): it is skipped. */
+  answers: readonly (Answer | undefined)[],
   sitePreferenceId: number | null,
   errors: ErrorList,
   options: { basePath: string; requireMandatory: boolean; anySite?: boolean },
@@ -61,6 +62,7 @@ export function resolveAnswers(
   const resolved: ResolvedAnswer[] = []
   const seen = new Set<number>()
   answers.forEach((a, i) => {
+    if (a === undefined) return
     const path = `${options.basePath}/${i}`
     const q = byText.get(a.question)
     if (!q) {

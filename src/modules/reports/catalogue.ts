@@ -1,3 +1,4 @@
+import { STUDY_NAME_MATCH } from '../studies/names.js'
 import type { RoleAction } from '../identity/actions.js'
 
 export const REPORT_FORMATS = [
@@ -49,7 +50,7 @@ const COMMON: readonly ParameterInfo[] = [
     name: 'studyName',
     type: 'string',
     required: false,
-    description: "The study's protocol or name, case-insensitive (or give studyId)",
+    description: `${STUDY_NAME_MATCH} (or give studyId)`,
   },
   {
     name: 'subjects',

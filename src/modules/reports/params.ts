@@ -7,6 +7,7 @@ import { isRoleAction, type RoleAction } from '../identity/actions.js'
 import { mayAccessStudy } from '../conduct/access.js'
 import { splitList } from '../conduct/service.js'
 import { isIsoDate, isIsoDateTime } from '../conduct/values.js'
+import { STUDY_NAME_MATCH, studiesNamed } from '../studies/names.js'
 import type { StudyRow } from '../studies/repository.js'
 import {
   DELIMITERS,
@@ -23,7 +24,7 @@ import { Id } from '../../http/schemas.js'
 const fields = <L extends TSchema>(list: L) => ({
   reportName: Type.String({ minLength: 1, description: REPORTS.map((r) => r.name).join(', ') }),
   studyId: Type.Optional(Id()),
-  studyName: Type.Optional(Type.String({ minLength: 1 })),
+  studyName: Type.Optional(Type.String({ minLength: 1, description: STUDY_NAME_MATCH })),
   subjects: Type.Optional(list),
   timepoints: Type.Optional(list),
   dateFrom: Type.Optional(Type.String({ description: 'YYYY-MM-DD or an ISO 8601 date-time' })),
@@ -133,10 +134,9 @@ export async function resolveReport(
   let q = db.selectFrom('studies').selectAll().where('tenant_id', '=', actor.tenantId)
   if (input.studyId !== undefined) q = q.where('id', '=', input.studyId)
   if (input.studyName !== undefined) {
-    const key = input.studyName.toLowerCase()
-    q = q.where((eb) =>
-      eb.or([eb(eb.fn('lower', ['protocol']), '=', key), eb(eb.fn('lower', ['name']), '=', key)]),
-    )
+    // By name or protocol, as every operation that takes studyName matches it: studies/names.ts.
+    const named = await studiesNamed(db, actor.tenantId, input.studyName)
+    q = q.where('id', 'in', [0, ...named.map((n) => n.id)])
   }
   const found = await q.limit(2).execute()
   const param = input.studyId !== undefined ? 'studyId' : 'studyName'

@@ -209,7 +209,8 @@ onEveryDatabase('Track API actuals', (h) => {
     const { message } = res.json<{ error: { message: string } }>().error
     for (const text of [
       'actualUnits.serviceProvider[0].majorTask[0].location[0].periods[0].actualValue: Value of the field has to be between 0 and 1',
-      'actualUnits.serviceProvider[0].majorTask[1].location[0].periods: Value of the field has to be in the range 0 to 1 in total',
+      // 0.7 + 0.4 is 1.0999999999999999 in binary floating point: the message shows the sum as typed.
+      'actualUnits.serviceProvider[0].majorTask[1].location[0].periods: Value of the field has to be in the range 0 to 1 in total for a task tracked as a percentage; these periods add up to 1.1 ]',
       'actualUnits.serviceProvider[0].majorTask[3].id: Unknown major task 777',
       'actualUnits.serviceProvider[0].majorTask[4].location[0].locationId: Unknown location 158',
       'actualUnits.serviceProvider[1].id: Unknown service provider 4242',

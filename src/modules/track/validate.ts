@@ -1,4 +1,4 @@
-import { ErrorList } from '../../errors.js'
+import { ErrorList, numberText } from '../../errors.js'
 import { itemKey, ROOT_NAMES, type MonthlyModel, type TrackModel, type WeeklyModel } from './model.js'
 import type { MonthlyRow, WeeklyRow } from '../plans/repository.js'
 import { decimalText, parseTrackDate } from './values.js'
@@ -253,7 +253,7 @@ function validateMonthly(errors: ErrorList, model: MonthlyModel, root: Obj, path
     if (sum > 1 + EPSILON) {
       errors.add(
         `${where}.periods`,
-        `Value of the field has to be in the range 0 to 1 in total for a task tracked as a percentage; these periods add up to ${sum}`,
+        `Value of the field has to be in the range 0 to 1 in total for a task tracked as a percentage; these periods add up to ${numberText(sum)}`,
         'range',
       )
     }

@@ -10,6 +10,8 @@ import { settingsOf } from '../../identity/service.js'
 import { QuestionSchema } from '../staff/schemas.js'
 import { QuestionsService } from '../staff/questions.js'
 import { RecruitService } from './service.js'
+import { bodyChecks } from '../../../http/validation.js'
+import { STUDY_NAME_MATCH } from '../../studies/names.js'
 import {
   ActiveSitesQuerySchema,
   ActiveStudySiteSchema,
@@ -24,6 +26,8 @@ import {
   UnassignedQuerySchema,
   UpdateQuerySchema,
   VolunteerIdSchema,
+  type VolunteerInput,
+  type VolunteerRequestInput,
   VolunteerRequestResultSchema,
   VolunteerRequestSchema,
   VolunteerSchema,
@@ -36,9 +40,7 @@ const READ_ERRORS = errorResponses([...AUTH_ERRORS, 404, 422])
 const WRITE_ERRORS = errorResponses([...AUTH_ERRORS, 400, 404, 409, 415, 422])
 const tags = ['recruit']
 const QuestionsQuerySchema = Type.Object({
-  studyName: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 200, description: 'name or protocol, any case' }),
-  ),
+  studyName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: STUDY_NAME_MATCH })),
   siteId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
 })
 const config = { action: 'recruit.use' } as const
@@ -78,10 +80,13 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         body: VolunteerSchema,
         response: { 200: VolunteerIdSchema, ...WRITE_ERRORS },
       },
+      // Schema errors and the domain's (unknown question, duplicate, …) in one 422: see bodyChecks.
+      attachValidation: true,
     },
-    async (request) => ({
-      volunteerId: await volunteers.save(requirePrincipal(request).tenantId, request.body, actorOf(request)),
-    }),
+    async (request) => {
+      const { body, errors } = bodyChecks<VolunteerInput>(request)
+      return { volunteerId: await volunteers.save(requirePrincipal(request).tenantId, body, actorOf(request), errors) }
+    },
   )
 
   app.post(
@@ -137,7 +142,7 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         tags,
         operationId: 'findActiveStudySites',
         summary:
-          'Sites of recruiting studies; studyName and siteName case-insensitive, locationOid case-sensitive',
+          'Sites of recruiting studies; studyName (name or protocol) and siteName ignore the case of A–Z, locationOid is exact',
         querystring: ActiveSitesQuerySchema,
         response: { 200: Type.Array(ActiveStudySiteSchema), ...READ_ERRORS },
       },
@@ -271,9 +276,12 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
         body: VolunteerRequestSchema,
         response: { 200: VolunteerRequestResultSchema, ...WRITE_ERRORS },
       },
+      attachValidation: true,
     },
-    async (request) =>
-      volunteers.saveRequest(requirePrincipal(request).tenantId, request.body, actorOf(request)),
+    async (request) => {
+      const { body, errors } = bodyChecks<VolunteerRequestInput>(request)
+      return volunteers.saveRequest(requirePrincipal(request).tenantId, body, actorOf(request), errors)
+    },
   )
 }
 

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { Count, Id, MAX_AMOUNT } from '../../../http/schemas.js'
+import { STUDY_NAME_MATCH } from '../../studies/names.js'
 
 /** Partner-compatible Recruit API shapes (`/api/v1/recruit/*`). Bodies are validated exactly: no coercion. */
 
@@ -114,8 +115,8 @@ export const VolunteerRequestResultSchema = Type.Object({
 })
 
 export const ActiveSitesQuerySchema = Type.Object({
-  studyName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
-  siteName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
+  studyName: Type.Optional(Type.String({ description: STUDY_NAME_MATCH })),
+  siteName: Type.Optional(Type.String({ description: "the site's name; A–Z in any case, all else exactly" })),
   siteId: Type.Optional(Id()),
   locationOid: Type.Optional(Type.String({ description: 'case-sensitive' })),
 })
@@ -138,7 +139,7 @@ export const ActiveStudySiteSchema = Type.Object({
 export type ActiveStudySite = Static<typeof ActiveStudySiteSchema>
 
 export const UnassignedQuerySchema = Type.Object({
-  studyName: Type.Optional(Type.String({ description: 'case-insensitive, exact' })),
+  studyName: Type.Optional(Type.String({ description: STUDY_NAME_MATCH })),
   studyId: Type.Optional(Id()),
   siteId: Type.Optional(Id()),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'slots starting at or after' })),

@@ -120,6 +120,67 @@ onEveryDatabase('Recruit API: the website flow', (h) => {
       assert.ok(got.has(e), `${e} in ${JSON.stringify(errors)}`)
   })
 
+  test('one 422 lists schema errors together with unknown-question and duplicate errors', async () => {
+    const first = volunteer()
+    await register(first)
+    const res = await post(
+      'saveVolunteer',
+      volunteer({
+        email: String(first.email).toUpperCase(),
+        heightCm: '180',
+        extra: true,
+        answers: [
+          { question: SMOKE, answer: false },
+          { question: 'Do you skydive?', answer: true },
+          { question: SMOKE, answer: true },
+          { question: CIGARETTES, answer: '10', note: 1 },
+        ],
+      }),
+    )
+    assert.equal(res.statusCode, 422, res.body)
+    assert.deepEqual(
+      res
+        .json<Problem>()
+        .errors!.map((e) => `${e.path} ${e.rule}`)
+        .sort(),
+      [
+        '/body/answers/1/question unknown',
+        '/body/answers/2/question duplicate',
+        '/body/answers/3/note additionalProperties',
+        '/body/email duplicate',
+        '/body/extra additionalProperties',
+        '/body/heightCm type',
+      ],
+    )
+    // The same on the legacy one-call registration, with its own unknown study.
+    const legacy = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/saveVolunteerRequest',
+      headers: w.website,
+      payload: volunteer({ email: first.email, sex: 'X', studyId: 999_999 }),
+    })
+    assert.equal(legacy.statusCode, 422, legacy.body)
+    assert.deepEqual(
+      legacy
+        .json<Problem>()
+        .errors!.map((e) => `${e.path} ${e.rule}`)
+        .sort(),
+      ['/body/email duplicate', '/body/sex enum', '/body/studyId unknown'],
+    )
+  })
+
+  test('a body with more schema errors than are listed stops at them, capped with a count of the rest', async () => {
+    const res = await post(
+      'saveVolunteer',
+      volunteer({ answers: Array.from({ length: 150 }, () => ({ question: 1, answer: [] })) }),
+    )
+    assert.equal(res.statusCode, 422)
+    const problem = res.json<Problem & { omittedErrors?: number }>()
+    assert.equal(problem.errors!.length, 100)
+    assert.equal(problem.omittedErrors, 200)
+    assert.ok(problem.errors!.every((e) => e.path.startsWith('/body/answers/')))
+  })
+
   test('answers must match a configured question exactly, in its type and for its site; a site is required', async () => {
     const res = await post(
       'saveVolunteer',

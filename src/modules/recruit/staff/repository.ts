@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely'
 import type { DB } from '../../../db/schema.js'
+import { sameName, studiesNamed } from '../../studies/names.js'
 import type {
   RecruitCohortsTable,
   RecruitProfilesTable,
@@ -11,12 +12,6 @@ export type ProfileRow = Selectable<RecruitProfilesTable>
 export type CohortRow = Selectable<RecruitCohortsTable>
 export type QuestionRow = Selectable<RecruitQuestionsTable>
 export type SlotRow = Selectable<RecruitSlotsTable>
-
-/** `studyName` names a study by its name or its protocol, in any case (as invokeReport takes it too). */
-const studyNamed = (name: string) => {
-  const key = name.toLowerCase()
-  return sql<boolean>`(lower(s.name) = ${key} or lower(s.protocol) = ${key})`
-}
 
 export interface SiteFilter {
   studyName?: string | undefined
@@ -79,7 +74,10 @@ export class CatalogRepository {
   }
 
   /** Sites of recruiting studies, filtered as the Partner API's findActiveStudySites says. */
-  activeStudySites(tenantId: number, f: SiteFilter) {
+  async activeStudySites(tenantId: number, f: SiteFilter) {
+    // studyName and siteName as every operation matches them: studies/names.ts.
+    const named = f.studyName === undefined ? undefined : await studiesNamed(this.db, tenantId, f.studyName)
+    if (named?.length === 0) return []
     let q = this.db
       .selectFrom('study_sites as ss')
       .innerJoin('studies as s', (j) =>
@@ -101,11 +99,18 @@ export class CatalogRepository {
       ])
       .where('ss.tenant_id', '=', tenantId)
       .where('p.status', '=', 'recruiting')
-    if (f.studyName !== undefined) q = q.where(studyNamed(f.studyName))
-    if (f.siteName !== undefined) q = q.where(sql`lower(ss.name)`, '=', f.siteName.toLowerCase())
+    if (named)
+      q = q.where(
+        'ss.study_id',
+        'in',
+        named.map((n) => n.id),
+      )
+    const siteName = f.siteName
+    if (siteName !== undefined) q = q.where(sql`lower(ss.name)`, '=', sql`lower(${siteName})`)
     if (f.siteId !== undefined) q = q.where('ss.site_id', '=', f.siteId)
     if (f.locationOid !== undefined) q = q.where('ss.location_oid', '=', f.locationOid)
-    return q.orderBy('ss.study_id').orderBy('ss.site_id').execute()
+    const rows = await q.orderBy('ss.study_id').orderBy('ss.site_id').execute()
+    return siteName === undefined ? rows : rows.filter((r) => sameName(r.site_name, siteName))
   }
 
   sitesOfStudies(tenantId: number, studyIds: readonly number[]) {
@@ -260,7 +265,9 @@ export class CatalogRepository {
   }
 
   /** Slots of recruiting studies starting in [from, to), optionally only those with places left. */
-  slots(tenantId: number, f: SlotFilter): Promise<SlotRow[]> {
+  async slots(tenantId: number, f: SlotFilter): Promise<SlotRow[]> {
+    const named = f.studyName === undefined ? undefined : await studiesNamed(this.db, tenantId, f.studyName)
+    if (named?.length === 0) return []
     let q = this.db
       .selectFrom('recruit_slots as sl')
       .innerJoin('recruit_profiles as p', (j) =>
@@ -275,7 +282,12 @@ export class CatalogRepository {
       .where('sl.starts_at', '>=', f.from)
     if (f.to !== undefined) q = q.where('sl.starts_at', '<', f.to)
     if (f.studyId !== undefined) q = q.where('sl.study_id', '=', f.studyId)
-    if (f.studyName !== undefined) q = q.where(studyNamed(f.studyName))
+    if (named)
+      q = q.where(
+        'sl.study_id',
+        'in',
+        named.map((n) => n.id),
+      )
     if (f.siteId !== undefined) q = q.where('sl.site_id', '=', f.siteId)
     if (f.openOnly) q = q.whereRef('sl.booked', '<', 'sl.capacity')
     return q.orderBy('sl.starts_at').orderBy('sl.id').limit(1000).execute()

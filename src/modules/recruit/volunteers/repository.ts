@@ -7,7 +7,8 @@ export type VolunteerRow = Selectable<RecruitVolunteersTable>
 
 export interface DuplicateKeys {
   emailKey: string | null
-  nameKey: string
+  /** Null: not looked for (a body whose name or birth date the schema refused). */
+  nameKey: string | null
   dateOfBirth: string
 }
 
@@ -54,11 +55,14 @@ export class VolunteersRepository {
         .where('tenant_id', '=', tenantId)
         .$if(exceptId !== undefined, (q) => q.where('id', '!=', exceptId ?? 0))
     // Two index lookups rather than an OR, so each uses its own unique index.
-    const byName = await select()
-      .where('name_key', '=', keys.nameKey)
-      .where('date_of_birth', '=', keys.dateOfBirth)
-      .limit(1)
-      .execute()
+    const byName =
+      keys.nameKey === null
+        ? []
+        : await select()
+            .where('name_key', '=', keys.nameKey)
+            .where('date_of_birth', '=', keys.dateOfBirth)
+            .limit(1)
+            .execute()
     const byEmail =
       keys.emailKey === null ? [] : await select().where('email_key', '=', keys.emailKey).limit(1).execute()
     return [...byEmail, ...byName]

@@ -88,11 +88,21 @@ export class VolunteerService {
   }
 
   /** Registers a volunteer; 422 `duplicate` when one with the same email, or name and birth date, exists. */
-  async save(tenantId: number, input: VolunteerInput, actor: Actor): Promise<number> {
-    const errors = new ErrorList()
-    const answers = await this.check(tenantId, input, null, errors)
-    await this.checkDuplicates(tenantId, keysOf(input), undefined, errors)
+  /**
+   * `errors` holds the schema's errors, when the body broke it (`input` is then the parts that passed): every
+   * problem, schema or domain, is answered in one 422.
+   */
+  async save(
+    tenantId: number,
+    body: Partial<VolunteerInput>,
+    actor: Actor,
+    errors = new ErrorList(),
+  ): Promise<number> {
+    const answers = await this.check(tenantId, body, null, errors)
+    await this.checkDuplicates(tenantId, partialKeysOf(body), undefined, errors)
     errors.throwIfAny()
+    // No error, schema or domain: the body passed its schema whole.
+    const input = body as VolunteerInput
     return this.withDuplicateGuard(tenantId, keysOf(input), undefined, () =>
       inTransaction(this.db, (trx) => this.create(trx, tenantId, input, answers, actor)),
     )
@@ -101,21 +111,25 @@ export class VolunteerService {
   /** The legacy one-call registration: a volunteer and their interest in a study (and cohort). */
   async saveRequest(
     tenantId: number,
-    input: VolunteerRequestInput,
+    body: Partial<VolunteerRequestInput>,
     actor: Actor,
+    errors = new ErrorList(),
   ): Promise<{ volunteerId: number; volunteerRequestId: number }> {
-    const { studyId, cohortId, ...volunteer } = input
-    const errors = new ErrorList()
-    const answers = await this.check(tenantId, volunteer, null, errors)
-    const [study] = await this.catalog.recruitingStudies(tenantId, [studyId])
-    if (!study) errors.add('/body/studyId', 'no recruiting study has this id', 'unknown')
-    if (cohortId !== undefined) {
-      const cohort = await this.catalog.findCohort(tenantId, cohortId)
-      if (cohort?.study_id !== studyId)
-        errors.add('/body/cohortId', 'no cohort of this study has this id', 'unknown')
+    const { studyId: maybeStudy, cohortId, ...partial } = body
+    const answers = await this.check(tenantId, partial, null, errors)
+    if (maybeStudy !== undefined) {
+      const [study] = await this.catalog.recruitingStudies(tenantId, [maybeStudy])
+      if (!study) errors.add('/body/studyId', 'no recruiting study has this id', 'unknown')
+      if (cohortId !== undefined) {
+        const cohort = await this.catalog.findCohort(tenantId, cohortId)
+        if (cohort?.study_id !== maybeStudy)
+          errors.add('/body/cohortId', 'no cohort of this study has this id', 'unknown')
+      }
     }
-    await this.checkDuplicates(tenantId, keysOf(volunteer), undefined, errors)
+    await this.checkDuplicates(tenantId, partialKeysOf(partial), undefined, errors)
     errors.throwIfAny()
+    // No error, schema or domain: the body passed its schema whole.
+    const { studyId, ...volunteer } = { ...partial, studyId: maybeStudy } as VolunteerRequestInput
     return this.withDuplicateGuard(tenantId, keysOf(volunteer), undefined, () =>
       inTransaction(this.db, async (trx) => {
         const volunteerId = await this.create(trx, tenantId, volunteer, answers, actor)
@@ -149,9 +163,10 @@ export class VolunteerService {
       throw ValidationFailed.one('/body', 'name at least one field to change besides volunteerId', 'required')
     const errors = new ErrorList()
     const answers = await this.check(tenantId, fields, existing, errors)
+    const nameKey = nameKeyOf(fields.firstName ?? existing.first_name, fields.lastName ?? existing.last_name)
     const keys: DuplicateKeys = {
       emailKey: fields.email !== undefined ? emailKeyOf(fields.email) : existing.email_key,
-      nameKey: nameKeyOf(fields.firstName ?? existing.first_name, fields.lastName ?? existing.last_name),
+      nameKey,
       dateOfBirth: fields.dateOfBirth ?? existing.date_of_birth,
     }
     await this.checkDuplicates(tenantId, keys, volunteerId, errors)
@@ -162,7 +177,7 @@ export class VolunteerService {
         if (!current) throw new NotFound(`No volunteer ${volunteerId}`)
         const beforeAnswers = await this.volunteers.answersOf(tenantId, volunteerId, trx)
         const set = columnsOf(fields)
-        set.name_key = keys.nameKey
+        set.name_key = nameKey
         set.updated_at = nowIso()
         await this.volunteers.update(trx, tenantId, volunteerId, set)
         await this.volunteers.putAnswers(trx, tenantId, volunteerId, answers)
@@ -238,14 +253,15 @@ export class VolunteerService {
     const site = f.sitePreferenceId ?? existing?.site_preference_id ?? null
     if (f.sitePreferenceId !== undefined && !siteIds.includes(f.sitePreferenceId)) {
       errors.add('/body/sitePreferenceId', `no site has id ${f.sitePreferenceId}`, 'unknown')
-    } else if (site === null && siteIds.length > 1) {
+    } else if (site === null && siteIds.length > 1 && !errors.has('/body/sitePreferenceId')) {
       errors.add('/body/sitePreferenceId', 'is required: the clinic has more than one site', 'required')
     }
     if (f.answers === undefined && existing !== null) return []
     const questions = await this.catalog.questions(tenantId)
     return resolveAnswers(questions, f.answers ?? [], site, errors, {
       basePath: '/body/answers',
-      requireMandatory: existing === null,
+      // An answer the schema refused may be a mandatory one: "must answer" would be wrong then.
+      requireMandatory: existing === null && !errors.has('/body/answers'),
     })
   }
 
@@ -258,7 +274,9 @@ export class VolunteerService {
     const found = await this.volunteers.findDuplicates(tenantId, keys, exceptId)
     if (keys.emailKey !== null && found.some((d) => d.email_key === keys.emailKey))
       errors.add('/body/email', 'a volunteer with this email address is already registered', 'duplicate')
-    if (found.some((d) => d.name_key === keys.nameKey && d.date_of_birth === keys.dateOfBirth)) {
+    const byName = (d: (typeof found)[number]) =>
+      keys.nameKey !== null && d.name_key === keys.nameKey && d.date_of_birth === keys.dateOfBirth
+    if (found.some(byName)) {
       const message = 'a volunteer with this first name, last name and date of birth is already registered'
       for (const field of ['firstName', 'lastName', 'dateOfBirth'])
         errors.add(`/body/${field}`, message, 'duplicate')
@@ -282,6 +300,16 @@ export class VolunteerService {
       errors.throwIfAny()
       throw err
     }
+  }
+}
+
+/** The duplicate keys a partly valid body has: a key whose fields the schema refused is not looked for. */
+function partialKeysOf(f: Partial<VolunteerInput>): DuplicateKeys {
+  const named = f.firstName !== undefined && f.lastName !== undefined && f.dateOfBirth !== undefined
+  return {
+    emailKey: f.email !== undefined ? emailKeyOf(f.email) : null,
+    nameKey: named ? nameKeyOf(f.firstName ?? '', f.lastName ?? '') : null,
+    dateOfBirth: f.dateOfBirth ?? '',
   }
 }
 
