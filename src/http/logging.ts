@@ -3,7 +3,7 @@ import { pino } from 'pino'
 import type { Config } from '../config.js'
 
 /** Redacted wherever they appear in a log line. */
-export const REDACT = [
+const REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',

@@ -21,7 +21,7 @@ export interface AuditLogTable {
   hash: string
 }
 
-export interface AuditTables {
+interface AuditTables {
   audit_log: AuditLogTable
 }
 

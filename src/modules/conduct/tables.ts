@@ -69,7 +69,7 @@ interface UserStudyAccessTable {
   created_at: string
 }
 
-export interface ConductTables {
+interface ConductTables {
   study_subjects: StudySubjectsTable
   study_timepoints: StudyTimepointsTable
   data_items: DataItemsTable

@@ -84,7 +84,7 @@ export interface ApiTokensTable {
   revoked_at: string | null
 }
 
-export interface IdentityTables {
+interface IdentityTables {
   tenants: TenantsTable
   users: UsersTable
   roles: RolesTable

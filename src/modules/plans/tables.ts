@@ -119,7 +119,7 @@ interface PlanLockTokensTable {
   lock_token: number
 }
 
-export interface TrackTables {
+interface TrackTables {
   plans: PlansTable
   plan_locations: PlanLocationsTable
   plan_providers: PlanProvidersTable

@@ -131,7 +131,7 @@ interface RecruitStaffSitesTable {
   site_id: number
 }
 
-export interface RecruitTables {
+interface RecruitTables {
   recruit_profiles: RecruitProfilesTable
   recruit_cohorts: RecruitCohortsTable
   recruit_questions: RecruitQuestionsTable

@@ -69,7 +69,7 @@ export type Job = Static<typeof JobSchema>
 
 export const JobParams = Type.Object({ id: Id() })
 
-export const ReportStudySchema = Type.Object({
+const ReportStudySchema = Type.Object({
   id: Id(),
   protocol: Type.String(),
   name: Type.String(),

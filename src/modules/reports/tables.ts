@@ -34,7 +34,7 @@ interface ReportJobChunksTable {
   data: Uint8Array
 }
 
-export interface ReportsTables {
+interface ReportsTables {
   report_jobs: ReportJobsTable
   report_job_chunks: ReportJobChunksTable
 }

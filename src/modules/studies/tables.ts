@@ -28,7 +28,7 @@ export interface StudySitesTable {
   created_at: string
 }
 
-export interface StudiesTables {
+interface StudiesTables {
   studies: StudiesTable
   study_sites: StudySitesTable
 }

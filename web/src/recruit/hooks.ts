@@ -5,19 +5,17 @@ import type { Body, RequestBody } from '../api/types'
 export type Study = Body<'listStudies'>['items'][number]
 export type Profile = Body<'getRecruitmentProfile'>
 export type ProfileInput = RequestBody<'putRecruitmentProfile'>
-export type StudyPatch = RequestBody<'updateStudy'>
 export type Site = Body<'listStudySites'>['items'][number]
-export type Cohort = Body<'listCohorts'>['items'][number]
+type Cohort = Body<'listCohorts'>['items'][number]
 export type Slot = Body<'listSlots'>['items'][number]
 export type Question = Body<'listVolunteerQuestions'>['items'][number]
 export type Volunteer = Body<'listVolunteers'>['items'][number]
-export type VolunteerDetail = Body<'getVolunteer'>
 
 /**
  * Every item of a paged list, following `nextCursor` in pages of 1000 (a study's sites, cohorts, a site's slots and
  * the questions are short lists that the screens show whole).
  */
-export async function allItems<T>(
+async function allItems<T>(
   page: (query: { limit: number; cursor?: string }) => Promise<{ items: T[]; nextCursor: string | null }>,
 ): Promise<T[]> {
   const items: T[] = []
@@ -116,24 +114,6 @@ export function useSlots(studyId: number, siteId: number) {
           }),
         ),
       ),
-  })
-}
-
-export function useUpdateStudy(studyId: number) {
-  const client = useQueryClient()
-  return useMutation({
-    mutationFn: ({ patch, etag }: { patch: StudyPatch; etag: string | undefined }) =>
-      withETag(
-        api.PATCH('/api/v1/studies/{studyId}', {
-          params: { path: { studyId } },
-          headers: etag ? { 'if-match': etag } : {},
-          body: patch,
-        }),
-      ),
-    onSuccess: async (answer) => {
-      client.setQueryData(keys.study(studyId), answer)
-      await client.invalidateQueries({ queryKey: keys.studies })
-    },
   })
 }
 

@@ -167,7 +167,7 @@ const VolunteerViewSchema = Type.Object({
 export type VolunteerView = Static<typeof VolunteerViewSchema>
 
 /** The funnel stages a volunteer reaches after registering, as the recruitment-funnel report counts them. */
-export const VOLUNTEER_STAGES = ['interested', 'booked', 'screened', 'enrolled'] as const
+const VOLUNTEER_STAGES = ['interested', 'booked', 'screened', 'enrolled'] as const
 export type VolunteerStage = (typeof VOLUNTEER_STAGES)[number]
 
 export const VolunteerListQuerySchema = Type.Object(
