@@ -245,6 +245,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/roles/{roleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One role with its role actions, and an ETag for safe updates
+         * @description Requires role action `admin.users.view` (and `api` for Basic or Bearer calls).
+         */
+        get: operations["getRole"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a custom role, change its description or its role actions
+         * @description Only the fields sent change; `actions` replaces the whole set, and takes effect on the next request of every user holding the role. Built-in roles cannot be changed (409). You may only change a role whose actions, before and after, you all hold yourself (403 names the ones you lack).
+         *
+         *     Requires role action `admin.roles.manage` (and `api` for Basic or Bearer calls).
+         */
+        patch: operations["updateRole"];
+        trace?: never;
+    };
     "/api/v1/admin/tenant": {
         parameters: {
             query?: never;
@@ -4325,6 +4351,464 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests; Retry-After says when to try again",
                      *       "instance": "/api/v1/admin/roles",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRole: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
+                customerCode?: string;
+            };
+            path: {
+                roleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: One role with its role actions, and an ETag for safe updates */
+            200: {
+                headers: {
+                    /** @description Send it back as If-Match to update safely */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "text",
+                     *       "description": "text",
+                     *       "builtIn": true,
+                     *       "actions": [
+                     *         "api"
+                     *       ],
+                     *       "createdAt": "2026-04-01T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        builtIn: boolean;
+                        actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Not authenticated",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but a role action is missing",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Not found (or not in your tenant)",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Acceptable",
+                     *       "status": 406,
+                     *       "detail": "None of the Accept media types can be produced",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; Retry-After says when to try again",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateRole: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the role as last read; a stale one gets 412 and changes nothing */
+                "if-match"?: string;
+                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
+                customerCode?: string;
+            };
+            path: {
+                roleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "text",
+                 *       "description": "text",
+                 *       "actions": [
+                 *         "api"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    description?: string | null;
+                    /** @description Replaces all the role actions */
+                    actions?: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Rename a custom role, change its description or its role actions */
+            200: {
+                headers: {
+                    /** @description Send it back as If-Match to update safely */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "text",
+                     *       "description": "text",
+                     *       "builtIn": true,
+                     *       "actions": [
+                     *         "api"
+                     *       ],
+                     *       "createdAt": "2026-04-01T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        builtIn: boolean;
+                        actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Malformed request",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Not authenticated",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but a role action is missing",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Not found (or not in your tenant)",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Acceptable",
+                     *       "status": 406,
+                     *       "detail": "None of the Accept media types can be produced",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Precondition Failed",
+                     *       "status": 412,
+                     *       "detail": "If-Match does not match the current ETag",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Body too large",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported Content-Type",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; Retry-After says when to try again",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
                      *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
                      *     }
                      */

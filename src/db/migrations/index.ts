@@ -7,6 +7,7 @@ import { recruit0005 } from '../../modules/recruit/migrations.js'
 import { reports0006 } from '../../modules/reports/migrations.js'
 import { identity0007 } from '../../modules/identity/migrations-0007.js'
 import { identity0008 } from '../../modules/identity/migrations-0008.js'
+import { identity0009 } from '../../modules/identity/migrations-0009.js'
 
 /**
  * Every migration, in order. One list for both dialects; each entry gets the dialect for the few places
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, (dialect: Dialect) => Migration> = {
   '0006_reports': reports0006,
   '0007_credentials_epoch': identity0007,
   '0008_sessions': identity0008,
+  '0009_role_version': identity0009,
 }
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {

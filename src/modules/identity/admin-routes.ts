@@ -9,7 +9,10 @@ import {
   NewRoleSchema,
   NewTokenSchema,
   NewUserSchema,
+  RoleIfMatchHeadersSchema,
   RolePageSchema,
+  RoleParamsSchema,
+  RolePatchSchema,
   RoleSchema,
   TokenPageSchema,
   TokenParamsSchema,
@@ -20,6 +23,7 @@ import {
   UserSchema,
 } from './admin-schemas.js'
 import { AdminService } from './admin-service.js'
+import { RoleAdminService } from './role-service.js'
 import { callerOf } from './grant-rule.js'
 import { PageQuerySchema } from './pagination.js'
 import { policyOf } from './service.js'
@@ -37,6 +41,7 @@ function tenantOf(request: FastifyRequest): number {
 const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const service = new AdminService(ctx.db, ctx.credentials, policyOf(ctx.config))
+  const roles = new RoleAdminService(ctx.db, ctx.credentials)
 
   app.get(
     '/api/v1/admin/users',
@@ -195,7 +200,7 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
         response: { 200: RolePageSchema, ...errorResponses([...AUTH_ERRORS, 422]) },
       },
     },
-    async (request) => service.listRoles(tenantOf(request), request.query),
+    async (request) => roles.listRoles(tenantOf(request), request.query),
   )
 
   app.post(
@@ -211,8 +216,59 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const role = await service.createRole(tenantOf(request), request.body, callerOf(request))
+      const role = await roles.createRole(tenantOf(request), request.body, callerOf(request))
       return reply.code(201).send(role)
+    },
+  )
+
+  app.get(
+    '/api/v1/admin/roles/:roleId',
+    {
+      config: { action: 'admin.users.view' },
+      schema: {
+        summary: 'One role with its role actions, and an ETag for safe updates',
+        tags,
+        operationId: 'getRole',
+        params: RoleParamsSchema,
+        response: { 200: { ...RoleSchema, headers: ETagHeader }, ...errorResponses([...AUTH_ERRORS, 404]) },
+      },
+    },
+    async (request, reply) => {
+      const { role, etag } = await roles.getRole(tenantOf(request), request.params.roleId)
+      return reply.header('ETag', etag).send(role)
+    },
+  )
+
+  app.patch(
+    '/api/v1/admin/roles/:roleId',
+    {
+      config: { action: 'admin.roles.manage' },
+      schema: {
+        summary: 'Rename a custom role, change its description or its role actions',
+        description:
+          'Only the fields sent change; `actions` replaces the whole set, and takes effect on the next request ' +
+          'of every user holding the role. Built-in roles cannot be changed (409). You may only change a role ' +
+          'whose actions, before and after, you all hold yourself (403 names the ones you lack).',
+        tags,
+        operationId: 'updateRole',
+        params: RoleParamsSchema,
+        headers: RoleIfMatchHeadersSchema,
+        body: RolePatchSchema,
+        response: {
+          200: { ...RoleSchema, headers: ETagHeader },
+          ...errorResponses([...AUTH_ERRORS, 404, 409, 412, 415, 422]),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { role, etag } = await roles.updateRole(
+        tenantOf(request),
+        request.params.roleId,
+        request.body,
+        callerOf(request),
+        request.headers['if-match'],
+      )
+      return reply.header('ETag', etag).send(role)
     },
   )
 }
