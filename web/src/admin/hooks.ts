@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, ok, withETag } from '../api/client'
-import type { Body, NewRole, NewToken, NewUser, UserPatch } from '../api/types'
+import type { Body, NewRole, NewToken, NewUser, RolePatch, UserPatch } from '../api/types'
 
 export const PAGE_SIZE = 50
 
@@ -9,6 +9,7 @@ export const keys = {
   user: (id: number) => ['admin', 'user', id] as const,
   tokens: (id: number) => ['admin', 'user', id, 'tokens'] as const,
   roles: ['admin', 'roles'] as const,
+  role: (id: number) => ['admin', 'role', id] as const,
   sites: (id: number) => ['admin', 'user', id, 'sites'] as const,
 }
 
@@ -108,6 +109,31 @@ export function useCreateRole() {
   return useMutation({
     mutationFn: (body: NewRole) => ok(api.POST('/api/v1/admin/roles', { body })),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.roles }),
+  })
+}
+
+/** One role with the ETag its next update must send as `If-Match`. */
+export function useRole(roleId: number) {
+  return useQuery({
+    queryKey: keys.role(roleId),
+    queryFn: () => withETag(api.GET('/api/v1/admin/roles/{roleId}', { params: { path: { roleId } } })),
+  })
+}
+
+export function useUpdateRole(roleId: number) {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: ({ patch, etag }: { patch: RolePatch; etag: string | undefined }) =>
+      withETag(
+        api.PATCH('/api/v1/admin/roles/{roleId}', {
+          params: { path: { roleId }, header: etag ? { 'if-match': etag } : {} },
+          body: patch,
+        }),
+      ),
+    onSuccess: async (answer) => {
+      client.setQueryData(keys.role(roleId), answer)
+      await client.invalidateQueries({ queryKey: keys.roles })
+    },
   })
 }
 
