@@ -13,7 +13,7 @@ import { built } from './built.js'
 const { buildApp } = await built<typeof import('../src/app.js')>('app.js')
 const { listen } = await built<typeof import('../src/server.js')>('server.js')
 const { loadConfig } = await built<typeof import('../src/config.js')>('config.js')
-const { openMigratedDatabase } = await built<typeof import('../src/db/database.js')>('db/database.js')
+const { openMigratedDatabase } = await built<typeof import('../src/migrations.js')>('migrations.js')
 const { systemActor } =
   await built<typeof import('../src/modules/audit/service.js')>('modules/audit/service.js')
 const { IdentityService } = await built<typeof import('../src/modules/identity/service.js')>(

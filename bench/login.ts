@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { openMigratedDatabase } from '../src/db/database.js'
+import { openMigratedDatabase } from '../src/migrations.js'
 import { systemActor } from '../src/modules/audit/service.js'
 import { IdentityService } from '../src/modules/identity/service.js'
 

@@ -22,11 +22,12 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { buildApp, type App } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { openMigratedDatabase, type Database } from '../src/db/database.js'
+import type { Database } from '../src/db/database.js'
+import { openMigratedDatabase } from '../src/migrations.js'
 import { systemActor } from '../src/modules/audit/service.js'
 import { IdentityService } from '../src/modules/identity/service.js'
 import { listen } from '../src/server.js'
-import { createRecruitingStudy, daysFromNow } from '../src/modules/recruit/fixture.js'
+import { createRecruitingStudy, daysFromNow } from '../src/modules/recruit/study-setup.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)

@@ -11,7 +11,7 @@ import type { BrowserContext } from 'playwright-core'
 import type { Kysely } from 'kysely'
 import type { DB } from '../src/db/schema.js'
 import { seedDemo } from '../src/seed/demo.js'
-import { createBaselinePlan } from '../src/modules/track/testing.js'
+import { createBaselinePlan } from '../test/support/track.js'
 import type { PlanDocument } from '../src/modules/plans/schemas.js'
 
 const LOCATIONS = 50

@@ -3,7 +3,7 @@ import compress from '@fastify/compress'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { AppContext } from './context.js'
-import { openMigratedDatabase, type Database } from './db/database.js'
+import type { Database } from './db/database.js'
 import { registerBodyParsers } from './http/body.js'
 import { registerContentNegotiation } from './http/content.js'
 import { registerErrorHandling, sendFrameworkError } from './http/errors.js'
@@ -13,7 +13,8 @@ import type { Surface } from './http/route-config.js'
 import { registerTextNormalisation } from './http/text.js'
 import { registerValidation } from './http/validation.js'
 import { DEFAULT_XML_LIMITS } from './http/xml-scan.js'
-import { openCredentialsWatch } from './modules/identity/credentials-watch.js'
+import { openCredentialsWatch } from './modules/identity/auth/credentials-watch.js'
+import { openMigratedDatabase } from './migrations.js'
 import { MODULES, registerAuthentication, type ModulePlugin } from './modules/index.js'
 import { VERSION } from './version.js'
 
@@ -104,6 +105,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
   await registerOpenApi(app, VERSION)
   registerAuthentication(app, ctx)
-  for (const module of [...MODULES, ...(options.plugins ?? [])]) await app.register(module, { ctx })
+  for (const plugin of [...MODULES.flatMap((m) => m.routes), ...(options.plugins ?? [])])
+    await app.register(plugin, { ctx })
   return app as unknown as App
 }

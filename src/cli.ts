@@ -1,7 +1,7 @@
 import { Command } from 'commander'
 import { ConfigError, loadConfig } from './config.js'
 import { openDatabase } from './db/database.js'
-import { migrateToLatest } from './db/migrate.js'
+import { migrate } from './migrations.js'
 import { seedDemo } from './seed/demo.js'
 import { serve } from './server.js'
 import { VERSION } from './version.js'
@@ -30,7 +30,7 @@ export function buildCli(): Command {
       const config = loadConfig()
       const database = await openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous })
       try {
-        const applied = await migrateToLatest(database)
+        const applied = await migrate(database)
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date')
       } finally {
         await database.close()

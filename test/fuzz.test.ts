@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { createBaselinePlan } from '../src/modules/track/testing.js'
+import { createBaselinePlan } from './support/track.js'
 import { createStudy } from './support/study-data.js'
 import { onEveryDatabase } from './support/harness.js'
 import { recruitWorld, type RecruitWorld } from './support/recruit.js'

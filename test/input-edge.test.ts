@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createBaselinePlan, planFromFixture } from '../src/modules/track/testing.js'
+import { createBaselinePlan, planFromFixture } from './support/track.js'
 import { createStudy } from './support/study-data.js'
 import { onEveryDatabase } from './support/harness.js'
 import { recruitWorld, volunteer, type RecruitWorld } from './support/recruit.js'

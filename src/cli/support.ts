@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../config.js'
-import { openMigratedDatabase, type Database } from '../db/database.js'
+import type { Database } from '../db/database.js'
+import { openMigratedDatabase } from '../migrations.js'
 
 /** Runs a CLI action against the configured, migrated database, and closes it afterwards. */
 export async function withDatabase<T>(fn: (database: Database, config: Config) => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { openMigratedDatabase } from './database.js'
+import { openMigratedDatabase } from '../migrations.js'
 
 const url = process.env.TEST_DATABASE_URL
 

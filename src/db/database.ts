@@ -12,7 +12,6 @@ import {
 } from 'kysely'
 import pg from 'pg'
 import type { DB } from './schema.js'
-import { migrateToLatest } from './migrate.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -134,18 +133,6 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     raw: { kind: 'postgres', pool, connectionString: url, ...(schema !== undefined ? { schema } : {}) },
     close: () => db.destroy(),
   }
-}
-
-/** Opens and brings the schema up to date: what the server and the CLI do at start. */
-export async function openMigratedDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
-  const database = await openDatabase(url, options)
-  try {
-    await migrateToLatest(database)
-  } catch (err) {
-    await database.close()
-    throw err
-  }
-  return database
 }
 
 /** Runs `fn` in one transaction: all of it is committed, or none of it. */

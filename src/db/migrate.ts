@@ -1,9 +1,7 @@
-import { Migrator, type MigrationResultSet } from 'kysely'
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely'
 import type { Database } from './database.js'
-import { migrationsFor } from './migrations/index.js'
 
-function migrator(database: Database): Migrator {
-  const migrations = migrationsFor(database.dialect)
+function migrator(database: Database, migrations: Record<string, Migration>): Migrator {
   // On PostgreSQL, Kysely looks for its bookkeeping tables by name across every schema unless told which
   // one: a second schema on the same server (another test run, another deployment) would be mistaken for
   // this one's. Name the schema we work in.
@@ -15,9 +13,15 @@ function migrator(database: Database): Migrator {
   })
 }
 
-/** Applies every pending migration; safe to run from several instances at once (Kysely takes a lock). */
-export async function migrateToLatest(database: Database): Promise<string[]> {
-  const result: MigrationResultSet = await migrator(database).migrateToLatest()
+/**
+ * Applies every pending migration of `migrations` (the modules' list, assembled by `src/migrations.ts`); safe to run
+ * from several instances at once (Kysely takes a lock).
+ */
+export async function migrateToLatest(
+  database: Database,
+  migrations: Record<string, Migration>,
+): Promise<string[]> {
+  const result: MigrationResultSet = await migrator(database, migrations).migrateToLatest()
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')
     const cause = result.error instanceof Error ? result.error.message : JSON.stringify(result.error)

@@ -1,9 +1,6 @@
-import type { IdentityTables } from '../modules/identity/schema.js'
-import type { StudiesTables } from '../modules/studies/schema.js'
-import type { TrackTables } from '../modules/track/schema.js'
-import type { RecruitTables } from '../modules/recruit/schema.js'
-import type { ConductTables } from '../modules/conduct/schema.js'
-import type { ReportsTables } from '../modules/reports/schema.js'
-
-/** The whole database, one interface per module's tables. */
-export type DB = IdentityTables & StudiesTables & TrackTables & RecruitTables & ConductTables & ReportsTables
+/**
+ * The whole database's type. Empty here: each module declares its own tables in its `tables.ts` and merges them
+ * into this interface (`declare module '…/db/schema.js'`), so `db/` knows no module.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DB {}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { handWorkedPlan } from '../../src/modules/plans/testing.js'
-import { createBaselinePlan } from '../../src/modules/track/testing.js'
+import { handWorkedPlan } from '../support/plans.js'
+import { createBaselinePlan } from '../support/track.js'
 import { createTenant, onEveryDatabase } from '../support/harness.js'
 
 type Json = Record<string, unknown>

@@ -5,7 +5,7 @@ import {
   createRecruitingStudy,
   daysFromNow,
   type CreatedStudy,
-} from '../../src/modules/recruit/fixture.js'
+} from '../../src/modules/recruit/study-setup.js'
 
 export const SMOKE = 'Do you smoke?'
 export const CIGARETTES = 'How many cigarettes do you smoke a day?'

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import type { AuditLogTable } from '../identity/schema.js'
+import type { AuditLogTable } from './tables.js'
 
 export type AuditRow = Selectable<AuditLogTable>
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { sha256Hex } from '../identity/secrets.js'
-import type { FastifyRequest } from 'fastify'
+import type { Principal } from '../../http/route-config.js'
 import { ErrorList } from '../../errors.js'
 import { decodeCursor, pageOf, type Page } from '../identity/pagination.js'
 import { AuditRepository, type AuditRow } from './repository.js'
@@ -29,8 +29,14 @@ export function systemActor(tenantId: number): Actor {
   return { tenantId, kind: 'system', userId: null, tokenId: null, requestId: null }
 }
 
+/** What `actorOf` reads from a request: its id and the principal authentication set. */
+interface AuthenticatedRequest {
+  readonly id: string
+  readonly principal: Principal | null
+}
+
 /** The actor of an authenticated request (the identity module has set `request.principal`). */
-export function actorOf(request: FastifyRequest): Actor {
+export function actorOf(request: AuthenticatedRequest): Actor {
   const p = request.principal
   if (!p) throw new Error('actorOf called on a request without a principal')
   return {

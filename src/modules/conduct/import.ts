@@ -6,7 +6,7 @@ import { MAX_LISTED_ERRORS, ValidationFailed, type FieldError } from '../../erro
 import { recordAudit, type Actor } from '../audit/service.js'
 import type { BodyRecord } from './records.js'
 import { ConductRepository } from './repository.js'
-import type { ObservationsTable } from './schema.js'
+import type { ObservationsTable } from './tables.js'
 import { isIsoDateTime, valueProblem } from './values.js'
 
 const BATCH = 1000

@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import type { DataItemsTable, ObservationsTable, StudySubjectsTable, StudyTimepointsTable } from './schema.js'
+import type { DataItemsTable, ObservationsTable, StudySubjectsTable, StudyTimepointsTable } from './tables.js'
 
 export type SubjectRow = Selectable<StudySubjectsTable>
 export type TimepointRow = Selectable<StudyTimepointsTable>

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import type { ApiTokensTable, TenantsTable, UsersTable } from './schema.js'
+import type { ApiTokensTable, TenantsTable, UsersTable } from './tables.js'
 
 export type TenantRow = Selectable<TenantsTable>
 export type UserRow = Selectable<UsersTable>

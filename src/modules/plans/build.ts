@@ -1,5 +1,5 @@
 import { ErrorList } from '../../errors.js'
-import { TRACK_RESOURCES, type PlanRows } from '../track/repository.js'
+import { TRACK_RESOURCES, type PlanRows } from './repository.js'
 import { EV_AUTO, EV_DERIVED } from '../track/validate.js'
 import { decimalText, isIsoDate } from '../track/values.js'
 import type { ItemLocationDoc as ItemLocation, PlanDocument } from './schemas.js'

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createTenant, onEveryDatabase, type TestTenant } from '../../../test/support/harness.js'
-import { createStudy, trackClient } from '../track/testing.js'
-import { handWorkedPlan } from './testing.js'
+import { createStudy, trackClient } from '../../../test/support/track.js'
+import { handWorkedPlan } from '../../../test/support/plans.js'
 
 interface Summary {
   id: number

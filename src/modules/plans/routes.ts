@@ -10,7 +10,7 @@ import {
   PlanSummarySchema,
 } from './schemas.js'
 import { planSummary, PlansService } from './service.js'
-import { performanceRoute } from './performance-route.js'
+import { performanceRoute } from './performance/routes.js'
 
 /** Native plans API: a whole plan from one document, list/get, replace (not a baseline), set the baseline. */
 const plans: ModulePlugin = async (plugin, { ctx }) => {

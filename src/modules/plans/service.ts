@@ -6,7 +6,7 @@ import { nowIso } from '../../db/columns.js'
 import { Conflict, NotFound, ValidationFailed } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { StudiesRepository } from '../studies/repository.js'
-import { PlansRepository, type PlanRow } from '../track/repository.js'
+import { PlansRepository, type PlanRow } from './repository.js'
 import { planRows } from './build.js'
 import type { PlanDocument, PlanSummary } from './schemas.js'
 

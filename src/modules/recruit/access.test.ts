@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createTenant, onEveryDatabase } from '../../../test/support/harness.js'
 import { recruitWorld, volunteer, type RecruitWorld } from '../../../test/support/recruit.js'
-import { createRecruitingStudy, daysFromNow } from './fixture.js'
+import { createRecruitingStudy, daysFromNow } from './study-setup.js'
 
 const PARTNER_PATHS: [string, string][] = [
   ['POST', '/api/v1/recruit/saveVolunteer'],

@@ -1,7 +1,7 @@
 import type { ErrorList } from '../../errors.js'
-import type { QuestionRow } from './catalog.repository.js'
+import type { QuestionRow } from './staff/repository.js'
 import { canonicalAnswer } from './eligibility.js'
-import type { Answer } from './schemas.js'
+import type { Answer } from './partner/schemas.js'
 
 export const ANSWER_TYPES = ['text', 'number', 'yesno', 'choice'] as const
 export type AnswerType = (typeof ANSWER_TYPES)[number]

@@ -3,12 +3,12 @@ import type { DB } from '../../db/schema.js'
 import { systemActor } from '../audit/service.js'
 import { IdentityService } from '../identity/service.js'
 import { StudiesRepository } from '../studies/repository.js'
-import { createQuestions, createRecruitingStudy, daysFromNow } from './fixture.js'
-import { CatalogRepository } from './catalog.repository.js'
-import type { QuestionInput } from './native.schemas.js'
-import type { VolunteerInput } from './schemas.js'
-import { emailKeyOf, nameKeyOf } from './volunteers.repository.js'
-import { VolunteerService } from './volunteers.service.js'
+import { createQuestions, createRecruitingStudy, daysFromNow } from './study-setup.js'
+import { CatalogRepository } from './staff/repository.js'
+import type { QuestionInput } from './staff/schemas.js'
+import type { VolunteerInput } from './partner/schemas.js'
+import { emailKeyOf, nameKeyOf } from './volunteers/repository.js'
+import { VolunteerService } from './volunteers/service.js'
 
 /** The recruitment website's service account in tenant DEMO (Basic enabled, role recruitment-website). */
 export const DEMO_WEBSITE_USER = { username: 'website', password: 'w3bs1te!' }

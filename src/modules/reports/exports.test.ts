@@ -9,8 +9,8 @@ import {
 } from '../../../test/support/standards.js'
 import { createDemoStudy } from '../../../test/support/study-data.js'
 import { readXpt, type XptRead } from '../../../test/support/xpt-reader.js'
-import { handWorkedPlan } from '../plans/testing.js'
-import { createBaselinePlan } from '../track/testing.js'
+import { handWorkedPlan } from '../../../test/support/plans.js'
+import { createBaselinePlan } from '../../../test/support/track.js'
 
 interface Problem {
   errors?: { path: string; message: string; rule: string }[]

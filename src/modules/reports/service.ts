@@ -13,10 +13,10 @@ import {
   xlsxStream,
   xmlChunks,
   type Progress,
-} from './formats.js'
-import { recruitmentFunnelTable } from './funnel.js'
-import { trackPerformanceTable } from './track-performance.js'
-import { odmChunks } from './odm.js'
+} from './formats/tabular.js'
+import { recruitmentFunnelTable } from './producers/funnel.js'
+import { trackPerformanceTable } from './producers/track-performance.js'
+import { odmChunks } from './formats/odm.js'
 import { VERSION } from '../../version.js'
 import {
   columnDef,
@@ -25,9 +25,9 @@ import {
   transferProfile,
   type ExportColumn,
   type Profile,
-} from './columns.js'
-import { datasetJsonChunks, datasetNdjsonChunks } from './dataset-json.js'
-import { checkXpt, xptChunks } from './xpt-report.js'
+} from './formats/columns.js'
+import { datasetJsonChunks, datasetNdjsonChunks } from './formats/dataset-json.js'
+import { checkXpt, xptChunks } from './formats/xpt-report.js'
 import type { Catalogue } from './schemas.js'
 import { requiredAction, resolveReport, type InvokeInput, type ResolvedReport } from './params.js'
 import {
@@ -38,8 +38,8 @@ import {
   type Cell,
   type Dimensions,
   type Table,
-} from './producers.js'
-import { ReportSource, type Snapshot } from './source.js'
+} from './producers/conduct.js'
+import { ReportSource, type Snapshot } from './producers/source.js'
 
 export interface ReportOutput {
   mediaType: string

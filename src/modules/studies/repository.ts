@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import type { StudiesTable, StudySitesTable } from './schema.js'
+import type { StudiesTable, StudySitesTable } from './tables.js'
 
 export type StudyRow = Selectable<StudiesTable>
 export type StudySiteRow = Selectable<StudySitesTable>

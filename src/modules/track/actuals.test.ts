@@ -3,8 +3,8 @@ import { test } from 'node:test'
 import { parseXml } from '../../http/content.js'
 import { createTenant, onEveryDatabase } from '../../../test/support/harness.js'
 import { ROOT_NAMES, TRACK_XML_ARRAYS } from './model.js'
-import { TRACK_RESOURCES, type TrackResource } from './repository.js'
-import { createBaselinePlan, readFixture, trackClient } from './testing.js'
+import { TRACK_RESOURCES, type TrackResource } from '../plans/repository.js'
+import { createBaselinePlan, readFixture, trackClient } from '../../../test/support/track.js'
 
 type Json = Record<string, unknown>
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { onEveryDatabase } from '../../../test/support/harness.js'
 import { seedDemo } from '../../seed/demo.js'
-import { createBaselinePlan } from './testing.js'
+import { createBaselinePlan } from '../../../test/support/track.js'
 
 onEveryDatabase('Track demo data', (h) => {
   test('the demo seed makes plans 10802 and 47323 trackable, twice over without change, and later plans still get ids', async () => {

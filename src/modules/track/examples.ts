@@ -10,7 +10,7 @@ import sites from './examples/sites.json' with { type: 'json' }
 import subjects from './examples/subjects.json' with { type: 'json' }
 import units from './examples/units.json' with { type: 'json' }
 import { toXmlText, type Value } from './render.js'
-import type { TrackResource } from './repository.js'
+import type { TrackResource } from '../plans/repository.js'
 
 const EXAMPLES: Record<TrackResource, Record<string, Value>> = { sites, subjects, crfs, units, fees, costs }
 

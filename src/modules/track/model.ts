@@ -14,7 +14,7 @@ import {
   type TrackResource,
   type WeeklyResource,
   type WeeklyRow,
-} from './repository.js'
+} from '../plans/repository.js'
 import { jsonNumber, toTrackDate } from './values.js'
 
 export const ROOT_NAMES: Record<TrackResource, string> = {

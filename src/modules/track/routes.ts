@@ -3,7 +3,7 @@ import type { ModulePlugin } from '../index.js'
 import { errorResponses, TrackErrorSchema } from '../../http/schemas.js'
 import { actorOf } from '../audit/service.js'
 import { TRACK_XML_ARRAYS } from './model.js'
-import { TRACK_RESOURCES } from './repository.js'
+import { TRACK_RESOURCES } from '../plans/repository.js'
 import { actualsSchema, PlanIdParams } from './schemas.js'
 import { TrackService } from './service.js'
 

@@ -4,7 +4,7 @@ import { Conflict, NotFound } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { loadModel, representation, ROOT_NAMES, type TrackModel } from './model.js'
 import { toJsonText, toXmlText } from './render.js'
-import { PlansRepository, sqliteTokenReader, type TrackResource } from './repository.js'
+import { PlansRepository, sqliteTokenReader, type TrackResource } from '../plans/repository.js'
 import { validatePost, type PeriodChange } from './validate.js'
 
 export type TrackFormat = 'json' | 'xml'

@@ -1,6 +1,6 @@
 import { ErrorList } from '../../errors.js'
 import { itemKey, ROOT_NAMES, type MonthlyModel, type TrackModel, type WeeklyModel } from './model.js'
-import type { MonthlyRow, WeeklyRow } from './repository.js'
+import type { MonthlyRow, WeeklyRow } from '../plans/repository.js'
 import { decimalText, parseTrackDate } from './values.js'
 import { INT32_MAX, MAX_AMOUNT } from '../../http/schemas.js'
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createTenant, onEveryDatabase } from '../../../test/support/harness.js'
 import type { PlanDocument } from '../plans/schemas.js'
-import { createBaselinePlan, trackClient } from './testing.js'
+import { createBaselinePlan, trackClient } from '../../../test/support/track.js'
 
 type Json = Record<string, unknown>
 

@@ -1,0 +1,281 @@
+import { Type } from 'typebox'
+import type { FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { ModulePlugin } from '../../index.js'
+import { NotFound, ValidationFailed } from '../../../errors.js'
+import { toDomainError } from '../../../http/errors.js'
+import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
+import { actorOf } from '../../audit/service.js'
+import { IdentityRepository } from '../../identity/repository.js'
+import { settingsOf } from '../../identity/service.js'
+import { QuestionSchema } from '../staff/schemas.js'
+import { QuestionsService } from '../staff/questions.js'
+import { RecruitService } from './service.js'
+import {
+  ActiveSitesQuerySchema,
+  ActiveStudySiteSchema,
+  AppointmentSchema,
+  AssignSchema,
+  CancelSchema,
+  InterestInputSchema,
+  InterestSchema,
+  MatchInputSchema,
+  MatchResultSchema,
+  OpenSlotSchema,
+  UnassignedQuerySchema,
+  UpdateQuerySchema,
+  VolunteerIdSchema,
+  VolunteerRequestResultSchema,
+  VolunteerRequestSchema,
+  VolunteerSchema,
+  VolunteerUpdateSchema,
+} from './schemas.js'
+import { VolunteerService } from '../volunteers/service.js'
+
+const tenantOf = (request: FastifyRequest): number => {
+  if (!request.principal) throw new Error('no principal on a Recruit route')
+  return request.principal.tenantId
+}
+
+const READ_ERRORS = errorResponses([...AUTH_ERRORS, 404, 422])
+const WRITE_ERRORS = errorResponses([...AUTH_ERRORS, 400, 404, 409, 415, 422])
+const tags = ['recruit']
+const QuestionsQuerySchema = Type.Object({
+  studyName: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'name or protocol, any case' }),
+  ),
+  siteId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+})
+const config = { action: 'recruit.use' } as const
+
+/** Request lines are logged without their query string: reasonForChange and filters may hold personal data. */
+const logSerializers = {
+  req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], reqId: req.id }),
+}
+
+/**
+ * The Partner-compatible Recruit API a clinic's website calls (`/api/v1/recruit/*`, `/api/v1/saveVolunteerRequest`).
+ * Every path needs `recruit.use` (and `api`); when the tenant has Recruit disabled, every path answers 404.
+ */
+const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
+  const identity = new IdentityRepository(ctx.db)
+  const volunteers = new VolunteerService(ctx.db)
+  const recruit = new RecruitService(ctx.db)
+  const questions = new QuestionsService(ctx.db)
+
+  app.addHook('onRequest', async (request) => {
+    const tenant = request.principal ? await identity.findTenantById(request.principal.tenantId) : undefined
+    if (!tenant || !settingsOf(tenant).recruitEnabled)
+      throw new NotFound(`No resource at ${request.method} ${request.url.split('?')[0]}`)
+  })
+
+  app.post(
+    '/api/v1/recruit/saveVolunteer',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'saveVolunteer',
+        summary:
+          'Register a volunteer (refused as a duplicate when the email, or name and birth date, exist)',
+        body: VolunteerSchema,
+        response: { 200: VolunteerIdSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request) => ({
+      volunteerId: await volunteers.save(tenantOf(request), request.body, actorOf(request)),
+    }),
+  )
+
+  app.post(
+    '/api/v1/recruit/updateVolunteer',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'updateVolunteer',
+        summary:
+          "Change a volunteer's details; reasonForChange goes to the audit trail with before and after",
+        querystring: UpdateQuerySchema,
+        body: VolunteerUpdateSchema,
+        response: { 200: VolunteerIdSchema, ...WRITE_ERRORS },
+      },
+      // Fastify stops at the first invalid part (the body comes before the query string): keep going, so one
+      // 422 lists the body's errors and a missing reasonForChange together.
+      attachValidation: true,
+    },
+    async (request) => {
+      const invalid = request.validationError
+      if (invalid) {
+        const error = toDomainError(invalid)
+        if (!(error instanceof ValidationFailed)) throw invalid
+        const reason: unknown = (request.query as Record<string, unknown>).reasonForChange
+        const reasonChecked = invalid.validationContext === 'querystring'
+        if (!reasonChecked && (typeof reason !== 'string' || reason.length === 0 || reason.length > 1000))
+          error.errors.push({
+            path: '/querystring/reasonForChange',
+            message: 'is required: 1 to 1000 characters saying why the details change',
+            rule: 'required',
+          })
+        throw new ValidationFailed(error.errors, error.omitted)
+      }
+      return {
+        volunteerId: await volunteers.update(
+          tenantOf(request),
+          request.body,
+          request.query.reasonForChange,
+          actorOf(request),
+        ),
+      }
+    },
+  )
+
+  app.get(
+    '/api/v1/recruit/findActiveStudySites',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'findActiveStudySites',
+        summary:
+          'Sites of recruiting studies; studyName and siteName case-insensitive, locationOid case-sensitive',
+        querystring: ActiveSitesQuerySchema,
+        response: { 200: Type.Array(ActiveStudySiteSchema), ...READ_ERRORS },
+      },
+    },
+    async (request) => recruit.findActiveStudySites(tenantOf(request), request.query),
+  )
+
+  app.get(
+    '/api/v1/recruit/volunteerQuestions',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'findVolunteerQuestions',
+        summary:
+          'The questions saveVolunteer expects answered, word for word: for a recruiting study (studyName: name or protocol) and/or site, the questions for everyone plus those of its sites',
+        querystring: QuestionsQuerySchema,
+        response: { 200: Type.Array(QuestionSchema), ...READ_ERRORS },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request)
+      const { studyName, siteId } = request.query
+      const all = await questions.listQuestions(tenantId)
+      if (studyName === undefined && siteId === undefined) return all
+      const sites = await recruit.findActiveStudySites(tenantId, { studyName, siteId })
+      if (sites.length === 0) {
+        throw new NotFound(
+          `No recruiting study${studyName === undefined ? '' : ` named ${studyName}`}${siteId === undefined ? '' : ` at site ${siteId}`}`,
+        )
+      }
+      const siteIds = new Set(sites.map((s) => s.siteId))
+      return all.filter((q) => q.siteId === null || siteIds.has(q.siteId))
+    },
+  )
+
+  app.get(
+    '/api/v1/recruit/findUnassignedAppointments',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'findUnassignedAppointments',
+        summary: 'Future screening appointments of recruiting studies with places left',
+        querystring: UnassignedQuerySchema,
+        response: { 200: Type.Array(OpenSlotSchema), ...READ_ERRORS },
+      },
+    },
+    async (request) => recruit.findUnassignedAppointments(tenantOf(request), request.query),
+  )
+
+  app.post(
+    '/api/v1/recruit/assignAppointment',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'assignAppointment',
+        summary: 'Book an eligible volunteer into a screening appointment (409 when full or already booked)',
+        body: AssignSchema,
+        response: { 200: AppointmentSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request) => recruit.assignAppointment(tenantOf(request), request.body, actorOf(request)),
+  )
+
+  app.post(
+    '/api/v1/recruit/cancelAppointment',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'cancelAppointment',
+        summary: "Cancel a volunteer's appointment and free the place",
+        body: CancelSchema,
+        response: { 200: AppointmentSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request) => recruit.cancelAppointment(tenantOf(request), request.body, actorOf(request)),
+  )
+
+  app.post(
+    '/api/v1/recruit/expressInterest',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'expressInterest',
+        summary: "Record a volunteer's interest in a recruiting study (and cohort)",
+        body: InterestInputSchema,
+        response: { 200: InterestSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request) => recruit.expressInterest(tenantOf(request), request.body, actorOf(request)),
+  )
+
+  app.post(
+    '/api/v1/recruit/findMatchingStudies',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'findMatchingStudies',
+        summary:
+          'Recruiting studies a volunteer (or the attributes sent) fits, and which criteria the others fail',
+        body: MatchInputSchema,
+        response: { 200: MatchResultSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request) => recruit.findMatchingStudies(tenantOf(request), request.body),
+  )
+
+  app.post(
+    '/api/v1/saveVolunteerRequest',
+    {
+      config,
+      logSerializers,
+      schema: {
+        tags,
+        operationId: 'saveVolunteerRequest',
+        summary: 'Legacy: register a volunteer and their interest in a study in one call',
+        body: VolunteerRequestSchema,
+        response: { 200: VolunteerRequestResultSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request) => volunteers.saveRequest(tenantOf(request), request.body, actorOf(request)),
+  )
+}
+
+export default partnerRoutes

@@ -1,0 +1,327 @@
+import { Type } from 'typebox'
+import type { FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { ModulePlugin } from '../../index.js'
+import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
+import { actorOf } from '../../audit/service.js'
+import {
+  CohortInputSchema,
+  CohortParamsSchema,
+  CohortSchema,
+  ProfileInputSchema,
+  ProfileSchema,
+  QuestionInputSchema,
+  QuestionParamsSchema,
+  QuestionSchema,
+  SiteInputSchema,
+  SiteParamsSchema,
+  SiteSchema,
+  SiteUpdateSchema,
+  SlotInputSchema,
+  SlotParamsSchema,
+  SlotSchema,
+  StudyParamsSchema,
+} from './schemas.js'
+import { QuestionsService } from './questions.js'
+import { RecruitSetupService } from './service.js'
+
+const tenantOf = (request: FastifyRequest): number => {
+  if (!request.principal) throw new Error('no principal on a staff route')
+  return request.principal.tenantId
+}
+const READ = errorResponses([...AUTH_ERRORS, 404])
+const WRITE = errorResponses([...AUTH_ERRORS, 400, 404, 409, 415, 422])
+const view = { action: 'studies.view' } as const
+const manage = { action: 'studies.manage' } as const
+const tags = ['recruitment setup']
+const NoContent = { 204: Type.Null({ description: 'Deleted' }) }
+
+/** Native staff API: what a study offers for recruitment (sites, cohorts, profile, slots) and volunteer questions. */
+const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
+  const setup = new RecruitSetupService(ctx.db)
+  const questions = new QuestionsService(ctx.db)
+  const base = '/api/v1/studies/:studyId'
+
+  app.get(
+    `${base}/sites`,
+    {
+      config: view,
+      schema: {
+        tags,
+        operationId: 'listStudySites',
+        summary: "A study's sites",
+        params: StudyParamsSchema,
+        response: { 200: Type.Array(SiteSchema), ...READ },
+      },
+    },
+    async (req) => setup.listSites(tenantOf(req), req.params.studyId),
+  )
+  app.post(
+    `${base}/sites`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'createStudySite',
+        summary: 'Add a site to a study',
+        params: StudyParamsSchema,
+        body: SiteInputSchema,
+        response: { 201: SiteSchema, ...WRITE },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await setup.createSite(tenantOf(req), req.params.studyId, req.body, actorOf(req))),
+  )
+  app.put(
+    `${base}/sites/:siteId`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'updateStudySite',
+        summary: "Rename a study's site or change its locationOid",
+        params: SiteParamsSchema,
+        body: SiteUpdateSchema,
+        response: { 200: SiteSchema, ...WRITE },
+      },
+    },
+    async (req) =>
+      setup.updateSite(tenantOf(req), req.params.studyId, req.params.siteId, req.body, actorOf(req)),
+  )
+  app.delete(
+    `${base}/sites/:siteId`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'deleteStudySite',
+        summary: 'Remove a site without slots from a study',
+        params: SiteParamsSchema,
+        response: { ...NoContent, ...WRITE },
+      },
+    },
+    async (req, reply) => {
+      await setup.deleteSite(tenantOf(req), req.params.studyId, req.params.siteId, actorOf(req))
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.get(
+    `${base}/cohorts`,
+    {
+      config: view,
+      schema: {
+        tags,
+        operationId: 'listCohorts',
+        summary: "A study's cohorts",
+        params: StudyParamsSchema,
+        response: { 200: Type.Array(CohortSchema), ...READ },
+      },
+    },
+    async (req) => setup.listCohorts(tenantOf(req), req.params.studyId),
+  )
+  app.post(
+    `${base}/cohorts`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'createCohort',
+        summary: 'Add a cohort to a study',
+        params: StudyParamsSchema,
+        body: CohortInputSchema,
+        response: { 201: CohortSchema, ...WRITE },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(await setup.createCohort(tenantOf(req), req.params.studyId, req.body, actorOf(req))),
+  )
+  app.put(
+    `${base}/cohorts/:cohortId`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'updateCohort',
+        summary: 'Rename or describe a cohort',
+        params: CohortParamsSchema,
+        body: CohortInputSchema,
+        response: { 200: CohortSchema, ...WRITE },
+      },
+    },
+    async (req) =>
+      setup.updateCohort(tenantOf(req), req.params.studyId, req.params.cohortId, req.body, actorOf(req)),
+  )
+  app.delete(
+    `${base}/cohorts/:cohortId`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'deleteCohort',
+        summary: 'Delete a cohort nobody has expressed interest in',
+        params: CohortParamsSchema,
+        response: { ...NoContent, ...WRITE },
+      },
+    },
+    async (req, reply) => {
+      await setup.deleteCohort(tenantOf(req), req.params.studyId, req.params.cohortId, actorOf(req))
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.get(
+    `${base}/recruitment`,
+    {
+      config: view,
+      schema: {
+        tags,
+        operationId: 'getRecruitmentProfile',
+        summary: "A study's recruiting status, public text, eligibility criteria and compensation",
+        params: StudyParamsSchema,
+        response: { 200: ProfileSchema, ...READ },
+      },
+    },
+    async (req) => setup.getProfile(tenantOf(req), req.params.studyId),
+  )
+  app.put(
+    `${base}/recruitment`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'putRecruitmentProfile',
+        summary: "Replace a study's recruitment profile",
+        params: StudyParamsSchema,
+        body: ProfileInputSchema,
+        response: { 200: ProfileSchema, ...WRITE },
+      },
+    },
+    async (req) => setup.putProfile(tenantOf(req), req.params.studyId, req.body, actorOf(req)),
+  )
+
+  app.get(
+    `${base}/sites/:siteId/slots`,
+    {
+      config: view,
+      schema: {
+        tags,
+        operationId: 'listSlots',
+        summary: 'Screening appointment slots of a study site, past ones included',
+        params: SiteParamsSchema,
+        response: { 200: Type.Array(SlotSchema), ...READ },
+      },
+    },
+    async (req) => setup.listSlots(tenantOf(req), req.params.studyId, req.params.siteId),
+  )
+  app.post(
+    `${base}/sites/:siteId/slots`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'createSlot',
+        summary: 'Open a screening appointment slot (start, end, capacity) at a study site',
+        params: SiteParamsSchema,
+        body: SlotInputSchema,
+        response: { 201: SlotSchema, ...WRITE },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(
+          await setup.createSlot(
+            tenantOf(req),
+            req.params.studyId,
+            req.params.siteId,
+            req.body,
+            actorOf(req),
+          ),
+        ),
+  )
+  app.delete(
+    `${base}/sites/:siteId/slots/:slotId`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'deleteSlot',
+        summary: 'Delete a slot nobody has booked',
+        params: SlotParamsSchema,
+        response: { ...NoContent, ...WRITE },
+      },
+    },
+    async (req, reply) => {
+      const p = req.params
+      await setup.deleteSlot(tenantOf(req), p.studyId, p.siteId, p.slotId, actorOf(req))
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.get(
+    '/api/v1/volunteer-questions',
+    {
+      config: view,
+      schema: {
+        tags,
+        operationId: 'listVolunteerQuestions',
+        summary: "The tenant's volunteer questions",
+        response: { 200: Type.Array(QuestionSchema), ...READ },
+      },
+    },
+    async (req) => questions.listQuestions(tenantOf(req)),
+  )
+  app.post(
+    '/api/v1/volunteer-questions',
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'createVolunteerQuestion',
+        summary: 'Add a volunteer question (the website must send its text exactly)',
+        body: QuestionInputSchema,
+        response: { 201: QuestionSchema, ...WRITE },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await questions.createQuestion(tenantOf(req), req.body, actorOf(req))),
+  )
+  app.put(
+    '/api/v1/volunteer-questions/:questionId',
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'updateVolunteerQuestion',
+        summary: 'Change a volunteer question',
+        params: QuestionParamsSchema,
+        body: QuestionInputSchema,
+        response: { 200: QuestionSchema, ...WRITE },
+      },
+    },
+    async (req) => questions.updateQuestion(tenantOf(req), req.params.questionId, req.body, actorOf(req)),
+  )
+  app.delete(
+    '/api/v1/volunteer-questions/:questionId',
+    {
+      config: manage,
+      schema: {
+        tags,
+        operationId: 'deleteVolunteerQuestion',
+        summary: 'Delete a question nobody has answered and no study requires',
+        params: QuestionParamsSchema,
+        response: { ...NoContent, ...WRITE },
+      },
+    },
+    async (req, reply) => {
+      await questions.deleteQuestion(tenantOf(req), req.params.questionId, actorOf(req))
+      return reply.code(204).send(null)
+    },
+  )
+}
+
+export default setupRoutes
