@@ -3,8 +3,13 @@
  *
  * - First page: every script and style sheet the sign-in page loads, gzipped (level 6, as a server sends it).
  *   Goal ≤ 250 KB.
- * - Users table: from navigation to /admin/users (signed in, the app not cached) until the table shows its
- *   first page, on a tenant of 1,000 users. Goal ≤ 1 s. The median of BENCH_ROUNDS (default 7) runs.
+ * - Users table, on a tenant of 1,000 users, from navigation to /admin/users (signed in; with the browser cache
+ *   off, and again with the app's assets cached). The table is one virtualised, scrollable list that loads the
+ *   users 200 at a time as the view nears the last row loaded. Two times, by the page's own clock:
+ *   `firstRowsMs` — until the first screen of rows is shown; `allUsersMs` — until the whole tenant is in the
+ *   table, as someone who drags the scrollbar to the end at once sees it: the bench scrolls the table to its
+ *   bottom at every frame, and stops when the last user's row is rendered and the count below says
+ *   "1,000 users" (every page loaded). Goal ≤ 1 s. The median of BENCH_ROUNDS (default 7) runs.
  *
  *   node --import tsx bench/web.ts
  */
@@ -73,12 +78,21 @@ try {
   await page.getByLabel('Customer code').fill('BENCHWEB')
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.getByRole('heading', { name: 'Users' }).waitFor()
-  /** Navigation to the users table's first page shown, in ms by the page's own clock; the median of rounds. */
-  async function usersTable(
-    cache: boolean,
-  ): Promise<{ medianMs: number; minMs: number; maxMs: number; rows: number }> {
-    const times: number[] = []
-    let rows = 0
+  interface Timing {
+    medianMs: number
+    minMs: number
+    maxMs: number
+  }
+  const summary = (times: number[]): Timing => {
+    const sorted = [...times].sort((x, y) => x - y)
+    const at = (k: number) => Math.round(sorted[k] ?? NaN)
+    return { medianMs: at(Math.floor(sorted.length / 2)), minMs: at(0), maxMs: at(sorted.length - 1) }
+  }
+  const last = `user${String(USERS - 1).padStart(4, '0')}`
+  /** Navigation to the first rows, and to the whole tenant in the table; in ms by the page's own clock. */
+  async function usersTable(cache: boolean): Promise<{ firstRowsMs: Timing; allUsersMs: Timing }> {
+    const first: number[] = []
+    const all: number[] = []
     for (let i = 0; i < rounds; i++) {
       const p = await cold.newPage()
       const cdp = await cold.newCDPSession(p)
@@ -91,18 +105,43 @@ try {
           const doc = (
             globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } }
           ).document
-          return doc.querySelectorAll('table[aria-label="Users"] tbody tr').length >= 50 && performance.now()
+          return (
+            doc.querySelectorAll('table[aria-label="Users"] tbody tr[aria-rowindex]').length >= 10 &&
+            performance.now()
+          )
         },
         null,
         { polling: 'raf', timeout: 30_000 },
       )
-      times.push(Number(await shown.jsonValue()))
-      rows = await p.locator('table[aria-label="Users"] tbody tr').count()
+      first.push(Number(await shown.jsonValue()))
+      const whole = await p.waitForFunction(
+        ({ lastName, count }) => {
+          interface El {
+            scrollTop: number
+            scrollHeight: number
+            textContent: string | null
+          }
+          const doc = (
+            globalThis as unknown as {
+              document: { querySelector(s: string): El | null; querySelectorAll(s: string): ArrayLike<El> }
+            }
+          ).document
+          const region = doc.querySelector('[role="region"][aria-label="Users (scrolls)"]')
+          if (!region) return false
+          region.scrollTop = region.scrollHeight
+          const status = doc.querySelector('main [role="status"]')?.textContent ?? ''
+          const links = Array.from(doc.querySelectorAll('table[aria-label="Users"] tbody tr a'))
+          return (
+            status === `${count} users` && links.some((a) => a.textContent === lastName) && performance.now()
+          )
+        },
+        { lastName: last, count: USERS.toLocaleString('en-US') },
+        { polling: 'raf', timeout: 30_000 },
+      )
+      all.push(Number(await whole.jsonValue()))
       await p.close()
     }
-    times.sort((x, y) => x - y)
-    const at = (k: number) => Math.round(times[k] ?? NaN)
-    return { medianMs: at(Math.floor(times.length / 2)), minMs: at(0), maxMs: at(times.length - 1), rows }
+    return { firstRowsMs: summary(first), allUsersMs: summary(all) }
   }
   const noCache = await usersTable(false)
   const cached = await usersTable(true)

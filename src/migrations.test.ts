@@ -16,6 +16,7 @@ test('the assembled migration keys are the ones databases already store, in orde
       '0008_sessions',
       '0009_report_jobs_by_user',
       '0010_user_version',
+      '0011_role_version',
     ])
   }
 })

@@ -12,6 +12,7 @@ import { ROLE_ACTIONS } from '../modules/identity/actions.js'
 import { AdminService } from '../modules/identity/admin/service.js'
 import type { Caller } from '../modules/identity/grant-rule.js'
 import type { UserPatch } from '../modules/identity/admin/schemas.js'
+import { RoleAdminService } from '../modules/identity/admin/role-service.js'
 import { IdentityService, policyOf } from '../modules/identity/service.js'
 import { readStdin, withDatabase } from './support.js'
 
@@ -98,8 +99,9 @@ export function registerAccountCommands(commands: {
     .requiredOption('--tenant <code>', 'tenant code')
     .option('--json', 'print JSON')
     .action(async (opts: { tenant: string; json?: boolean }) => {
-      await inTenant(opts.tenant, async (s) => {
-        const roles = await all((cursor) => s.admin.listRoles(s.tenantId, { limit: 200, cursor }))
+      await inTenant(opts.tenant, async (s, db) => {
+        const service = new RoleAdminService(db, { changed: () => undefined })
+        const roles = await all((cursor) => service.listRoles(s.tenantId, { limit: 200, cursor }))
         print(opts.json, roles, () => [
           ['ROLE', 'ACTIONS'],
           ...roles.map((r) => [`${r.name}${r.builtIn ? ' (built-in)' : ''}`, r.actions.join(', ')]),

@@ -208,7 +208,7 @@ for (const target of testDatabases()) {
           customercode: t.code,
         },
       })
-      assert.notEqual(basic.status, 500)
+      assert.equal(basic.status, 200, 'Basic auth, switched on in the dialog, works')
 
       await page.getByRole('table', { name: 'API tokens' }).getByText('ci pipeline').waitFor()
       if (shots) await accessible(page, 'user-tokens')
@@ -239,6 +239,131 @@ for (const target of testDatabases()) {
         .getByText('basicAuthEnabled')
         .waitFor()
       if (shots) await accessible(page, 'audit')
+      await ctx.close()
+    })
+
+    void test('an admin edits a custom role; a role holding what the editor lacks is refused in words', async () => {
+      const t = await createTenant(h)
+      const ctx = await context()
+      const page = await ctx.newPage()
+      await signIn(page, origin, t)
+      await page.getByRole('heading', { name: 'Users' }).waitFor()
+      await page.getByRole('link', { name: 'Roles' }).first().click()
+      await page.getByRole('heading', { name: 'administrator' }).waitFor()
+      assert.equal(
+        await page.getByRole('button', { name: 'Edit role viewer' }).count(),
+        0,
+        'built-in: no edit',
+      )
+      await page.getByRole('button', { name: 'Create role' }).click()
+      const create = page.getByRole('dialog', { name: 'Create role' })
+      await create.getByLabel('Role name').fill('monitor')
+      await create.getByRole('checkbox', { name: 'track.view' }).check()
+      await create.getByRole('button', { name: 'Create role' }).click()
+      await create.waitFor({ state: 'hidden' })
+      await page.getByRole('button', { name: 'Edit role monitor' }).click()
+      const edit = page.getByRole('dialog', { name: 'Edit role monitor' })
+      await edit.getByLabel('Role name').fill('site-monitor')
+      await edit.getByRole('checkbox', { name: 'audit.view' }).check()
+      if (shots) await accessible(page, 'roles-edit')
+      await edit.getByRole('button', { name: 'Save role' }).click()
+      await edit.waitFor({ state: 'hidden' })
+      const card = page.getByRole('article', { name: 'site-monitor' })
+      await card.getByText('audit.view').waitFor()
+      const role = await h.database.db
+        .selectFrom('roles')
+        .select('id')
+        .where('tenant_id', '=', t.id)
+        .where('name', '=', 'site-monitor')
+        .executeTakeFirstOrThrow()
+      const actions = await h.database.db
+        .selectFrom('role_actions')
+        .select('action')
+        .where('role_id', '=', role.id)
+        .orderBy('action')
+        .execute()
+      assert.deepEqual(
+        actions.map((a) => a.action),
+        ['audit.view', 'track.view'],
+      )
+      await ctx.close()
+
+      // A role manager who lacks track.edit may not change a role that holds it, and is told why.
+      const mgr = { username: 'rolemgr', password: 'role-manager-password-1', code: t.code }
+      const actor = systemActor(t.id)
+      const now = new Date().toISOString()
+      const made = await h.database.db
+        .insertInto('roles')
+        .values({ tenant_id: t.id, name: 'manages-roles', description: null, built_in: 0, created_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await h.database.db
+        .insertInto('role_actions')
+        .values(
+          ['admin.users.view', 'admin.roles.manage', 'track.view'].map((action) => ({
+            role_id: made.id,
+            action,
+          })),
+        )
+        .execute()
+      await t.service.createUser(t.id, { ...mgr, roles: ['manages-roles'] }, actor)
+      const editorRole = await fetch(`${origin}/api/v1/admin/roles`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'editors', actions: ['track.view', 'track.edit'] }),
+      })
+      assert.equal(editorRole.status, 201)
+      const other = await context()
+      const p = await other.newPage()
+      await signIn(p, origin, mgr)
+      await p.getByRole('heading', { name: 'Users' }).waitFor()
+      await p.goto(`${origin}/admin/roles`)
+      await p.getByRole('button', { name: 'Edit role editors' }).click()
+      const refused = p.getByRole('dialog', { name: 'Edit role editors' })
+      await refused.getByText('You cannot change this role').waitFor()
+      await refused.getByText(/role actions you do not hold \(track\.edit\)/).waitFor()
+      assert.ok(await refused.getByRole('button', { name: 'Save role' }).isDisabled())
+      if (shots) await accessible(p, 'roles-edit-refused')
+      await other.close()
+    })
+
+    void test("volunteer sites are picked by name from the studies' sites", async () => {
+      const t = await createTenant(h)
+      const auth = { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' }
+      const study = await fetch(`${origin}/api/v1/studies`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ protocol: 'PK-101', name: 'Pharmacokinetics 101' }),
+      })
+      assert.equal(study.status, 201)
+      const studyId = ((await study.json()) as { id: number }).id
+      for (const site of [
+        { siteId: 9101, name: 'Leeds Clinical Unit' },
+        { siteId: 9102, name: 'Berlin Phase I Ward' },
+      ]) {
+        const res = await fetch(`${origin}/api/v1/studies/${studyId}/sites`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify(site),
+        })
+        assert.equal(res.status, 201)
+      }
+      const ctx = await context()
+      const page = await ctx.newPage()
+      await signIn(page, origin, t)
+      await page.getByRole('heading', { name: 'Users' }).waitFor()
+      await page.goto(`${origin}/admin/users/${t.userId}`)
+      await page.getByRole('heading', { name: 'Volunteer sites' }).waitFor()
+      await page.getByRole('combobox', { name: 'Sites' }).click()
+      await page.getByRole('option', { name: 'Berlin Phase I Ward (Pharmacokinetics 101)' }).click()
+      await page.keyboard.press('Escape')
+      if (shots) await accessible(page, 'user-sites')
+      await page.getByRole('button', { name: 'Save volunteer sites' }).click()
+      await page.getByText('Volunteer sites saved').waitFor()
+      const saved = await fetch(`${origin}/api/v1/volunteer-site-restrictions/${t.userId}`, {
+        headers: { authorization: `Bearer ${t.token}` },
+      })
+      assert.deepEqual(await saved.json(), { siteIds: [9102] })
       await ctx.close()
     })
 

@@ -245,6 +245,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/roles/{roleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One role with its role actions, and an ETag for safe updates
+         * @description Requires role action `admin.users.view` (and `api` for Basic or Bearer calls).
+         */
+        get: operations["getRole"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a custom role, change its description or its role actions
+         * @description Only the fields sent change; `actions` replaces the whole set, and takes effect on the next request of every user holding the role. Built-in roles cannot be changed (409). You may only change a role whose actions, before and after, you all hold yourself (403 names the ones you lack).
+         *
+         *     Requires role action `admin.roles.manage` (and `api` for Basic or Bearer calls).
+         */
+        patch: operations["updateRole"];
+        trace?: never;
+    };
     "/api/v1/admin/tenant": {
         parameters: {
             query?: never;
@@ -263,7 +289,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change your tenant's settings: Recruit on or off, its rate limit
+         * Change your tenant's settings: Recruit on or off, its rate limit, earned-value thresholds
          * @description Audited with before and after (`tenant.settings`), as `trialdeck tenant settings` is. A new rate limit applies within 10 seconds on every instance; Recruit on or off at once.
          *
          *     Requires role action `admin.tenant.manage` (and `api` for Basic or Bearer calls).
@@ -1413,6 +1439,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/studies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studies you may run reports on, with their timepoints
+         * @description The tenant's studies less those your account is restricted from (a report on one of those is a 403), each with the timepoint names `timepoints` takes. Ordered by id.
+         *
+         *     Requires role action `reports.run` (and `api` for Basic or Bearer calls).
+         */
+        get: operations["listReportStudies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invokeReport": {
         parameters: {
             query?: never;
@@ -1448,7 +1496,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Your report jobs, newest first: status, progress, result
+         * @description The jobs this user submitted (by any of their credentials), until they expire.
+         *
+         *     Requires authentication (and the role action `api` for Basic or Bearer calls).
+         */
+        get: operations["listReportJobs"];
         put?: never;
         /**
          * Submit a report to run in the background
@@ -2384,7 +2438,7 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -2423,8 +2477,8 @@ export interface operations {
                      *           "roles": [
                      *             "api-integrator"
                      *           ],
-                     *           "createdAt": "2026-12-02T05:25:03.134Z",
-                     *           "updatedAt": "2026-12-02T05:25:03.134Z"
+                     *           "createdAt": "2026-12-02T06:02:15.957Z",
+                     *           "updatedAt": "2026-12-02T06:02:15.957Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDE"
@@ -2875,8 +2929,8 @@ export interface operations {
                      *       "roles": [
                      *         "api-integrator"
                      *       ],
-                     *       "createdAt": "2026-12-02T05:25:03.134Z",
-                     *       "updatedAt": "2026-12-02T05:25:03.134Z"
+                     *       "createdAt": "2026-12-02T06:02:15.957Z",
+                     *       "updatedAt": "2026-12-02T06:02:15.957Z"
                      *     }
                      */
                     "application/json": {
@@ -3347,7 +3401,7 @@ export interface operations {
     listTokens: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -3930,7 +3984,7 @@ export interface operations {
     listRoles: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -3961,7 +4015,7 @@ export interface operations {
                      *           "actions": [
                      *             "admin.roles.manage"
                      *           ],
-                     *           "createdAt": "2026-12-02T05:25:03.026Z"
+                     *           "createdAt": "2026-12-02T06:02:15.943Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -4331,6 +4385,464 @@ export interface operations {
             };
         };
     };
+    getRole: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
+                customerCode?: string;
+            };
+            path: {
+                roleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: One role with its role actions, and an ETag for safe updates */
+            200: {
+                headers: {
+                    /** @description Send it back as If-Match to update safely */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "text",
+                     *       "description": "text",
+                     *       "builtIn": true,
+                     *       "actions": [
+                     *         "api"
+                     *       ],
+                     *       "createdAt": "2026-04-01T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        builtIn: boolean;
+                        actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Not authenticated",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but a role action is missing",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Not found (or not in your tenant)",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Acceptable",
+                     *       "status": 406,
+                     *       "detail": "None of the Accept media types can be produced",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; Retry-After says when to try again",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateRole: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the role as last read; a stale one gets 412 and changes nothing */
+                "if-match"?: string;
+                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
+                customerCode?: string;
+            };
+            path: {
+                roleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "text",
+                 *       "description": "text",
+                 *       "actions": [
+                 *         "api"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    description?: string | null;
+                    /** @description Replaces all the role actions */
+                    actions?: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Rename a custom role, change its description or its role actions */
+            200: {
+                headers: {
+                    /** @description Send it back as If-Match to update safely */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "text",
+                     *       "description": "text",
+                     *       "builtIn": true,
+                     *       "actions": [
+                     *         "api"
+                     *       ],
+                     *       "createdAt": "2026-04-01T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                        builtIn: boolean;
+                        actions: ("api" | "admin.users.view" | "admin.users.manage" | "admin.users.tokens.view" | "admin.users.tokens.manage" | "admin.roles.manage" | "admin.tenant.manage" | "audit.view" | "track.view" | "track.edit" | "plans.manage" | "studies.view" | "studies.manage" | "recruit.use" | "reports.run")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Malformed request",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Not authenticated",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but a role action is missing",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Not found (or not in your tenant)",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Acceptable",
+                     *       "status": 406,
+                     *       "detail": "None of the Accept media types can be produced",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Precondition Failed",
+                     *       "status": 412,
+                     *       "detail": "If-Match does not match the current ETag",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Body too large",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported Content-Type",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; Retry-After says when to try again",
+                     *       "instance": "/api/v1/admin/roles/{roleId}",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getTenantSettings: {
         parameters: {
             query?: never;
@@ -4356,7 +4868,21 @@ export interface operations {
                      *       "recruitEnabled": true,
                      *       "rateLimitMax": null,
                      *       "defaultRateLimitMax": 1200,
-                     *       "rateLimitWindowSeconds": 60
+                     *       "rateLimitWindowSeconds": 60,
+                     *       "evThresholds": {
+                     *         "spi": {
+                     *           "green": 0.95,
+                     *           "amber": 0.9
+                     *         },
+                     *         "cpi": {
+                     *           "green": 0.95,
+                     *           "amber": 0.9
+                     *         },
+                     *         "tcpi": {
+                     *           "green": 1.05,
+                     *           "amber": 1.1
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -4369,6 +4895,27 @@ export interface operations {
                         /** @description The server's RATE_LIMIT_MAX, used when rateLimitMax is null */
                         defaultRateLimitMax: number;
                         rateLimitWindowSeconds: number;
+                        /** @description SPI and CPI: green at or above `green`, amber at or above `amber`, else red (so amber ≤ green). TCPI: green at or below `green`, amber at or below `amber`, else red (so green ≤ amber). */
+                        evThresholds: {
+                            spi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                            cpi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                            tcpi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                        };
                     };
                 };
             };
@@ -4484,18 +5031,53 @@ export interface operations {
                 /**
                  * @example {
                  *       "recruitEnabled": true,
-                 *       "rateLimitMax": 1
+                 *       "rateLimitMax": 1,
+                 *       "evThresholds": {
+                 *         "spi": {
+                 *           "green": 0,
+                 *           "amber": 0
+                 *         },
+                 *         "cpi": {
+                 *           "green": 0,
+                 *           "amber": 0
+                 *         },
+                 *         "tcpi": {
+                 *           "green": 0,
+                 *           "amber": 0
+                 *         }
+                 *       }
                  *     }
                  */
                 "application/json": {
                     recruitEnabled?: boolean;
                     /** @description null goes back to the server's default */
                     rateLimitMax?: number | null;
+                    /** @description Bands to change (the others stay); null: the defaults (0.95/0.90, TCPI 1.05/1.10) */
+                    evThresholds?: {
+                        spi?: {
+                            /** @description An index value, 0-10 */
+                            green: number;
+                            /** @description An index value, 0-10 */
+                            amber: number;
+                        };
+                        cpi?: {
+                            /** @description An index value, 0-10 */
+                            green: number;
+                            /** @description An index value, 0-10 */
+                            amber: number;
+                        };
+                        tcpi?: {
+                            /** @description An index value, 0-10 */
+                            green: number;
+                            /** @description An index value, 0-10 */
+                            amber: number;
+                        };
+                    } | null;
                 };
             };
         };
         responses: {
-            /** @description OK: Change your tenant's settings: Recruit on or off, its rate limit */
+            /** @description OK: Change your tenant's settings: Recruit on or off, its rate limit, earned-value thresholds */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4508,7 +5090,21 @@ export interface operations {
                      *       "recruitEnabled": true,
                      *       "rateLimitMax": 1,
                      *       "defaultRateLimitMax": 1,
-                     *       "rateLimitWindowSeconds": 1
+                     *       "rateLimitWindowSeconds": 1,
+                     *       "evThresholds": {
+                     *         "spi": {
+                     *           "green": 0,
+                     *           "amber": 0
+                     *         },
+                     *         "cpi": {
+                     *           "green": 0,
+                     *           "amber": 0
+                     *         },
+                     *         "tcpi": {
+                     *           "green": 0,
+                     *           "amber": 0
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -4521,6 +5117,27 @@ export interface operations {
                         /** @description The server's RATE_LIMIT_MAX, used when rateLimitMax is null */
                         defaultRateLimitMax: number;
                         rateLimitWindowSeconds: number;
+                        /** @description SPI and CPI: green at or above `green`, amber at or above `amber`, else red (so amber ≤ green). TCPI: green at or below `green`, amber at or below `amber`, else red (so green ≤ amber). */
+                        evThresholds: {
+                            spi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                            cpi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                            tcpi: {
+                                /** @description An index value, 0-10 */
+                                green: number;
+                                /** @description An index value, 0-10 */
+                                amber: number;
+                            };
+                        };
                     };
                 };
             };
@@ -4714,7 +5331,7 @@ export interface operations {
     listAudit: {
         parameters: {
             query?: {
-                /** @description Items per page (1-200) */
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
@@ -4749,7 +5366,7 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "seq": 38,
-                     *           "at": "2026-12-02T05:25:05.243Z",
+                     *           "at": "2026-12-02T06:02:16.039Z",
                      *           "actor": {
                      *             "kind": "system",
                      *             "userId": null,
@@ -4764,8 +5381,8 @@ export interface operations {
                      *           },
                      *           "reasonForChange": null,
                      *           "requestId": null,
-                     *           "prevHash": "796f8de95bebdeb161aa01a3659ad00b83fd5d6138ef98ca9ab5a7be36cf3f9d",
-                     *           "hash": "aeebed708ca3e589c75708d1a144a4ee3bcd18f5c736f02f56c0062fb23c74a7"
+                     *           "prevHash": "b0c86312d98307d7db6a2483d0af6613d3e1f66149a00e25462abb3fdeeb5a4b",
+                     *           "hash": "8b1b106f83e280edac395621768d507dc440fc255d397d91831a4ff0ca01c08a"
                      *         }
                      *       ],
                      *       "nextCursor": "cDM4"
@@ -5030,7 +5647,9 @@ export interface operations {
     listStudies: {
         parameters: {
             query?: {
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -5060,11 +5679,11 @@ export interface operations {
                      *           "compound": "DP-101",
                      *           "status": "active",
                      *           "description": null,
-                     *           "createdAt": "2026-12-02T05:25:03.367Z",
-                     *           "updatedAt": "2026-12-02T05:25:03.367Z"
+                     *           "createdAt": "2026-12-02T06:02:15.970Z",
+                     *           "updatedAt": "2026-12-02T06:02:15.970Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "1"
+                     *       "nextCursor": "cDE"
                      *     }
                      */
                     "application/json": {
@@ -5082,7 +5701,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
-                        /** @description Pass as ?cursor= for the next page */
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -5477,8 +6096,8 @@ export interface operations {
                      *       "compound": null,
                      *       "status": "active",
                      *       "description": null,
-                     *       "createdAt": "2026-12-02T05:25:03.789Z",
-                     *       "updatedAt": "2026-12-02T05:25:03.789Z"
+                     *       "createdAt": "2026-12-02T06:02:16.002Z",
+                     *       "updatedAt": "2026-12-02T06:02:16.002Z"
                      *     }
                      */
                     "application/json": {
@@ -5902,7 +6521,9 @@ export interface operations {
         parameters: {
             query?: {
                 studyId?: number;
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -5934,11 +6555,11 @@ export interface operations {
                      *           "currency": "USD",
                      *           "isBaseline": true,
                      *           "trackUrl": "/cleartrial-ws/actuals/10802",
-                     *           "createdAt": "2026-12-02T05:25:03.384Z",
-                     *           "updatedAt": "2026-12-02T05:25:03.428Z"
+                     *           "createdAt": "2026-12-02T06:02:15.972Z",
+                     *           "updatedAt": "2026-12-02T06:02:15.975Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "10802"
+                     *       "nextCursor": "cDEwODAy"
                      *     }
                      */
                     "application/json": {
@@ -5957,7 +6578,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
-                        /** @description Pass as ?cursor= for the next page */
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -15933,7 +16554,12 @@ export interface operations {
     };
     listStudySites: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -15952,21 +16578,28 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "studyId": 3,
-                     *         "siteId": 1,
-                     *         "name": "Main Street Clinic",
-                     *         "locationOid": "LOC-MAIN"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "studyId": 3,
+                     *           "siteId": 1,
+                     *           "name": "Main Street Clinic",
+                     *           "locationOid": "LOC-MAIN"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
                      */
                     "application/json": {
-                        studyId: number;
-                        siteId: number;
-                        name: string;
-                        locationOid: string | null;
-                    }[];
+                        items: {
+                            studyId: number;
+                            siteId: number;
+                            name: string;
+                            locationOid: string | null;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -16817,7 +17450,12 @@ export interface operations {
     };
     listCohorts: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -16836,21 +17474,28 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "cohortId": 1,
-                     *         "studyId": 3,
-                     *         "name": "Cohort 1 (single dose)",
-                     *         "description": null
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cohortId": 1,
+                     *           "studyId": 3,
+                     *           "name": "Cohort 1 (single dose)",
+                     *           "description": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
                      */
                     "application/json": {
-                        cohortId: number;
-                        studyId: number;
-                        name: string;
-                        description: string | null;
-                    }[];
+                        items: {
+                            cohortId: number;
+                            studyId: number;
+                            name: string;
+                            description: string | null;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -17735,7 +18380,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "compensation": "Up to $2,400 for completed participation",
-                     *       "updatedAt": "2026-12-02T05:25:03.817Z"
+                     *       "updatedAt": "2026-12-02T06:02:16.003Z"
                      *     }
                      */
                     "application/json": {
@@ -18214,7 +18859,12 @@ export interface operations {
     };
     listSlots: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -18234,29 +18884,36 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "appointmentId": 1,
-                     *         "studyId": 1,
-                     *         "siteId": 1,
-                     *         "start": "text",
-                     *         "end": "text",
-                     *         "capacity": 0,
-                     *         "booked": 0,
-                     *         "placesLeft": 0
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "appointmentId": 1,
+                     *           "studyId": 1,
+                     *           "siteId": 1,
+                     *           "start": "text",
+                     *           "end": "text",
+                     *           "capacity": 0,
+                     *           "booked": 0,
+                     *           "placesLeft": 0
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        appointmentId: number;
-                        studyId: number;
-                        siteId: number;
-                        start: string;
-                        end: string;
-                        capacity: number;
-                        booked: number;
-                        placesLeft: number;
-                    }[];
+                        items: {
+                            appointmentId: number;
+                            studyId: number;
+                            siteId: number;
+                            start: string;
+                            end: string;
+                            capacity: number;
+                            booked: number;
+                            placesLeft: number;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -18862,7 +19519,12 @@ export interface operations {
     };
     listVolunteerQuestions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -18879,26 +19541,33 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "questionId": 1,
-                     *         "text": "Do you currently smoke?",
-                     *         "answerType": "yesno",
-                     *         "options": null,
-                     *         "siteId": null,
-                     *         "required": true
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "questionId": 1,
+                     *           "text": "Do you currently smoke?",
+                     *           "answerType": "yesno",
+                     *           "options": null,
+                     *           "siteId": null,
+                     *           "required": true
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
                      */
                     "application/json": {
-                        questionId: number;
-                        text: string;
-                        /** @enum {unknown} */
-                        answerType: "text" | "number" | "yesno" | "choice";
-                        options: string[] | null;
-                        siteId: number | null;
-                        required: boolean;
-                    }[];
+                        items: {
+                            questionId: number;
+                            text: string;
+                            /** @enum {unknown} */
+                            answerType: "text" | "number" | "yesno" | "choice";
+                            options: string[] | null;
+                            siteId: number | null;
+                            required: boolean;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -18972,6 +19641,32 @@ export interface operations {
                      *       "detail": "None of the Accept media types can be produced",
                      *       "instance": "/api/v1/volunteer-questions",
                      *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/volunteer-questions",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -19755,8 +20450,15 @@ export interface operations {
             query?: {
                 /** @description prefix of the email, first or last name */
                 q?: string;
+                /** @description volunteers who prefer this site */
                 siteId?: number;
+                /** @description volunteers who reached at least the interested stage of this study (see status) */
+                studyId?: number;
+                /** @description volunteers who reached this funnel stage (of studyId, or of any study): interested (expressed interest), booked (hold an active screening booking), screened (are a subject), enrolled (a subject with an enrolment date) */
+                status?: "interested" | "booked" | "screened" | "enrolled";
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -19792,11 +20494,11 @@ export interface operations {
                      *           "sitePreferenceId": 1,
                      *           "consentToContact": false,
                      *           "source": "demo",
-                     *           "createdAt": "2026-12-02T05:25:04.187Z",
-                     *           "updatedAt": "2026-12-02T05:25:04.187Z"
+                     *           "createdAt": "2026-12-02T06:02:16.015Z",
+                     *           "updatedAt": "2026-12-02T06:02:16.015Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "djE6Mw"
+                     *       "nextCursor": "cDM"
                      *     }
                      */
                     "application/json": {
@@ -19829,6 +20531,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -19992,8 +20695,8 @@ export interface operations {
                      *       "sitePreferenceId": 1,
                      *       "consentToContact": true,
                      *       "source": "demo",
-                     *       "createdAt": "2026-12-02T05:25:04.083Z",
-                     *       "updatedAt": "2026-12-02T05:25:04.083Z",
+                     *       "createdAt": "2026-12-02T06:02:16.013Z",
+                     *       "updatedAt": "2026-12-02T06:02:16.013Z",
                      *       "answers": [
                      *         {
                      *           "question": "Do you currently smoke?",
@@ -20574,8 +21277,9 @@ export interface operations {
     listSubjects: {
         parameters: {
             query?: {
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
             };
             header?: {
@@ -20623,6 +21327,7 @@ export interface operations {
                             randomisedOn: string | null;
                             volunteerId: number | null;
                         }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -21014,7 +21719,12 @@ export interface operations {
     };
     listTimepoints: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -21033,21 +21743,28 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "id": 1,
-                     *         "name": "text",
-                     *         "studyDay": -365,
-                     *         "offsetMinutes": -100000
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "text",
+                     *           "studyDay": -365,
+                     *           "offsetMinutes": -100000
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        id: number;
-                        name: string;
-                        studyDay: number;
-                        offsetMinutes: number;
-                    }[];
+                        items: {
+                            id: number;
+                            name: string;
+                            studyDay: number;
+                            offsetMinutes: number;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -21418,7 +22135,12 @@ export interface operations {
     };
     listItems: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
                 customerCode?: string;
@@ -21437,27 +22159,34 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "id": 1,
-                     *         "code": "text",
-                     *         "label": "text",
-                     *         "dataType": "text",
-                     *         "unit": "text",
-                     *         "form": "text",
-                     *         "itemGroup": "text"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "code": "text",
+                     *           "label": "text",
+                     *           "dataType": "text",
+                     *           "unit": "text",
+                     *           "form": "text",
+                     *           "itemGroup": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
                      */
                     "application/json": {
-                        id: number;
-                        code: string;
-                        label: string;
-                        dataType: string;
-                        unit: string | null;
-                        form: string;
-                        itemGroup: string;
-                    }[];
+                        items: {
+                            id: number;
+                            code: string;
+                            label: string;
+                            dataType: string;
+                            unit: string | null;
+                            form: string;
+                            itemGroup: string;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Not authenticated */
@@ -21841,7 +22570,9 @@ export interface operations {
     listObservations: {
         parameters: {
             query?: {
+                /** @description Items per page (1-1000, default 100) */
                 limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
                 /** @description comma-separated subject numbers */
                 subjects?: string;
@@ -21893,6 +22624,7 @@ export interface operations {
                             collectedAt: string | null;
                             locked: boolean;
                         }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
                         nextCursor: string | null;
                     };
                 };
@@ -22639,6 +23371,163 @@ export interface operations {
             };
         };
     };
+    listReportStudies: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
+                customerCode?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The studies you may run reports on, with their timepoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "protocol": "text",
+                     *           "name": "text",
+                     *           "status": "text",
+                     *           "timepoints": [
+                     *             "text"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            id: number;
+                            protocol: string;
+                            name: string;
+                            status: string;
+                            /** @description The study's timepoint names, in schedule order */
+                            timepoints: string[];
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Not authenticated",
+                     *       "instance": "/api/v1/reports/studies",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but a role action is missing",
+                     *       "instance": "/api/v1/reports/studies",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Acceptable",
+                     *       "status": 406,
+                     *       "detail": "None of the Accept media types can be produced",
+                     *       "instance": "/api/v1/reports/studies",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/reports/studies",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; Retry-After says when to try again",
+                     *       "instance": "/api/v1/reports/studies",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     invokeReportGet: {
         parameters: {
             query: {
@@ -23085,6 +23974,185 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests; Retry-After says when to try again",
                      *       "instance": "/api/v1/invokeReport",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportJobs: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-1000, default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page; omit for the first */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
+                customerCode?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: Your report jobs, newest first: status, progress, result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "status": "queued",
+                     *           "reportName": "text",
+                     *           "format": "csv",
+                     *           "parameters": {},
+                     *           "rows": 0,
+                     *           "attempts": 0,
+                     *           "errors": [
+                     *             "text"
+                     *           ],
+                     *           "createdAt": "text",
+                     *           "startedAt": "text",
+                     *           "finishedAt": "text",
+                     *           "expiresAt": "text",
+                     *           "sizeBytes": 0,
+                     *           "resultUrl": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            id: number;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "expired";
+                            reportName: string;
+                            /** @enum {unknown} */
+                            format: "csv" | "json" | "xml" | "odm" | "xlsx" | "xpt" | "dataset-json" | "dataset-ndjson";
+                            parameters: {
+                                [key: string]: unknown;
+                            };
+                            /** @description rows produced so far (the total once succeeded) */
+                            rows: number;
+                            attempts: number;
+                            errors: string[];
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            expiresAt: string | null;
+                            sizeBytes: number | null;
+                            resultUrl: string | null;
+                        }[];
+                        /** @description Pass as ?cursor= to get the next page; null when there is none */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Not authenticated",
+                     *       "instance": "/api/v1/reports/jobs",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but a role action is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but a role action is missing",
+                     *       "instance": "/api/v1/reports/jobs",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the Accept media types can be produced */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Acceptable",
+                     *       "status": 406,
+                     *       "detail": "None of the Accept media types can be produced",
+                     *       "instance": "/api/v1/reports/jobs",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; every error is listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "Validation failed; every error is listed",
+                     *       "instance": "/api/v1/reports/jobs",
+                     *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/name",
+                     *           "message": "must NOT have fewer than 1 characters",
+                     *           "rule": "minLength"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; Retry-After says when to try again",
+                     *       "instance": "/api/v1/reports/jobs",
                      *       "requestId": "0f6c2a9e-4b1d-4d3a-9a57-3c2e1f0b7d21"
                      *     }
                      */

@@ -57,6 +57,8 @@ export interface RolesTable {
   description: string | null
   built_in: number
   created_at: string
+  /** Bumped by every change through the admin API: the role's ETag. */
+  version: Generated<number>
 }
 
 interface RoleActionsTable {

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox'
-import { TRACK_RESOURCES, type TrackResource } from '../plans/repository.js'
+import type { TrackResource } from '../plans/repository.js'
 import { trackExample } from './examples.js'
 import { ROOT_NAMES } from './model.js'
 import { Amount, Count, Id, IdOrZero } from '../../http/schemas.js'

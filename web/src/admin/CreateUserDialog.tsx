@@ -1,7 +1,8 @@
-import { Button, Group, Modal, MultiSelect, PasswordInput, Stack, Switch, TextInput } from '@mantine/core'
+import { Modal, MultiSelect, Stack } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useState, type SyntheticEvent } from 'react'
 import { ErrorAlert } from '../ui/ErrorAlert'
+import { FormActions, PasswordField, SwitchField, TextField } from '../ui/form'
 import { useCreateUser, useRoles } from './hooks'
 
 export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -45,37 +46,20 @@ export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose
       <form onSubmit={submit}>
         <Stack>
           <ErrorAlert error={create.error} title="The user was not created" />
-          <TextInput
-            label="Username"
-            required
-            value={username}
-            onChange={(e) => {
-              setUsername(e.currentTarget.value)
-            }}
-          />
-          <TextInput
-            label="Display name"
-            value={displayName}
-            onChange={(e) => {
-              setDisplayName(e.currentTarget.value)
-            }}
-          />
-          <PasswordInput
+          <TextField label="Username" required value={username} onValue={setUsername} />
+          <TextField label="Display name" value={displayName} onValue={setDisplayName} />
+          <PasswordField
             label="Initial password"
             description="The user must change it at first sign-in"
             autoComplete="new-password"
             value={password}
-            onChange={(e) => {
-              setPassword(e.currentTarget.value)
-            }}
+            onValue={setPassword}
           />
-          <Switch
+          <SwitchField
             label="Basic authentication"
             description="Lets this user call the API with username and password (HTTP Basic)"
             checked={basicAuthEnabled}
-            onChange={(e) => {
-              setBasic(e.currentTarget.checked)
-            }}
+            onChecked={setBasic}
           />
           <MultiSelect
             label="Roles"
@@ -84,14 +68,7 @@ export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose
             onChange={setChosen}
             searchable
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create user
-            </Button>
-          </Group>
+          <FormActions submit="Create user" onCancel={close} pending={create.isPending} />
         </Stack>
       </form>
     </Modal>

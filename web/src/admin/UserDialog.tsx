@@ -1,20 +1,10 @@
-import {
-  Alert,
-  Button,
-  Group,
-  Modal,
-  MultiSelect,
-  PasswordInput,
-  Stack,
-  Switch,
-  Text,
-  TextInput,
-} from '@mantine/core'
+import { Alert, Button, Modal, MultiSelect, Stack, Text } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useState, type SyntheticEvent } from 'react'
 import { ApiError } from '../api/client'
 import type { User, UserPatch } from '../api/types'
 import { ErrorAlert } from '../ui/ErrorAlert'
+import { FormActions, PasswordField, SwitchField, TextField } from '../ui/form'
 import { formatDateTime } from '../ui/format'
 import { Loading } from '../ui/states'
 import { useRoles, useUpdateUser, useUser } from './hooks'
@@ -109,35 +99,35 @@ function UserForm({ userId, onClose }: { userId: number; onClose: () => void }) 
         ) : (
           <ErrorAlert error={update.error} title="The user was not updated" />
         )}
-        <TextInput
+        <TextField
           label="Display name"
           value={d.displayName}
-          onChange={(e) => {
-            set({ displayName: e.currentTarget.value })
+          onValue={(displayName) => {
+            set({ displayName })
           }}
         />
-        <TextInput
+        <TextField
           label="Email"
           type="email"
           value={d.email}
-          onChange={(e) => {
-            set({ email: e.currentTarget.value })
+          onValue={(email) => {
+            set({ email })
           }}
         />
-        <Switch
+        <SwitchField
           label="Active"
           description="An inactive user cannot sign in or use the API"
           checked={d.active}
-          onChange={(e) => {
-            set({ active: e.currentTarget.checked })
+          onChecked={(active) => {
+            set({ active })
           }}
         />
-        <Switch
+        <SwitchField
           label="Basic authentication"
           description="Lets this user call the API with username and password (HTTP Basic)"
           checked={d.basicAuthEnabled}
-          onChange={(e) => {
-            set({ basicAuthEnabled: e.currentTarget.checked })
+          onChecked={(basicAuthEnabled) => {
+            set({ basicAuthEnabled })
           }}
         />
         <MultiSelect
@@ -150,13 +140,13 @@ function UserForm({ userId, onClose }: { userId: number; onClose: () => void }) 
           searchable
           comboboxProps={{ withinPortal: true }}
         />
-        <PasswordInput
+        <PasswordField
           label="Reset password"
           description="Leave empty to keep the current one; the user must choose a new one at next sign-in"
           autoComplete="new-password"
           value={d.password}
-          onChange={(e) => {
-            set({ password: e.currentTarget.value })
+          onValue={(password) => {
+            set({ password })
           }}
         />
         {locked && (
@@ -178,14 +168,13 @@ function UserForm({ userId, onClose }: { userId: number; onClose: () => void }) 
             </Button>
           </Alert>
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Close
-          </Button>
-          <Button type="submit" loading={update.isPending} disabled={conflict}>
-            Save changes
-          </Button>
-        </Group>
+        <FormActions
+          submit="Save changes"
+          cancel="Close"
+          onCancel={onClose}
+          pending={update.isPending}
+          disabled={conflict}
+        />
       </Stack>
     </form>
   )

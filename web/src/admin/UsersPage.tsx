@@ -1,19 +1,18 @@
 import { Anchor, Button, Group, Text, TextInput, VisuallyHidden } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { createColumnHelper } from '@tanstack/react-table'
-import { useMemo, useState } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { Link } from 'react-router'
 import type { User } from '../api/types'
 import { can, useMe } from '../session/hooks'
-import { DataTable } from '../ui/DataTable'
 import { Tag } from '../ui/Tag'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatDateTime } from '../ui/format'
 import { PageHeader } from '../ui/PageHeader'
-import { Pager, useCursorPager } from '../ui/Pager'
 import { Empty, Loading } from '../ui/states'
+import { VirtualTable } from '../ui/VirtualTable'
 import { CreateUserDialog } from './CreateUserDialog'
-import { useUsers } from './hooks'
+import { useUserList } from './hooks'
 import { UserDialog } from './UserDialog'
 
 const column = createColumnHelper<User>()
@@ -26,8 +25,12 @@ export function UsersPage() {
   const me = useMe()
   const [search, setSearch] = useState('')
   const [q] = useDebouncedValue(search.trim(), 250)
-  const pager = useCursorPager()
-  const users = useUsers(q, pager.cursor)
+  const users = useUserList(q)
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = users
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage({ cancelRefetch: false })
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage])
+  const rows = useMemo(() => users.data?.pages.flatMap((p) => p.items) ?? [], [users.data])
   const [editing, setEditing] = useState<User | undefined>()
   const [creating, setCreating] = useState(false)
   const manage = can(me.data, 'admin.users.manage')
@@ -116,7 +119,6 @@ export function UsersPage() {
           w={{ base: '100%', sm: 320 }}
           onChange={(e) => {
             setSearch(e.currentTarget.value)
-            pager.reset()
           }}
         />
       </Group>
@@ -128,20 +130,25 @@ export function UsersPage() {
           title="Users could not be loaded"
           onRetry={() => void users.refetch()}
         />
-      ) : users.data.items.length === 0 ? (
+      ) : rows.length === 0 ? (
         <Empty title={q ? 'No user matches' : 'No users yet'}>
           {q ? `Nobody's username or display name contains “${q}”.` : manage ? 'Create the first one.' : ''}
         </Empty>
       ) : (
         <>
-          <DataTable
+          <VirtualTable
             caption="Users"
-            rows={users.data.items}
+            rows={rows}
             columns={columns}
             rowKey={(u) => u.id}
             minWidth={900}
+            onNearEnd={loadMore}
           />
-          <Pager pager={pager} nextCursor={users.data.nextCursor} label="Users" />
+          <Text size="sm" c="dimmed" mt="xs" role="status">
+            {hasNextPage
+              ? `${rows.length.toLocaleString()} users loaded; more load as you scroll`
+              : `${rows.length.toLocaleString()} ${rows.length === 1 ? 'user' : 'users'}${q ? (rows.length === 1 ? ' matches' : ' match') : ''}`}
+          </Text>
         </>
       )}
       <UserDialog

@@ -29,3 +29,4 @@ export type NewUser = RequestBody<'createUser'>
 export type UserPatch = RequestBody<'updateUser'>
 export type NewToken = RequestBody<'createToken'>
 export type NewRole = RequestBody<'createRole'>
+export type RolePatch = RequestBody<'updateRole'>

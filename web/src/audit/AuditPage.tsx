@@ -1,20 +1,10 @@
-import {
-  Accordion,
-  Alert,
-  Button,
-  Code,
-  Group,
-  Select,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core'
+import { Accordion, Alert, Button, Code, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core'
 import { useState } from 'react'
 import type { AuditRecord } from '../api/types'
 import { useUsers } from '../admin/hooks'
 import { can, useMe } from '../session/hooks'
 import { ErrorAlert } from '../ui/ErrorAlert'
+import { TextField } from '../ui/form'
 import { Tag } from '../ui/Tag'
 import { formatDateTime } from '../ui/format'
 import { PageHeader } from '../ui/PageHeader'
@@ -140,37 +130,37 @@ export function AuditPage() {
                 }}
               />
             ) : (
-              <TextInput
+              <TextField
                 label="Actor user id"
                 inputMode="numeric"
                 value={draft.actorUserId}
-                onChange={(e) => {
-                  set({ actorUserId: e.currentTarget.value })
+                onValue={(v) => {
+                  set({ actorUserId: v })
                 }}
               />
             )}
-            <TextInput
+            <TextField
               label="Action"
               placeholder="e.g. user.update"
               value={draft.action}
-              onChange={(e) => {
-                set({ action: e.currentTarget.value.trim() })
+              onValue={(v) => {
+                set({ action: v.trim() })
               }}
             />
-            <TextInput
+            <TextField
               label="From"
               type="date"
               value={draft.from}
-              onChange={(e) => {
-                set({ from: e.currentTarget.value })
+              onValue={(v) => {
+                set({ from: v })
               }}
             />
-            <TextInput
+            <TextField
               label="To"
               type="date"
               value={draft.to}
-              onChange={(e) => {
-                set({ to: e.currentTarget.value })
+              onValue={(v) => {
+                set({ to: v })
               }}
             />
           </SimpleGrid>

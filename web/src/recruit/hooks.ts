@@ -1,32 +1,15 @@
 import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, ok, withETag } from '../api/client'
+import { allItems } from '../api/pages'
 import type { Body, RequestBody } from '../api/types'
 
 export type Study = Body<'listStudies'>['items'][number]
 export type Profile = Body<'getRecruitmentProfile'>
 export type ProfileInput = RequestBody<'putRecruitmentProfile'>
 export type Site = Body<'listStudySites'>['items'][number]
-type Cohort = Body<'listCohorts'>['items'][number]
 export type Slot = Body<'listSlots'>['items'][number]
 export type Question = Body<'listVolunteerQuestions'>['items'][number]
 export type Volunteer = Body<'listVolunteers'>['items'][number]
-
-/**
- * Every item of a paged list, following `nextCursor` in pages of 1000 (a study's sites, cohorts, a site's slots and
- * the questions are short lists that the screens show whole).
- */
-async function allItems<T>(
-  page: (query: { limit: number; cursor?: string }) => Promise<{ items: T[]; nextCursor: string | null }>,
-): Promise<T[]> {
-  const items: T[] = []
-  let cursor: string | undefined
-  do {
-    const answer = await page({ limit: 1000, ...(cursor ? { cursor } : {}) })
-    items.push(...answer.items)
-    cursor = answer.nextCursor ?? undefined
-  } while (cursor)
-  return items
-}
 
 export const keys = {
   studies: ['recruit', 'studies'] as const,

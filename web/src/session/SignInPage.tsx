@@ -1,19 +1,9 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Center,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core'
+import { Alert, Anchor, Button, Center, Paper, Stack, Text, Title } from '@mantine/core'
 import { useState, type SyntheticEvent } from 'react'
 import { Navigate, useNavigate, useSearchParams } from 'react-router'
 import { ApiError } from '../api/client'
 import { ErrorAlert } from '../ui/ErrorAlert'
+import { PasswordField, TextField } from '../ui/form'
 import { Loading } from '../ui/states'
 import { customerCodeFromHost, useMe, useSignIn } from './hooks'
 
@@ -87,7 +77,7 @@ export function SignInPage() {
               </Alert>
             )}
             {signIn.error && signInError(signIn.error)}
-            <TextInput
+            <TextField
               label="Username"
               name="username"
               autoComplete="username"
@@ -95,30 +85,24 @@ export function SignInPage() {
               withAsterisk={false}
               autoFocus
               value={username}
-              onChange={(e) => {
-                setUsername(e.currentTarget.value)
-              }}
+              onValue={setUsername}
             />
-            <PasswordInput
+            <PasswordField
               label="Password"
               name="password"
               autoComplete="current-password"
               required
               withAsterisk={false}
               value={password}
-              onChange={(e) => {
-                setPassword(e.currentTarget.value)
-              }}
+              onValue={setPassword}
             />
-            <TextInput
+            <TextField
               label="Customer code"
               name="customerCode"
               description="Your organisation's code; leave empty if your server has a single one"
               autoComplete="organization"
               value={customerCode}
-              onChange={(e) => {
-                setCustomerCode(e.currentTarget.value)
-              }}
+              onValue={setCustomerCode}
             />
             <Button type="submit" loading={signIn.isPending} fullWidth>
               Sign in

@@ -83,52 +83,32 @@ async function unwrap(call: Promise<Answer>): Promise<unknown> {
   return data
 }
 
+/** The path of one resource's actuals (every resource has the same GET and POST on its own path). */
+type ActualsPath = `/cleartrial-ws/actuals/{baselinePlanId}/${Resource}`
+
+/**
+ * GET a resource's actuals, or POST changed periods to it (with the lockToken of the last GET); either way the
+ * answer is the resource's document (and its new lockToken), tagged with its resource.
+ */
+async function actuals(method: 'GET' | 'POST', planId: number, resource: Resource, body?: object) {
+  const path: ActualsPath = `/cleartrial-ws/actuals/{baselinePlanId}/${resource}`
+  // One call for six paths: their request types differ only in the document's root, which `body` already has.
+  const init = { params: { path: { baselinePlanId: planId } }, ...(body ? { body } : {}) } as never
+  const answer = (await unwrap(method === 'GET' ? api.GET(path, init) : api.POST(path, init))) as Record<
+    string,
+    unknown
+  >
+  return { resource, doc: answer[ROOTS[resource]] } as TrackDoc
+}
+
 /** GET one resource's actuals (and its lockToken) of a baseline plan. */
-export async function getActuals(planId: number, resource: Resource): Promise<TrackDoc> {
-  const params = { params: { path: { baselinePlanId: planId } } }
-  const body = (await unwrap(
-    (() => {
-      switch (resource) {
-        case 'sites':
-          return api.GET('/cleartrial-ws/actuals/{baselinePlanId}/sites', params)
-        case 'subjects':
-          return api.GET('/cleartrial-ws/actuals/{baselinePlanId}/subjects', params)
-        case 'crfs':
-          return api.GET('/cleartrial-ws/actuals/{baselinePlanId}/crfs', params)
-        case 'units':
-          return api.GET('/cleartrial-ws/actuals/{baselinePlanId}/units', params)
-        case 'fees':
-          return api.GET('/cleartrial-ws/actuals/{baselinePlanId}/fees', params)
-        case 'costs':
-          return api.GET('/cleartrial-ws/actuals/{baselinePlanId}/costs', params)
-      }
-    })(),
-  )) as Record<string, unknown>
-  return { resource, doc: body[ROOTS[resource]] } as TrackDoc
+export function getActuals(planId: number, resource: Resource): Promise<TrackDoc> {
+  return actuals('GET', planId, resource)
 }
 
 /** POST changed periods with the lockToken of the last GET; answers the new document (and lockToken). */
-export async function postActuals(planId: number, resource: Resource, body: object): Promise<TrackDoc> {
-  const params = { params: { path: { baselinePlanId: planId } }, body: body as never }
-  const answer = (await unwrap(
-    (() => {
-      switch (resource) {
-        case 'sites':
-          return api.POST('/cleartrial-ws/actuals/{baselinePlanId}/sites', params)
-        case 'subjects':
-          return api.POST('/cleartrial-ws/actuals/{baselinePlanId}/subjects', params)
-        case 'crfs':
-          return api.POST('/cleartrial-ws/actuals/{baselinePlanId}/crfs', params)
-        case 'units':
-          return api.POST('/cleartrial-ws/actuals/{baselinePlanId}/units', params)
-        case 'fees':
-          return api.POST('/cleartrial-ws/actuals/{baselinePlanId}/fees', params)
-        case 'costs':
-          return api.POST('/cleartrial-ws/actuals/{baselinePlanId}/costs', params)
-      }
-    })(),
-  )) as Record<string, unknown>
-  return { resource, doc: answer[ROOTS[resource]] } as TrackDoc
+export function postActuals(planId: number, resource: Resource, body: object): Promise<TrackDoc> {
+  return actuals('POST', planId, resource, body)
 }
 
 /** The studies and their baseline plans (`actualsPlanId`), as the Track surface lists them. */

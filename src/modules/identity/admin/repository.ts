@@ -9,6 +9,7 @@ export interface RoleWithActions {
   description: string | null
   built_in: number
   created_at: string
+  version: number
   actions: string[]
 }
 
@@ -171,6 +172,64 @@ export class AdminRepository {
     return roles.map((r) => ({ ...r, actions: actions.get(r.id) ?? [] }))
   }
 
+  /** One role of the tenant, with its actions. */
+  async findRole(tenantId: number, roleId: number): Promise<RoleWithActions | undefined> {
+    const role = await this.db
+      .selectFrom('roles')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', roleId)
+      .executeTakeFirst()
+    if (!role) return undefined
+    return { ...role, actions: (await this.actionsOfRoles([role.id])).get(role.id) ?? [] }
+  }
+
+  /**
+   * Applies `set` to a custom role only if it is still at `version` (bumping it); false when it changed meanwhile
+   * (or is built-in, which no update touches).
+   */
+  async updateRole(
+    db: Kysely<DB>,
+    tenantId: number,
+    roleId: number,
+    version: number,
+    set: Pick<Updateable<RolesTable>, 'name' | 'description'>,
+  ): Promise<boolean> {
+    const result = await db
+      .updateTable('roles')
+      .set({ ...set, version: version + 1 })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', roleId)
+      .where('built_in', '=', 0)
+      .where('version', '=', version)
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  /** Replaces the role's actions with `actions`: deletes those no longer held, inserts the new ones. */
+  async replaceRoleActions(
+    db: Kysely<DB>,
+    roleId: number,
+    from: readonly string[],
+    to: readonly string[],
+  ): Promise<void> {
+    const removed = from.filter((a) => !to.includes(a))
+    const added = to.filter((a) => !from.includes(a))
+    if (removed.length > 0) {
+      await db
+        .deleteFrom('role_actions')
+        .where('role_id', '=', roleId)
+        .where('action', 'in', removed)
+        .execute()
+    }
+    if (added.length > 0) {
+      await db
+        .insertInto('role_actions')
+        .values(added.map((action) => ({ role_id: roleId, action })))
+        .execute()
+    }
+  }
+
   private async actionsOfRoles(roleIds: readonly number[]): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>()
     if (roleIds.length === 0) return out
@@ -186,7 +245,7 @@ export class AdminRepository {
 
   async insertRole(
     db: Kysely<DB>,
-    role: Omit<RolesTable, 'id'> & { actions: readonly string[] },
+    role: Omit<RolesTable, 'id' | 'version'> & { actions: readonly string[] },
   ): Promise<number> {
     const { actions, ...values } = role
     const row = await db.insertInto('roles').values(values).returning('id').executeTakeFirstOrThrow()

@@ -8,7 +8,10 @@ import {
   NewRoleSchema,
   NewTokenSchema,
   NewUserSchema,
+  RoleIfMatchHeadersSchema,
   RolePageSchema,
+  RoleParamsSchema,
+  RolePatchSchema,
   RoleSchema,
   TokenPageSchema,
   TokenParamsSchema,
@@ -19,6 +22,7 @@ import {
   UserSchema,
 } from './schemas.js'
 import { AdminService } from './service.js'
+import { RoleAdminService } from './role-service.js'
 import { callerOf } from '../grant-rule.js'
 import { PageQuerySchema } from '../../../http/pagination.js'
 import { policyOf } from '../service.js'
@@ -31,6 +35,7 @@ const ETagHeader = { ETag: Type.String({ description: 'Send it back as If-Match 
 const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const service = new AdminService(ctx.db, ctx.credentials, policyOf(ctx.config))
+  const roles = new RoleAdminService(ctx.db, ctx.credentials)
 
   app.get(
     '/api/v1/admin/users',
@@ -199,7 +204,7 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
         response: { 200: RolePageSchema, ...errorResponses([...AUTH_ERRORS, 422]) },
       },
     },
-    async (request) => service.listRoles(requirePrincipal(request).tenantId, request.query),
+    async (request) => roles.listRoles(requirePrincipal(request).tenantId, request.query),
   )
 
   app.post(
@@ -215,12 +220,59 @@ const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const role = await service.createRole(
+      const role = await roles.createRole(requirePrincipal(request).tenantId, request.body, callerOf(request))
+      return reply.code(201).send(role)
+    },
+  )
+
+  app.get(
+    '/api/v1/admin/roles/:roleId',
+    {
+      config: { action: 'admin.users.view' },
+      schema: {
+        summary: 'One role with its role actions, and an ETag for safe updates',
+        tags,
+        operationId: 'getRole',
+        params: RoleParamsSchema,
+        response: { 200: { ...RoleSchema, headers: ETagHeader }, ...errorResponses([...AUTH_ERRORS, 404]) },
+      },
+    },
+    async (request, reply) => {
+      const { role, etag } = await roles.getRole(requirePrincipal(request).tenantId, request.params.roleId)
+      return reply.header('ETag', etag).send(role)
+    },
+  )
+
+  app.patch(
+    '/api/v1/admin/roles/:roleId',
+    {
+      config: { action: 'admin.roles.manage' },
+      schema: {
+        summary: 'Rename a custom role, change its description or its role actions',
+        description:
+          'Only the fields sent change; `actions` replaces the whole set, and takes effect on the next request ' +
+          'of every user holding the role. Built-in roles cannot be changed (409). You may only change a role ' +
+          'whose actions, before and after, you all hold yourself (403 names the ones you lack).',
+        tags,
+        operationId: 'updateRole',
+        params: RoleParamsSchema,
+        headers: RoleIfMatchHeadersSchema,
+        body: RolePatchSchema,
+        response: {
+          200: { ...RoleSchema, headers: ETagHeader },
+          ...errorResponses([...AUTH_ERRORS, 404, 409, 412, 415, 422]),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { role, etag } = await roles.updateRole(
         requirePrincipal(request).tenantId,
+        request.params.roleId,
         request.body,
         callerOf(request),
+        request.headers['if-match'],
       )
-      return reply.code(201).send(role)
+      return reply.header('ETag', etag).send(role)
     },
   )
 }

@@ -135,6 +135,28 @@ export const NewRoleSchema = Type.Object(
 )
 export type NewRoleBody = Static<typeof NewRoleSchema>
 
+export const RoleParamsSchema = Type.Object({ roleId: Id() })
+
+export const RolePatchSchema = Type.Object(
+  {
+    name: Type.Optional(NewRoleSchema.properties.name),
+    description: Type.Optional(NewRoleSchema.properties.description),
+    actions: Type.Optional(
+      Type.Array(RoleActionSchema, { uniqueItems: true, description: 'Replaces all the role actions' }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type RolePatch = Static<typeof RolePatchSchema>
+
+export const RoleIfMatchHeadersSchema = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      description: 'The ETag of the role as last read; a stale one gets 412 and changes nothing',
+    }),
+  ),
+})
+
 export const IfMatchHeadersSchema = Type.Object({
   'if-match': Type.Optional(
     Type.String({

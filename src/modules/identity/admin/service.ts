@@ -3,19 +3,15 @@ import type { DB } from '../../../db/schema.js'
 import type { CredentialsWatch } from '../auth/credentials-watch.js'
 import { inTransaction } from '../../../db/database.js'
 import { nowIso } from '../../../db/columns.js'
-import { unlessDuplicate } from '../../../db/errors.js'
 import { parseDuration } from '../../../config.js'
 import { Conflict, ErrorList, NotFound, PreconditionFailed, ValidationFailed } from '../../../errors.js'
 import { recordAudit } from '../../audit/service.js'
-import { isRoleAction } from '../actions.js'
 import { AdminRepository, type RoleWithActions } from './repository.js'
 import { mustHold, mustOutrank, type Caller } from '../grant-rule.js'
 import type {
   CreatedTokenView,
-  NewRoleBody,
   NewTokenBody,
   NewUserBody,
-  RoleView,
   TokenView,
   UserPatch,
   UserView,
@@ -52,17 +48,6 @@ function tokenView(t: TokenRow, now = Date.now()): TokenView {
     expiresAt: t.expires_at,
     lastUsedAt: t.last_used_at,
     revokedAt: t.revoked_at,
-  }
-}
-
-function roleView(r: RoleWithActions): RoleView {
-  return {
-    id: r.id,
-    name: r.name,
-    description: r.description,
-    builtIn: r.built_in === 1,
-    actions: r.actions.filter(isRoleAction),
-    createdAt: r.created_at,
   }
 }
 
@@ -337,42 +322,5 @@ export class AdminService {
         before: { userId, name: token.name, prefix: token.prefix },
       })
     })
-  }
-
-  async listRoles(tenantId: number, page: PageQuery): Promise<Page<RoleView>> {
-    const limit = limitOf(page)
-    const rows = await this.repo.listRoles(tenantId, decodeCursor(page.cursor), limit)
-    return pageOf(rows, limit, (r) => r.id, roleView)
-  }
-
-  async createRole(tenantId: number, input: NewRoleBody, caller: Caller): Promise<RoleView> {
-    mustHold(caller, input.actions, `create the role ${input.name}`)
-    const duplicate = () => new Conflict(`A role named ${input.name} already exists`)
-    if ((await this.repo.rolesByName(tenantId, [input.name])).length > 0) throw duplicate()
-    const now = nowIso()
-    const id = await unlessDuplicate(
-      () =>
-        inTransaction(this.db, async (trx) => {
-          const roleId = await this.repo.insertRole(trx, {
-            tenant_id: tenantId,
-            name: input.name,
-            description: input.description ?? null,
-            built_in: 0,
-            created_at: now,
-            actions: input.actions,
-          })
-          await recordAudit(trx, caller.actor, {
-            action: 'role.create',
-            entityType: 'role',
-            entityId: roleId,
-            after: { name: input.name, actions: [...input.actions].sort() },
-          })
-          return roleId
-        }),
-      duplicate,
-    )
-    const [role] = await this.repo.rolesByName(tenantId, [input.name])
-    if (role?.id !== id) throw new NotFound('role vanished')
-    return roleView(role)
   }
 }

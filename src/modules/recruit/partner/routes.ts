@@ -85,7 +85,14 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
     },
     async (request) => {
       const { body, errors } = bodyChecks<VolunteerInput>(request)
-      return { volunteerId: await volunteers.save(requirePrincipal(request).tenantId, body, actorOf(request), errors) }
+      return {
+        volunteerId: await volunteers.save(
+          requirePrincipal(request).tenantId,
+          body,
+          actorOf(request),
+          errors,
+        ),
+      }
     },
   )
 
