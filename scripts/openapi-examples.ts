@@ -39,6 +39,18 @@ const READS: Record<string, string> = {
   listVolunteers: '/api/v1/volunteers?limit=1',
   getVolunteer: '/api/v1/volunteers/1',
   listReports: '/api/v1/reports',
+  listTokens: '/api/v1/admin/users/1/tokens',
+  getRole: '/api/v1/admin/roles/1',
+  verifyAudit: '/api/v1/audit/verification',
+  getPlan: '/api/v1/plans/10802',
+  getPlanPerformance: '/api/v1/plans/10802/performance',
+  listSlots: '/api/v1/studies/3/sites/1/slots?limit=1',
+  getVolunteerSiteRestriction: '/api/v1/volunteer-site-restrictions/3',
+  listSubjects: '/api/v1/studies/6/subjects?limit=1',
+  listTimepoints: '/api/v1/studies/6/timepoints?limit=1',
+  listItems: '/api/v1/studies/6/items?limit=1',
+  listObservations: '/api/v1/studies/6/observations?limit=1',
+  listReportStudies: '/api/v1/reports/studies?limit=1',
 }
 
 const WRITES: Record<string, unknown> = {
