@@ -2477,8 +2477,8 @@ export interface operations {
                      *           "roles": [
                      *             "api-integrator"
                      *           ],
-                     *           "createdAt": "2026-12-02T06:02:15.957Z",
-                     *           "updatedAt": "2026-12-02T06:02:15.957Z"
+                     *           "createdAt": "2026-12-02T06:10:42.589Z",
+                     *           "updatedAt": "2026-12-02T06:10:42.589Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDE"
@@ -2929,8 +2929,8 @@ export interface operations {
                      *       "roles": [
                      *         "api-integrator"
                      *       ],
-                     *       "createdAt": "2026-12-02T06:02:15.957Z",
-                     *       "updatedAt": "2026-12-02T06:02:15.957Z"
+                     *       "createdAt": "2026-12-02T06:10:42.589Z",
+                     *       "updatedAt": "2026-12-02T06:10:42.589Z"
                      *     }
                      */
                     "application/json": {
@@ -3425,19 +3425,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": 1,
-                     *           "name": "text",
-                     *           "prefix": "text",
-                     *           "status": "active",
-                     *           "createdAt": "2026-04-01T09:30:00.000Z",
-                     *           "expiresAt": "2026-04-01T09:30:00.000Z",
-                     *           "lastUsedAt": "2026-04-01T09:30:00.000Z",
-                     *           "revokedAt": "2026-04-01T09:30:00.000Z"
-                     *         }
-                     *       ],
-                     *       "nextCursor": "text"
+                     *       "items": [],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
@@ -4015,7 +4004,7 @@ export interface operations {
                      *           "actions": [
                      *             "admin.roles.manage"
                      *           ],
-                     *           "createdAt": "2026-12-02T06:02:15.943Z"
+                     *           "createdAt": "2026-12-02T06:10:42.569Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -4410,13 +4399,13 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": 1,
-                     *       "name": "text",
-                     *       "description": "text",
+                     *       "name": "administrator",
+                     *       "description": "Everything",
                      *       "builtIn": true,
                      *       "actions": [
-                     *         "api"
+                     *         "admin.roles.manage"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-12-02T06:10:42.569Z"
                      *     }
                      */
                     "application/json": {
@@ -5366,7 +5355,7 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "seq": 38,
-                     *           "at": "2026-12-02T06:02:16.039Z",
+                     *           "at": "2026-12-02T06:10:42.785Z",
                      *           "actor": {
                      *             "kind": "system",
                      *             "userId": null,
@@ -5381,8 +5370,8 @@ export interface operations {
                      *           },
                      *           "reasonForChange": null,
                      *           "requestId": null,
-                     *           "prevHash": "b0c86312d98307d7db6a2483d0af6613d3e1f66149a00e25462abb3fdeeb5a4b",
-                     *           "hash": "8b1b106f83e280edac395621768d507dc440fc255d397d91831a4ff0ca01c08a"
+                     *           "prevHash": "e8f283f64be6389c22f604bc4a97d899f105eaa89a1e91460a5afc7cb7c0681f",
+                     *           "hash": "41baacb172f47ee78f54924cbcb603b620fe9f7bfd7207d204303bbb917b5c81"
                      *         }
                      *       ],
                      *       "nextCursor": "cDM4"
@@ -5544,12 +5533,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "ok": true,
-                     *       "checkedRecords": 0,
-                     *       "firstBroken": {
-                     *         "seq": 1,
-                     *         "id": 1,
-                     *         "problem": "text"
-                     *       }
+                     *       "checkedRecords": 38,
+                     *       "firstBroken": null
                      *     }
                      */
                     "application/json": {
@@ -5679,8 +5664,8 @@ export interface operations {
                      *           "compound": "DP-101",
                      *           "status": "active",
                      *           "description": null,
-                     *           "createdAt": "2026-12-02T06:02:15.970Z",
-                     *           "updatedAt": "2026-12-02T06:02:15.970Z"
+                     *           "createdAt": "2026-12-02T06:10:42.613Z",
+                     *           "updatedAt": "2026-12-02T06:10:42.613Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDE"
@@ -6096,8 +6081,8 @@ export interface operations {
                      *       "compound": null,
                      *       "status": "active",
                      *       "description": null,
-                     *       "createdAt": "2026-12-02T06:02:16.002Z",
-                     *       "updatedAt": "2026-12-02T06:02:16.002Z"
+                     *       "createdAt": "2026-12-02T06:10:42.682Z",
+                     *       "updatedAt": "2026-12-02T06:10:42.682Z"
                      *     }
                      */
                     "application/json": {
@@ -6555,8 +6540,8 @@ export interface operations {
                      *           "currency": "USD",
                      *           "isBaseline": true,
                      *           "trackUrl": "/cleartrial-ws/actuals/10802",
-                     *           "createdAt": "2026-12-02T06:02:15.972Z",
-                     *           "updatedAt": "2026-12-02T06:02:15.975Z"
+                     *           "createdAt": "2026-12-02T06:10:42.615Z",
+                     *           "updatedAt": "2026-12-02T06:10:42.627Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDEwODAy"
@@ -7179,18 +7164,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
+                     *       "id": 10802,
                      *       "studyId": 1,
-                     *       "name": "text",
-                     *       "code": "text",
-                     *       "description": "text",
-                     *       "planState": "text",
-                     *       "startDate": "text",
-                     *       "currency": "text",
+                     *       "name": "Baseline plan",
+                     *       "code": "CT-10802-B",
+                     *       "description": null,
+                     *       "planState": "Final",
+                     *       "startDate": "2010-04-01",
+                     *       "currency": "USD",
                      *       "isBaseline": true,
-                     *       "trackUrl": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "trackUrl": "/cleartrial-ws/actuals/10802",
+                     *       "createdAt": "2026-12-02T06:10:42.615Z",
+                     *       "updatedAt": "2026-12-02T06:10:42.627Z"
                      *     }
                      */
                     "application/json": {
@@ -8108,69 +8093,43 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "statusDate": "text",
+                     *       "statusDate": "2026-12-02",
                      *       "plan": {
-                     *         "bac": -1000000000000000,
-                     *         "pv": -1000000000000000,
-                     *         "ev": -1000000000000000,
-                     *         "ac": -1000000000000000,
-                     *         "sv": -1000000000000000,
-                     *         "cv": -1000000000000000,
-                     *         "spi": -1000000000000000,
-                     *         "cpi": -1000000000000000,
-                     *         "eac": -1000000000000000,
-                     *         "etc": -1000000000000000,
-                     *         "vac": -1000000000000000,
-                     *         "tcpi": -1000000000000000,
-                     *         "percentComplete": -1000000000000000
+                     *         "bac": 0,
+                     *         "pv": 0,
+                     *         "ev": 0,
+                     *         "ac": 0,
+                     *         "sv": 0,
+                     *         "cv": 0,
+                     *         "spi": null,
+                     *         "cpi": null,
+                     *         "eac": 0,
+                     *         "etc": 0,
+                     *         "vac": 0,
+                     *         "tcpi": null,
+                     *         "percentComplete": null
                      *       },
-                     *       "serviceProviders": [
-                     *         {
-                     *           "id": 1,
-                     *           "name": "text",
-                     *           "bac": -1000000000000000,
-                     *           "pv": -1000000000000000,
-                     *           "ev": -1000000000000000,
-                     *           "ac": -1000000000000000,
-                     *           "sv": -1000000000000000,
-                     *           "cv": -1000000000000000,
-                     *           "spi": -1000000000000000,
-                     *           "cpi": -1000000000000000,
-                     *           "eac": -1000000000000000,
-                     *           "etc": -1000000000000000,
-                     *           "vac": -1000000000000000,
-                     *           "tcpi": -1000000000000000,
-                     *           "percentComplete": -1000000000000000
-                     *         }
-                     *       ],
+                     *       "serviceProviders": [],
                      *       "locations": [
                      *         {
-                     *           "locationId": 0,
-                     *           "locationName": "text",
-                     *           "bac": -1000000000000000,
-                     *           "pv": -1000000000000000,
-                     *           "ev": -1000000000000000,
-                     *           "ac": -1000000000000000,
-                     *           "sv": -1000000000000000,
-                     *           "cv": -1000000000000000,
-                     *           "spi": -1000000000000000,
-                     *           "cpi": -1000000000000000,
-                     *           "eac": -1000000000000000,
-                     *           "etc": -1000000000000000,
-                     *           "vac": -1000000000000000,
-                     *           "tcpi": -1000000000000000,
-                     *           "percentComplete": -1000000000000000
+                     *           "locationId": 100,
+                     *           "locationName": "USA",
+                     *           "bac": 0,
+                     *           "pv": 0,
+                     *           "ev": 0,
+                     *           "ac": 0,
+                     *           "sv": 0,
+                     *           "cv": 0,
+                     *           "spi": null,
+                     *           "cpi": null,
+                     *           "eac": 0,
+                     *           "etc": 0,
+                     *           "vac": 0,
+                     *           "tcpi": null,
+                     *           "percentComplete": null
                      *         }
                      *       ],
-                     *       "series": [
-                     *         {
-                     *           "startDate": "text",
-                     *           "endDate": "text",
-                     *           "pv": -1000000000000000,
-                     *           "ev": -1000000000000000,
-                     *           "ac": -1000000000000000
-                     *         }
-                     *       ]
+                     *       "series": []
                      *     }
                      */
                     "application/json": {
@@ -18380,7 +18339,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "compensation": "Up to $2,400 for completed participation",
-                     *       "updatedAt": "2026-12-02T06:02:16.003Z"
+                     *       "updatedAt": "2026-12-02T06:10:42.683Z"
                      *     }
                      */
                     "application/json": {
@@ -18888,16 +18847,16 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "appointmentId": 1,
-                     *           "studyId": 1,
+                     *           "studyId": 3,
                      *           "siteId": 1,
-                     *           "start": "text",
-                     *           "end": "text",
-                     *           "capacity": 0,
+                     *           "start": "2026-12-05T09:00:00.000Z",
+                     *           "end": "2026-12-05T11:00:00.000Z",
+                     *           "capacity": 4,
                      *           "booked": 0,
-                     *           "placesLeft": 0
+                     *           "placesLeft": 4
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDE"
                      *     }
                      */
                     "application/json": {
@@ -20494,8 +20453,8 @@ export interface operations {
                      *           "sitePreferenceId": 1,
                      *           "consentToContact": false,
                      *           "source": "demo",
-                     *           "createdAt": "2026-12-02T06:02:16.015Z",
-                     *           "updatedAt": "2026-12-02T06:02:16.015Z"
+                     *           "createdAt": "2026-12-02T06:10:42.704Z",
+                     *           "updatedAt": "2026-12-02T06:10:42.704Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDM"
@@ -20695,8 +20654,8 @@ export interface operations {
                      *       "sitePreferenceId": 1,
                      *       "consentToContact": true,
                      *       "source": "demo",
-                     *       "createdAt": "2026-12-02T06:02:16.013Z",
-                     *       "updatedAt": "2026-12-02T06:02:16.013Z",
+                     *       "createdAt": "2026-12-02T06:10:42.702Z",
+                     *       "updatedAt": "2026-12-02T06:10:42.702Z",
                      *       "answers": [
                      *         {
                      *           "question": "Do you currently smoke?",
@@ -20906,9 +20865,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "siteIds": [
-                     *         1
-                     *       ]
+                     *       "siteIds": []
                      *     }
                      */
                     "application/json": {
@@ -21304,16 +21261,16 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "subjectNumber": "text",
-                     *           "siteId": 1,
-                     *           "cohort": "text",
-                     *           "status": "text",
-                     *           "enrolledOn": "text",
-                     *           "randomisedOn": "text",
-                     *           "volunteerId": 1
+                     *           "subjectNumber": "1001",
+                     *           "siteId": 101,
+                     *           "cohort": "Cohort 1",
+                     *           "status": "randomised",
+                     *           "enrolledOn": "2026-02-10",
+                     *           "randomisedOn": "2026-03-01",
+                     *           "volunteerId": null
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDE"
                      *     }
                      */
                     "application/json": {
@@ -21747,12 +21704,12 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "name": "text",
-                     *           "studyDay": -365,
-                     *           "offsetMinutes": -100000
+                     *           "name": "Screening",
+                     *           "studyDay": -14,
+                     *           "offsetMinutes": 0
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDE"
                      *     }
                      */
                     "application/json": {
@@ -22163,15 +22120,15 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "code": "text",
-                     *           "label": "text",
-                     *           "dataType": "text",
-                     *           "unit": "text",
-                     *           "form": "text",
-                     *           "itemGroup": "text"
+                     *           "code": "SYSBP",
+                     *           "label": "Systolic blood pressure",
+                     *           "dataType": "integer",
+                     *           "unit": "mmHg",
+                     *           "form": "VS",
+                     *           "itemGroup": "VS_BP"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDE"
                      *     }
                      */
                     "application/json": {
@@ -22601,16 +22558,16 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "subject": "text",
-                     *           "timepoint": "text",
-                     *           "item": "text",
-                     *           "value": "text",
-                     *           "unit": "text",
-                     *           "collectedAt": "text",
+                     *           "subject": "1001",
+                     *           "timepoint": "Screening",
+                     *           "item": "SYSBP",
+                     *           "value": "112",
+                     *           "unit": "mmHg",
+                     *           "collectedAt": "2026-02-15T08:00:00.000Z",
                      *           "locked": true
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDE"
                      *     }
                      */
                     "application/json": {
@@ -23399,15 +23356,13 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 1,
-                     *           "protocol": "text",
-                     *           "name": "text",
-                     *           "status": "text",
-                     *           "timepoints": [
-                     *             "text"
-                     *           ]
+                     *           "protocol": "CT-TRACK-10802",
+                     *           "name": "Track demo: sites, subjects and CRF pages",
+                     *           "status": "active",
+                     *           "timepoints": []
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDE"
                      *     }
                      */
                     "application/json": {
