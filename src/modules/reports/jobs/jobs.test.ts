@@ -137,6 +137,12 @@ onEveryDatabase(
       // Let this instance's own run end first (on a loaded machine it may still be writing), then pretend a
       // now-dead instance holds the job, half-written, heartbeat long stopped.
       await waitFor(h.app, t, id, 'succeeded')
+      // The half-written chunk first, the claim last: once the job looks abandoned a runner may take it at once.
+      await h.database.db.deleteFrom('report_job_chunks').where('job_id', '=', id).execute()
+      await h.database.db
+        .insertInto('report_job_chunks')
+        .values({ job_id: id, seq: 0, data: Buffer.from('half') })
+        .execute()
       await h.database.db
         .updateTable('report_jobs')
         .set({
@@ -147,11 +153,6 @@ onEveryDatabase(
           finished_at: null,
         })
         .where('id', '=', id)
-        .execute()
-      await h.database.db.deleteFrom('report_job_chunks').where('job_id', '=', id).execute()
-      await h.database.db
-        .insertInto('report_job_chunks')
-        .values({ job_id: id, seq: 0, data: Buffer.from('half') })
         .execute()
       const done = await waitFor(h.app, t, id, 'succeeded')
       assert.equal(done.attempts, 2)
