@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { sha256Hex } from '../identity/secrets.js'
 import { ErrorList } from '../../errors.js'
@@ -7,6 +7,7 @@ import { AuditRepository, type AuditRow } from './repository.js'
 import type { AuditQuery, AuditRecord } from './schemas.js'
 
 import type { Actor } from '../../http/principal.js'
+import type { AuditLogTable } from './tables.js'
 
 export type { Actor }
 
@@ -23,22 +24,8 @@ export function systemActor(tenantId: number): Actor {
   return { tenantId, kind: 'system', userId: null, tokenId: null, requestId: null }
 }
 
-interface HashedFields {
-  tenant_id: number
-  seq: number
-  at: string
-  actor_kind: string
-  actor_user_id: number | null
-  actor_token_id: number | null
-  action: string
-  entity_type: string
-  entity_id: string | null
-  before: string | null
-  after: string | null
-  reason: string | null
-  request_id: string | null
-  prev_hash: string | null
-}
+/** Every column of a record except its id and the hash itself: what the hash covers. */
+type HashedFields = Omit<Selectable<AuditLogTable>, 'id' | 'hash'>
 
 /** The hash that chains a record to its predecessor; any change to a hashed field breaks the chain. */
 function auditHash(r: HashedFields): string {
