@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import { Nullable } from './http/schemas.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 const RATE_LIMIT_FIELDS = ['near-limit', 'always'] as const
@@ -41,7 +42,7 @@ const ConfigSchema = Type.Object({
   /** Shortest password accepted for an account (the demo seed's own passwords are exempt). */
   passwordMinLength: Type.Integer({ minimum: 1, maximum: 255 }),
   /** Lifetime of an API token created without one; null: such tokens never expire. */
-  tokenDefaultLifetimeMs: Type.Union([Type.Integer({ minimum: 1000 }), Type.Null()]),
+  tokenDefaultLifetimeMs: Nullable(Type.Integer({ minimum: 1000 })),
   /** A browser session ends after this long without a request, and this long after sign-in whatever happens. */
   sessionIdleTimeoutMs: Type.Integer({ minimum: 1000 }),
   sessionMaxAgeMs: Type.Integer({ minimum: 1000 }),

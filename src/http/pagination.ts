@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { ValidationFailed } from '../errors.js'
+import { Nullable } from './schemas.js'
 
 /**
  * The one way every native list pages: `?limit=&cursor=` in, `{items, nextCursor}` out.
@@ -33,7 +34,7 @@ export type PageQuery = Static<typeof PageQuerySchema>
 export function Page<T extends TSchema>(item: T) {
   return Type.Object({
     items: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()], {
+    nextCursor: Nullable(Type.String(), {
       description: 'Pass as ?cursor= to get the next page; null when there is none',
     }),
   })

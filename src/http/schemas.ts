@@ -1,4 +1,4 @@
-import { Type, type TNumberOptions, type TSchema } from 'typebox'
+import { Type, type Static, type TNumberOptions, type TSchema, type TSchemaOptions } from 'typebox'
 
 /** The largest id any table holds (a 32-bit signed integer column on PostgreSQL). */
 export const INT32_MAX = 2 ** 31 - 1
@@ -23,6 +23,20 @@ export const Int = (minimum: number, maximum: number, options: TNumberOptions = 
 /** A money amount or measure: finite and within ±MAX_AMOUNT unless the domain says less. */
 export const Amount = (options: TNumberOptions = {}) =>
   Type.Number({ minimum: -MAX_AMOUNT, maximum: MAX_AMOUNT, ...options })
+
+/**
+ * `T` or null, as one JSON-schema type list (`["string","null"]`, or `null` added to an enum) rather than an anyOf,
+ * so a wrong value gets one clear error instead of one per branch; an anyOf only where the schema has no single
+ * type. `options` (a description, …) go on the whole.
+ */
+export function Nullable<T extends TSchema>(t: T, options: TSchemaOptions = {}) {
+  const s = t as unknown as Record<string, unknown>
+  if (typeof s.type === 'string')
+    return Type.Unsafe<Static<T> | null>({ ...s, ...options, type: [s.type, 'null'] })
+  if (Array.isArray(s.enum))
+    return Type.Unsafe<Static<T> | null>({ ...s, ...options, enum: [...(s.enum as unknown[]), null] })
+  return Type.Union([t, Type.Null()], options)
+}
 
 const FieldErrorSchema = Type.Object(
   {

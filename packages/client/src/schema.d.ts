@@ -2492,13 +2492,19 @@ export interface operations {
                             email: string | null;
                             active: boolean;
                             basicAuthEnabled: boolean;
-                            /** @description Set while the account is locked after repeated failed Basic logins */
+                            /**
+                             * Format: date-time
+                             * @description Set while the account is locked after repeated failed Basic logins
+                             */
                             lockedUntil: string | null;
                             /** @description Locked after repeated failed logins (until lockedUntil) */
                             locked: boolean;
                             /** @description An administrator set the password; the user must choose their own at the next sign-in */
                             mustChangePassword: boolean;
-                            /** @description The last sign-in to the web app */
+                            /**
+                             * Format: date-time
+                             * @description The last sign-in to the web app
+                             */
                             lastLoginAt: string | null;
                             roles: string[];
                             /** Format: date-time */
@@ -2645,6 +2651,7 @@ export interface operations {
                     /** @description Stored as argon2id only */
                     password?: string;
                     displayName?: string | null;
+                    /** Format: email */
                     email?: string | null;
                     /** @default true */
                     active?: boolean;
@@ -2689,13 +2696,19 @@ export interface operations {
                         email: string | null;
                         active: boolean;
                         basicAuthEnabled: boolean;
-                        /** @description Set while the account is locked after repeated failed Basic logins */
+                        /**
+                         * Format: date-time
+                         * @description Set while the account is locked after repeated failed Basic logins
+                         */
                         lockedUntil: string | null;
                         /** @description Locked after repeated failed logins (until lockedUntil) */
                         locked: boolean;
                         /** @description An administrator set the password; the user must choose their own at the next sign-in */
                         mustChangePassword: boolean;
-                        /** @description The last sign-in to the web app */
+                        /**
+                         * Format: date-time
+                         * @description The last sign-in to the web app
+                         */
                         lastLoginAt: string | null;
                         roles: string[];
                         /** Format: date-time */
@@ -2940,13 +2953,19 @@ export interface operations {
                         email: string | null;
                         active: boolean;
                         basicAuthEnabled: boolean;
-                        /** @description Set while the account is locked after repeated failed Basic logins */
+                        /**
+                         * Format: date-time
+                         * @description Set while the account is locked after repeated failed Basic logins
+                         */
                         lockedUntil: string | null;
                         /** @description Locked after repeated failed logins (until lockedUntil) */
                         locked: boolean;
                         /** @description An administrator set the password; the user must choose their own at the next sign-in */
                         mustChangePassword: boolean;
-                        /** @description The last sign-in to the web app */
+                        /**
+                         * Format: date-time
+                         * @description The last sign-in to the web app
+                         */
                         lastLoginAt: string | null;
                         roles: string[];
                         /** Format: date-time */
@@ -3110,6 +3129,7 @@ export interface operations {
                  */
                 "application/json": {
                     displayName?: string | null;
+                    /** Format: email */
                     email?: string | null;
                     active?: boolean;
                     basicAuthEnabled?: boolean;
@@ -3157,13 +3177,19 @@ export interface operations {
                         email: string | null;
                         active: boolean;
                         basicAuthEnabled: boolean;
-                        /** @description Set while the account is locked after repeated failed Basic logins */
+                        /**
+                         * Format: date-time
+                         * @description Set while the account is locked after repeated failed Basic logins
+                         */
                         lockedUntil: string | null;
                         /** @description Locked after repeated failed logins (until lockedUntil) */
                         locked: boolean;
                         /** @description An administrator set the password; the user must choose their own at the next sign-in */
                         mustChangePassword: boolean;
-                        /** @description The last sign-in to the web app */
+                        /**
+                         * Format: date-time
+                         * @description The last sign-in to the web app
+                         */
                         lastLoginAt: string | null;
                         roles: string[];
                         /** Format: date-time */
@@ -3438,8 +3464,11 @@ export interface operations {
                             status: "active" | "expired" | "revoked";
                             /** Format: date-time */
                             createdAt: string;
+                            /** Format: date-time */
                             expiresAt: string | null;
+                            /** Format: date-time */
                             lastUsedAt: string | null;
+                            /** Format: date-time */
                             revokedAt: string | null;
                         }[];
                         /** @description Pass as ?cursor= to get the next page; null when there is none */
@@ -3593,6 +3622,7 @@ export interface operations {
                  */
                 "application/json": {
                     name: string;
+                    /** Format: date-time */
                     expiresAt?: string | null;
                     /**
                      * @description Lifetime instead of expiresAt: 90s, 12h, 30d (at most 3650d), or never. Without either, the server default (TOKEN_DEFAULT_LIFETIME, 90 days unless configured)
@@ -3630,8 +3660,11 @@ export interface operations {
                         status: "active" | "expired" | "revoked";
                         /** Format: date-time */
                         createdAt: string;
+                        /** Format: date-time */
                         expiresAt: string | null;
+                        /** Format: date-time */
                         lastUsedAt: string | null;
+                        /** Format: date-time */
                         revokedAt: string | null;
                         /** @description The token itself: shown this once, never again (only its hash is kept) */
                         secret: string;
@@ -12511,6 +12544,7 @@ export interface operations {
                             sponsor: string | null;
                             compound: string | null;
                             status: string;
+                            /** @description The baseline plan, tracked at actualsPlanUrl */
                             actualsPlanId: number | null;
                             actualsPlanUrl: string | null;
                             plansUrl: string;
@@ -12668,6 +12702,7 @@ export interface operations {
                             sponsor: string | null;
                             compound: string | null;
                             status: string;
+                            /** @description The baseline plan, tracked at actualsPlanUrl */
                             actualsPlanId: number | null;
                             actualsPlanUrl: string | null;
                             plansUrl: string;
@@ -21441,6 +21476,7 @@ export interface operations {
                  */
                 "application/json": {
                     subjectNumber: string;
+                    /** @description the study site's siteId */
                     siteId?: number | null;
                     cohort?: string | null;
                     /**
@@ -21448,7 +21484,15 @@ export interface operations {
                      * @enum {unknown}
                      */
                     status?: "screened" | "enrolled" | "randomised" | "completed" | "withdrawn";
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
                     enrolledOn?: string | null;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
                     randomisedOn?: string | null;
                     volunteerId?: number | null;
                 }[];
@@ -22743,8 +22787,10 @@ export interface operations {
                     timepoint: string;
                     /** @description data item code */
                     item: string;
+                    /** @description the exact text entered */
                     value: string | null;
                     unit?: string | null;
+                    /** Format: date-time */
                     collectedAt?: string | null;
                     /** @default false */
                     locked?: boolean;

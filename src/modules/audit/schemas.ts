@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { PageQuerySchema, Page } from '../../http/pagination.js'
-import { Id } from '../../http/schemas.js'
+import { Id, Nullable } from '../../http/schemas.js'
 
 const Timestamp = Type.String({ format: 'date-time' })
 
@@ -9,17 +9,17 @@ const AuditRecordSchema = Type.Object({
   at: Timestamp,
   actor: Type.Object({
     kind: Type.String({ description: 'token, basic, session, system or anonymous (a failed login)' }),
-    userId: Type.Union([Id(), Type.Null()]),
-    tokenId: Type.Union([Id(), Type.Null()]),
+    userId: Nullable(Id()),
+    tokenId: Nullable(Id()),
   }),
   action: Type.String({ description: 'What happened, e.g. user.update, token.revoke, auth.failed' }),
   entityType: Type.String(),
-  entityId: Type.Union([Type.String(), Type.Null()]),
+  entityId: Nullable(Type.String()),
   before: Type.Unknown({ description: 'The changed fields before (null when created)' }),
   after: Type.Unknown({ description: 'The changed fields after (null when removed)' }),
-  reasonForChange: Type.Union([Type.String(), Type.Null()]),
-  requestId: Type.Union([Type.String(), Type.Null()]),
-  prevHash: Type.Union([Type.String(), Type.Null()]),
+  reasonForChange: Nullable(Type.String()),
+  requestId: Nullable(Type.String()),
+  prevHash: Nullable(Type.String()),
   hash: Type.String({ description: 'SHA-256 over this record and prevHash' }),
 })
 export type AuditRecord = Static<typeof AuditRecordSchema>
@@ -42,15 +42,12 @@ export type AuditQuery = Static<typeof AuditQuerySchema>
 export const AuditVerificationSchema = Type.Object({
   ok: Type.Boolean({ description: 'true when every record chains to the one before and matches its hash' }),
   checkedRecords: Type.Integer({ minimum: 0 }),
-  firstBroken: Type.Union(
-    [
-      Type.Object({
-        seq: Type.Integer(),
-        id: Type.Integer(),
-        problem: Type.String({ description: 'What is wrong: missing, prev_hash, content, or removed after' }),
-      }),
-      Type.Null(),
-    ],
+  firstBroken: Nullable(
+    Type.Object({
+      seq: Type.Integer(),
+      id: Type.Integer(),
+      problem: Type.String({ description: 'What is wrong: missing, prev_hash, content, or removed after' }),
+    }),
     { description: 'The first record where the chain breaks; null when it is intact' },
   ),
 })

@@ -1,10 +1,9 @@
-import { Type, type Static, type TSchema } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { DATA_TYPES } from './values.js'
 import { PageQuerySchema } from '../../http/pagination.js'
-import { Count, Id, Int } from '../../http/schemas.js'
+import { Count, Id, Int, Nullable } from '../../http/schemas.js'
 
 const DateText = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
 
 const SUBJECT_STATUSES = ['screened', 'enrolled', 'randomised', 'completed', 'withdrawn'] as const
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Page, PageQuerySchema } from '../../http/pagination.js'
-import { Amount, Count, Id, IdOrZero } from '../../http/schemas.js'
+import { Amount, Count, Id, IdOrZero, Nullable } from '../../http/schemas.js'
 
 const Decimal = Type.Union(
   [Amount(), Type.String({ pattern: '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$' })],
@@ -145,13 +145,13 @@ export const PlanSummarySchema = Type.Object({
   id: Id(),
   studyId: Id(),
   name: Type.String(),
-  code: Type.Union([Type.String(), Type.Null()]),
-  description: Type.Union([Type.String(), Type.Null()]),
+  code: Nullable(Type.String()),
+  description: Nullable(Type.String()),
   planState: Type.String(),
   startDate: Type.String(),
   currency: Type.String(),
   isBaseline: Type.Boolean(),
-  trackUrl: Type.Union([Type.String(), Type.Null()], { description: 'The Track API of a baseline plan' }),
+  trackUrl: Nullable(Type.String(), { description: 'The Track API of a baseline plan' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 })

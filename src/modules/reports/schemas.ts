@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox'
 import { RoleActionSchema } from '../identity/schemas.js'
 import { JSON_FORM } from '../../http/openapi-contract.js'
 import { REPORT_FORMATS } from './catalogue.js'
-import { Amount, Count, Id } from '../../http/schemas.js'
+import { Amount, Count, Id, Nullable } from '../../http/schemas.js'
 import { Page } from '../../http/pagination.js'
 
 const ParameterSchema = Type.Object(
@@ -59,11 +59,11 @@ export const JobSchema = Type.Object({
   attempts: Count(),
   errors: Type.Array(Type.String()),
   createdAt: Type.String(),
-  startedAt: Type.Union([Type.String(), Type.Null()]),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
-  expiresAt: Type.Union([Type.String(), Type.Null()]),
-  sizeBytes: Type.Union([Count({ maximum: Number.MAX_SAFE_INTEGER }), Type.Null()]),
-  resultUrl: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Nullable(Type.String()),
+  finishedAt: Nullable(Type.String()),
+  expiresAt: Nullable(Type.String()),
+  sizeBytes: Nullable(Count({ maximum: Number.MAX_SAFE_INTEGER })),
+  resultUrl: Nullable(Type.String()),
 })
 export type Job = Static<typeof JobSchema>
 

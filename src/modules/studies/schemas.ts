@@ -1,20 +1,18 @@
 import { Type, type Static } from 'typebox'
 import { Page } from '../../http/pagination.js'
-import { Id } from '../../http/schemas.js'
+import { Id, Nullable } from '../../http/schemas.js'
 
 const STUDY_STATUSES = ['planned', 'recruiting', 'active', 'completed', 'closed'] as const
-
-const Nullable = (s: ReturnType<typeof Type.String>) => Type.Union([s, Type.Null()])
 
 export const StudySchema = Type.Object({
   id: Id(),
   protocol: Type.String({ description: 'Protocol identifier, unique in the tenant' }),
   name: Type.String(),
-  phase: Type.Union([Type.String(), Type.Null()]),
-  sponsor: Type.Union([Type.String(), Type.Null()]),
-  compound: Type.Union([Type.String(), Type.Null()]),
+  phase: Nullable(Type.String()),
+  sponsor: Nullable(Type.String()),
+  compound: Nullable(Type.String()),
   status: Type.String({ description: STUDY_STATUSES.join(' | ') }),
-  description: Type.Union([Type.String(), Type.Null()]),
+  description: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 })

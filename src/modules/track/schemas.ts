@@ -2,7 +2,7 @@ import { Type, type TSchema } from 'typebox'
 import type { TrackResource } from '../plans/repository.js'
 import { trackExample } from './examples.js'
 import { ROOT_NAMES } from './model.js'
-import { Amount, Count, Id, IdOrZero } from '../../http/schemas.js'
+import { Amount, Count, Id, IdOrZero, Nullable } from '../../http/schemas.js'
 
 /**
  * The six Track representations, declared once. `response` is what GET and POST return (and OpenAPI shows);
@@ -16,7 +16,7 @@ function field(mode: Mode, schema: TSchema): TSchema {
   return Type.Optional(Type.Unknown({ description: (schema as { description?: string }).description }))
 }
 
-const nullableNumber = (description: string) => Type.Union([Amount(), Type.Null()], { description })
+const nullableNumber = (description: string) => Nullable(Amount(), { description })
 
 function location(mode: Mode, period: TSchema) {
   return Type.Object({

@@ -2,7 +2,7 @@ import { EvThresholdsPatchSchema, EvThresholdsSchema } from '../tenant/ev-thresh
 import { Type, type Static } from 'typebox'
 import { RoleActionSchema } from '../schemas.js'
 import { PageQuerySchema, Page } from '../../../http/pagination.js'
-import { Id } from '../../../http/schemas.js'
+import { Id, Nullable } from '../../../http/schemas.js'
 
 const Timestamp = Type.String({ format: 'date-time' })
 export const Password = Type.String({ minLength: 1, maxLength: 255, description: 'Stored as argon2id only' })
@@ -11,18 +11,18 @@ const RoleName = Type.String({ minLength: 1, maxLength: 100 })
 export const UserSchema = Type.Object({
   id: Id(),
   username: Type.String(),
-  displayName: Type.Union([Type.String(), Type.Null()]),
-  email: Type.Union([Type.String(), Type.Null()]),
+  displayName: Nullable(Type.String()),
+  email: Nullable(Type.String()),
   active: Type.Boolean(),
   basicAuthEnabled: Type.Boolean(),
-  lockedUntil: Type.Union([Timestamp, Type.Null()], {
+  lockedUntil: Nullable(Timestamp, {
     description: 'Set while the account is locked after repeated failed Basic logins',
   }),
   locked: Type.Boolean({ description: 'Locked after repeated failed logins (until lockedUntil)' }),
   mustChangePassword: Type.Boolean({
     description: 'An administrator set the password; the user must choose their own at the next sign-in',
   }),
-  lastLoginAt: Type.Union([Timestamp, Type.Null()], { description: 'The last sign-in to the web app' }),
+  lastLoginAt: Nullable(Timestamp, { description: 'The last sign-in to the web app' }),
   roles: Type.Array(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -45,8 +45,8 @@ export const NewUserSchema = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\s:]+$' }),
     password: Type.Optional(Password),
-    displayName: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
-    email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 320 }), Type.Null()])),
+    displayName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 320 }))),
     active: Type.Optional(Type.Boolean({ default: true })),
     basicAuthEnabled: Type.Optional(Type.Boolean({ default: false })),
     roles: Type.Optional(Type.Array(RoleName, { uniqueItems: true, maxItems: 50 })),
@@ -57,8 +57,8 @@ export type NewUserBody = Static<typeof NewUserSchema>
 
 export const UserPatchSchema = Type.Object(
   {
-    displayName: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
-    email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 320 }), Type.Null()])),
+    displayName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 320 }))),
     active: Type.Optional(Type.Boolean()),
     basicAuthEnabled: Type.Optional(Type.Boolean()),
     roles: Type.Optional(
@@ -80,9 +80,9 @@ const TokenSchema = Type.Object({
   prefix: Type.String({ description: 'The first characters of the secret, to tell tokens apart' }),
   status: Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('revoked')]),
   createdAt: Timestamp,
-  expiresAt: Type.Union([Timestamp, Type.Null()]),
-  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
-  revokedAt: Type.Union([Timestamp, Type.Null()]),
+  expiresAt: Nullable(Timestamp),
+  lastUsedAt: Nullable(Timestamp),
+  revokedAt: Nullable(Timestamp),
 })
 export type TokenView = Static<typeof TokenSchema>
 export const TokenPageSchema = Page(TokenSchema)
@@ -98,7 +98,7 @@ export type CreatedTokenView = Static<typeof CreatedTokenSchema>
 export const NewTokenSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
+    expiresAt: Type.Optional(Nullable(Timestamp)),
     expiresIn: Type.Optional(
       Type.String({
         pattern: '^([0-9]{1,12}(ms|s|m|h|d)|never)$',
@@ -117,7 +117,7 @@ export type NewTokenBody = Static<typeof NewTokenSchema>
 export const RoleSchema = Type.Object({
   id: Id(),
   name: Type.String(),
-  description: Type.Union([Type.String(), Type.Null()]),
+  description: Nullable(Type.String()),
   builtIn: Type.Boolean(),
   actions: Type.Array(RoleActionSchema),
   createdAt: Timestamp,
@@ -128,7 +128,7 @@ export const RolePageSchema = Page(RoleSchema)
 export const NewRoleSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]*$' }),
-    description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     actions: Type.Array(RoleActionSchema, { uniqueItems: true }),
   },
   { additionalProperties: false },
@@ -169,7 +169,7 @@ export const TenantSettingsSchema = Type.Object({
   code: Type.String(),
   name: Type.String(),
   recruitEnabled: Type.Boolean({ description: 'Whether the Recruit API (the clinic website paths) answers' }),
-  rateLimitMax: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+  rateLimitMax: Nullable(Type.Integer({ minimum: 1 }), {
     description: "Requests per rate-limit window per token or user; null: the server's default",
   }),
   defaultRateLimitMax: Type.Integer({
@@ -184,7 +184,7 @@ export const TenantSettingsPatchSchema = Type.Object(
   {
     recruitEnabled: Type.Optional(Type.Boolean()),
     rateLimitMax: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], {
+      Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }), {
         description: "null goes back to the server's default",
       }),
     ),

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Password } from '../admin/schemas.js'
+import { Nullable } from '../../../http/schemas.js'
 
 export const SignInSchema = Type.Object(
   {
@@ -28,7 +29,7 @@ export const SessionSchema = Type.Object({
   user: Type.Object({
     id: Type.Integer(),
     username: Type.String(),
-    displayName: Type.Union([Type.String(), Type.Null()]),
+    displayName: Nullable(Type.String()),
   }),
   tenant: Type.Object({ code: Type.String(), name: Type.String() }),
 })

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import type { ErrorList } from '../../../errors.js'
+import { Nullable } from '../../../http/schemas.js'
 
 /**
  * Where the earned-value indices turn amber and red, a tenant setting. SPI and CPI are better high: at or above
@@ -27,14 +28,11 @@ export const DEFAULT_EV_THRESHOLDS: EvThresholds = {
 }
 
 /** The PATCH shape: any of the three indices, whole bands; null goes back to the defaults. */
-export const EvThresholdsPatchSchema = Type.Union(
-  [
-    Type.Object(
-      { spi: Type.Optional(Band), cpi: Type.Optional(Band), tcpi: Type.Optional(Band) },
-      { additionalProperties: false, minProperties: 1 },
-    ),
-    Type.Null(),
-  ],
+export const EvThresholdsPatchSchema = Nullable(
+  Type.Object(
+    { spi: Type.Optional(Band), cpi: Type.Optional(Band), tcpi: Type.Optional(Band) },
+    { additionalProperties: false, minProperties: 1 },
+  ),
   { description: 'Bands to change (the others stay); null: the defaults (0.95/0.90, TCPI 1.05/1.10)' },
 )
 export type EvThresholdsPatch = Static<typeof EvThresholdsPatchSchema>

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { AppContext } from '../../../context.js'
-import { Amount, AUTH_ERRORS, errorResponses, Id, IdOrZero } from '../../../http/schemas.js'
+import { Amount, AUTH_ERRORS, errorResponses, Id, IdOrZero, Nullable } from '../../../http/schemas.js'
 import { NotFound, ValidationFailed } from '../../../errors.js'
 import { PlansRepository } from '../repository.js'
 import { isIsoDate } from '../../track/values.js'
@@ -11,7 +11,7 @@ import { PlanIdParams } from '../schemas.js'
 import { requirePrincipal } from '../../../http/principal.js'
 
 const Money = (description: string) => Amount({ description })
-const Index = (description: string) => Type.Union([Amount(), Type.Null()], { description })
+const Index = (description: string) => Nullable(Amount(), { description })
 
 const FiguresProperties = {
   bac: Money('Budget at completion: task budgets + planned costs'),
@@ -41,10 +41,10 @@ const PerformanceSchema = Type.Object({
       startDate: Type.String(),
       endDate: Type.String(),
       pv: Money('Cumulative PV through this period'),
-      ev: Type.Union([Amount(), Type.Null()], {
+      ev: Nullable(Amount(), {
         description: 'Cumulative EV; null after the status date',
       }),
-      ac: Type.Union([Amount(), Type.Null()], {
+      ac: Nullable(Amount(), {
         description: 'Cumulative AC; null after the status date',
       }),
     }),

@@ -1,20 +1,8 @@
 import { Type, type Static, type TSchema } from 'typebox'
-import { Count, Id, MAX_AMOUNT } from '../../../http/schemas.js'
+import { Count, Id, MAX_AMOUNT, Nullable } from '../../../http/schemas.js'
 import { STUDY_NAME_MATCH } from '../../studies/names.js'
 
 /** Partner-compatible Recruit API shapes (`/api/v1/recruit/*`). Bodies are validated exactly: no coercion. */
-
-/**
- * `T` or null, as one JSON-schema type list (`["number","null"]`) rather than an anyOf, so a wrong value gets one
- * clear error instead of one per branch.
- */
-export function Nullable<T extends TSchema>(t: T) {
-  const s = t as unknown as Record<string, unknown>
-  if (typeof s.type === 'string') return Type.Unsafe<Static<T> | null>({ ...s, type: [s.type, 'null'] })
-  if (Array.isArray(s.enum))
-    return Type.Unsafe<Static<T> | null>({ ...s, enum: [...(s.enum as unknown[]), null] })
-  return Type.Union([t, Type.Null()])
-}
 
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) })

@@ -1,8 +1,8 @@
 import { Type, type Static } from 'typebox'
 import { ANSWER_TYPES } from '../answers.js'
 import { Page, PageQuerySchema } from '../../../http/pagination.js'
-import { AddressSchema, AnswerSchema, AnswerValueSchema, Nullable, SexSchema } from '../partner/schemas.js'
-import { Amount, Count, Id } from '../../../http/schemas.js'
+import { AddressSchema, AnswerSchema, AnswerValueSchema, SexSchema } from '../partner/schemas.js'
+import { Amount, Count, Id, Nullable } from '../../../http/schemas.js'
 
 /** Native staff API shapes for recruitment (`/api/v1/studies/{studyId}/…`, `/api/v1/volunteers`, …). */
 

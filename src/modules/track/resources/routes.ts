@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type TSchema } from 'typebox'
 import type { ModulePlugin } from '../../index.js'
-import { Id, TrackErrorSchema, errorResponses } from '../../../http/schemas.js'
+import { Id, Nullable, TrackErrorSchema, errorResponses } from '../../../http/schemas.js'
 import type { RoleAction } from '../../identity/actions.js'
 import { toJsonText, toXmlText, type Value } from '../render.js'
 import { PlansRepository } from '../../plans/repository.js'
@@ -9,18 +9,17 @@ import { TrackResources, type Listed } from './service.js'
 import { requirePrincipal } from '../../../http/principal.js'
 
 const ERRORS = errorResponses([401, 403, 404, 406, 429], TrackErrorSchema)
-const nullable = (s: TSchema) => Type.Union([s, Type.Null()])
 
 const StudyRep = Type.Object({
   id: Id(),
   name: Type.String(),
   protocol: Type.String(),
-  phase: nullable(Type.String()),
-  sponsor: nullable(Type.String()),
-  compound: nullable(Type.String()),
+  phase: Nullable(Type.String()),
+  sponsor: Nullable(Type.String()),
+  compound: Nullable(Type.String()),
   status: Type.String(),
-  actualsPlanId: nullable(Id({ description: 'The baseline plan, tracked at actualsPlanUrl' })),
-  actualsPlanUrl: nullable(Type.String()),
+  actualsPlanId: Nullable(Id({ description: 'The baseline plan, tracked at actualsPlanUrl' })),
+  actualsPlanUrl: Nullable(Type.String()),
   plansUrl: Type.String(),
   createdDate: Type.String({ description: 'dd-MMM-yyyy' }),
   lastModifiedDate: Type.String(),
@@ -29,8 +28,8 @@ const StudyRep = Type.Object({
 const PlanRep = Type.Object({
   id: Id(),
   name: Type.String(),
-  code: nullable(Type.String()),
-  description: nullable(Type.String()),
+  code: Nullable(Type.String()),
+  description: Nullable(Type.String()),
   planState: Type.String({ description: 'Draft | Final' }),
   isBaseline: Type.Boolean(),
   startDate: Type.String({ description: 'dd-MMM-yyyy' }),
@@ -41,7 +40,7 @@ const PlanRep = Type.Object({
   serviceProviderUrl: Type.String(),
   costUrl: Type.String(),
   subjectEnrollmentScheduleUrl: Type.String(),
-  actualsUrl: nullable(Type.String()),
+  actualsUrl: Nullable(Type.String()),
   createdDate: Type.String(),
   lastModifiedDate: Type.String(),
   url: Type.String(),
