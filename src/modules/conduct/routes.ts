@@ -15,11 +15,11 @@ import {
   NewTimepointSchema,
   ObservationQuery,
   ObservationSchema,
-  StudyParams,
   SubjectSchema,
   TimepointSchema,
 } from './schemas.js'
 import { ConductService } from './service.js'
+import { StudyParams } from '../studies/schemas.js'
 import { actorOf } from '../../http/principal.js'
 
 const tags = ['study data']

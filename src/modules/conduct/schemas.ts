@@ -7,8 +7,6 @@ const DateText = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
 
 const SUBJECT_STATUSES = ['screened', 'enrolled', 'randomised', 'completed', 'withdrawn'] as const
 
-export const StudyParams = Type.Object({ studyId: Id() })
-
 export const NewSubjectSchema = Type.Object(
   {
     subjectNumber: Type.String({ minLength: 1, maxLength: 50 }),

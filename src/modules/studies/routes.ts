@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ModulePlugin } from '../index.js'
 import { PageQuerySchema } from '../../http/pagination.js'
 import { AUTH_ERRORS, errorResponses } from '../../http/schemas.js'
-import { NewStudySchema, StudyIdParams, StudyListSchema, StudyPatchSchema, StudySchema } from './schemas.js'
+import { NewStudySchema, StudyParams, StudyListSchema, StudyPatchSchema, StudySchema } from './schemas.js'
 import { etagOf, StudiesService, studyOf } from './service.js'
 import { actorOf, requirePrincipal } from '../../http/principal.js'
 
@@ -55,7 +55,7 @@ const studies: ModulePlugin = async (plugin, { ctx }) => {
         summary: 'Get a study',
         tags: ['studies'],
         operationId: 'getStudy',
-        params: StudyIdParams,
+        params: StudyParams,
         response: { 200: StudySchema, ...errorResponses([...AUTH_ERRORS, 404]) },
       },
     },
@@ -73,7 +73,7 @@ const studies: ModulePlugin = async (plugin, { ctx }) => {
         summary: 'Change some fields of a study (send If-Match with its ETag to avoid overwriting a change)',
         tags: ['studies'],
         operationId: 'updateStudy',
-        params: StudyIdParams,
+        params: StudyParams,
         body: StudyPatchSchema,
         response: { 200: StudySchema, ...errorResponses([...AUTH_ERRORS, 404, 409, 415, 422]) },
       },

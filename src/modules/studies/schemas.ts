@@ -56,4 +56,5 @@ export type StudyPatch = Static<typeof StudyPatchSchema>
 
 export const StudyListSchema = Page(StudySchema)
 
-export const StudyIdParams = Type.Object({ studyId: Id() })
+/** `/…/studies/{studyId}/…`: the one path parameter every study-scoped route of every module takes. */
+export const StudyParams = Type.Object({ studyId: Id() })

@@ -19,10 +19,10 @@ import {
   SlotInputSchema,
   SlotParamsSchema,
   SlotSchema,
-  StudyParamsSchema,
 } from './schemas.js'
 import { QuestionsService } from './questions.js'
 import { RecruitSetupService } from './service.js'
+import { StudyParams } from '../../studies/schemas.js'
 import { actorOf, requirePrincipal } from '../../../http/principal.js'
 
 const READ = errorResponses([...AUTH_ERRORS, 404])
@@ -47,7 +47,7 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         tags,
         operationId: 'listStudySites',
         summary: "A study's sites",
-        params: StudyParamsSchema,
+        params: StudyParams,
         querystring: PageQuerySchema,
         response: { 200: Page(SiteSchema), ...READ },
       },
@@ -63,7 +63,7 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         tags,
         operationId: 'createStudySite',
         summary: 'Add a site to a study',
-        params: StudyParamsSchema,
+        params: StudyParams,
         body: SiteInputSchema,
         response: { 201: SiteSchema, ...WRITE },
       },
@@ -128,7 +128,7 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         tags,
         operationId: 'listCohorts',
         summary: "A study's cohorts",
-        params: StudyParamsSchema,
+        params: StudyParams,
         querystring: PageQuerySchema,
         response: { 200: Page(CohortSchema), ...READ },
       },
@@ -144,7 +144,7 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         tags,
         operationId: 'createCohort',
         summary: 'Add a cohort to a study',
-        params: StudyParamsSchema,
+        params: StudyParams,
         body: CohortInputSchema,
         response: { 201: CohortSchema, ...WRITE },
       },
@@ -214,7 +214,7 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         tags,
         operationId: 'getRecruitmentProfile',
         summary: "A study's recruiting status, public text, eligibility criteria and compensation",
-        params: StudyParamsSchema,
+        params: StudyParams,
         response: { 200: ProfileSchema, ...READ },
       },
     },
@@ -228,7 +228,7 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
         tags,
         operationId: 'putRecruitmentProfile',
         summary: "Replace a study's recruitment profile",
-        params: StudyParamsSchema,
+        params: StudyParams,
         body: ProfileInputSchema,
         response: { 200: ProfileSchema, ...WRITE },
       },

@@ -8,7 +8,6 @@ import { Amount, Count, Id, Nullable } from '../../../http/schemas.js'
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength })
 
-export const StudyParamsSchema = Type.Object({ studyId: Id() })
 export const SiteParamsSchema = Type.Object({ studyId: Id(), siteId: Id() })
 export const CohortParamsSchema = Type.Object({ studyId: Id(), cohortId: Id() })
 export const SlotParamsSchema = Type.Object({
@@ -18,7 +17,6 @@ export const SlotParamsSchema = Type.Object({
 })
 export const QuestionParamsSchema = Type.Object({ questionId: Id() })
 export const VolunteerParamsSchema = Type.Object({ volunteerId: Id() })
-export const UserParamsSchema = Type.Object({ userId: Id() })
 
 export const SiteInputSchema = Type.Object(
   {

@@ -5,13 +5,13 @@ import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
 import { callerOf } from '../../identity/grant-rule.js'
 import {
   StaffSitesSchema,
-  UserParamsSchema,
   VolunteerDetailSchema,
   VolunteerListQuerySchema,
   VolunteerListSchema,
   VolunteerParamsSchema,
 } from '../staff/schemas.js'
 import { VolunteerViews } from './views.js'
+import { UserParamsSchema } from '../../identity/admin/schemas.js'
 import { requirePrincipal } from '../../../http/principal.js'
 
 const READ = errorResponses([...AUTH_ERRORS, 404, 422])

@@ -6,6 +6,7 @@ import type { RoleAction } from '../../identity/actions.js'
 import { toJsonText, toXmlText, type Value } from '../render.js'
 import { PlansRepository } from '../../plans/repository.js'
 import { TrackResources, type Listed } from './service.js'
+import { StudyParams } from '../../studies/schemas.js'
 import { requirePrincipal } from '../../../http/principal.js'
 
 const ERRORS = errorResponses([401, 403, 404, 406, 429], TrackErrorSchema)
@@ -108,7 +109,7 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
         summary: 'A study, with actualsPlanId/actualsPlanUrl pointing at its baseline plan',
         tags: ['track'],
         operationId: 'trackGetStudy',
-        params: Type.Object({ studyId: Id() }),
+        params: StudyParams,
         response: { 200: StudyOne, ...ERRORS },
       },
     },
