@@ -1,115 +1,115 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
-import { sql } from 'kysely'
-import { IdentityService } from '../modules/identity/service.js'
-import { createTenant, onEveryDatabase } from '../../test/support/harness.js'
-import { isForeignKeyViolation, isUniqueViolation } from './errors.js'
+import { randomBytes } from 'node:crypto'
+import { after, before, describe, test } from 'node:test'
+import { sql, type Kysely } from 'kysely'
+import pg from 'pg'
+import { openDatabase, type Database } from './database.js'
+import { isForeignKeyViolation, isUniqueViolation, unlessDuplicate } from './errors.js'
 
-onEveryDatabase('constraint violations, recognised in one place', (h) => {
-  test("each driver's unique and foreign-key errors are told apart by code", async () => {
-    const t = await createTenant(h)
-    const db = h.database.db
-    const duplicate = await db
-      .insertInto('users')
-      .values({
-        tenant_id: t.id,
-        username: t.username,
-        display_name: null,
-        email: null,
-        password_hash: null,
-        active: 1,
-        basic_auth_enabled: 0,
-        locked_until: null,
-        created_at: '2026-01-01T00:00:00.000Z',
-        updated_at: '2026-01-01T00:00:00.000Z',
-      })
-      .execute()
-      .catch((err: unknown) => err)
-    assert.ok(isUniqueViolation(duplicate))
-    assert.ok(!isForeignKeyViolation(duplicate))
-    const dangling = await db
-      .insertInto('user_roles')
-      .values({ user_id: t.userId, role_id: 2_000_000_000 })
-      .execute()
-      .catch((err: unknown) => err)
-    assert.ok(isForeignKeyViolation(dangling))
-    assert.ok(!isUniqueViolation(dangling))
-    assert.ok(!isUniqueViolation(await sql`select no_such_column`.execute(db).catch((e: unknown) => e)))
-    assert.ok(!isUniqueViolation(new Error('UNIQUE constraint failed, says a message')))
-  })
+/** Two tables of this test's own, so db/ is tested without any module's. */
+interface Tables {
+  parent: { id: number; code: string }
+  child: { id: number; parent_id: number }
+}
 
-  test('concurrent creates of one username: one 201, the others 409; one user and one audit record', async () => {
-    const t = await createTenant(h)
-    const answers = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        h.app.inject({
-          method: 'POST',
-          url: '/api/v1/admin/users',
-          headers: t.bearer,
-          payload: { username: 'racer', password: 'racer-password-1' },
-        }),
-      ),
-    )
-    const statuses = answers.map((r) => r.statusCode).sort()
-    assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409, 409, 409])
-    const rows = await h.database.db
-      .selectFrom('users')
-      .select('id')
-      .where('tenant_id', '=', t.id)
-      .where('username', '=', 'racer')
-      .execute()
-    assert.equal(rows.length, 1)
-    const audited = await h.database.db
-      .selectFrom('audit_log')
-      .select('id')
-      .where('tenant_id', '=', t.id)
-      .where('action', '=', 'user.create')
-      .where('entity_id', '=', String(rows[0]!.id))
-      .execute()
-    assert.equal(audited.length, 1)
-    assert.equal((await h.app.inject({ url: '/healthz' })).statusCode, 200)
+const url = process.env.TEST_DATABASE_URL
+const targets: { name: string; open: () => Promise<Database>; dispose: () => Promise<void> }[] = [
+  { name: 'sqlite', open: () => openDatabase('sqlite::memory:'), dispose: () => Promise.resolve() },
+]
+if (url) {
+  const schema = `td_errors_${process.pid}_${randomBytes(4).toString('hex')}`
+  targets.push({
+    name: 'postgres',
+    open: () => openDatabase(url, { schema }),
+    dispose: async () => {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      try {
+        await client.query(`drop schema if exists ${schema} cascade`)
+      } finally {
+        await client.end()
+      }
+    },
   })
+}
 
-  test('concurrent creates of one role name: one 201, the others 409', async () => {
-    const t = await createTenant(h)
-    const answers = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        h.app.inject({
-          method: 'POST',
-          url: '/api/v1/admin/roles',
-          headers: t.bearer,
-          payload: { name: 'racers', actions: ['studies.view'] },
-        }),
-      ),
-    )
-    assert.deepEqual(answers.map((r) => r.statusCode).sort(), [201, 409, 409, 409, 409, 409, 409, 409])
-    const roles = await h.database.db
-      .selectFrom('roles')
-      .select('id')
-      .where('tenant_id', '=', t.id)
-      .where('name', '=', 'racers')
-      .execute()
-    assert.equal(roles.length, 1)
-  })
+for (const target of targets) {
+  void describe(`constraint violations, recognised in one place [${target.name}]`, () => {
+    let database: Database
+    let db: Kysely<Tables>
+    const caught = (write: Promise<unknown>): Promise<unknown> =>
+      write.then(() => undefined).catch((e: unknown) => e)
 
-  test('concurrent creates of one tenant code: one tenant, the others Conflict', async () => {
-    const service = new IdentityService(h.database.db)
-    const code = `RACE${process.pid}${Date.now() % 100000}`
-    const results = await Promise.allSettled(
-      Array.from({ length: 6 }, () => service.createTenant(code, 'Racing clinic')),
-    )
-    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
-    for (const r of results) {
-      if (r.status === 'rejected') assert.equal((r.reason as { kind?: string }).kind, 'conflict')
-    }
-    const tenant = await service.repo.findTenantByCode(code)
-    assert.ok(tenant)
-    // The losers left nothing behind: the winner's built-in roles only.
-    const roles = await h.database.db
-      .selectFrom('roles')
-      .select('name')
-      .where('tenant_id', '=', tenant.id)
-      .execute()
-    assert.equal(roles.length, new Set(roles.map((r) => r.name)).size)
+    before(async () => {
+      database = await target.open()
+      db = database.db as unknown as Kysely<Tables>
+      await db.schema
+        .createTable('parent')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('code', 'text', (c) => c.notNull().unique())
+        .execute()
+      await db.schema
+        .createTable('child')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('parent_id', 'integer', (c) => c.notNull().references('parent.id'))
+        .execute()
+      await db.insertInto('parent').values({ id: 1, code: 'A' }).execute()
+    })
+    after(async () => {
+      await database.close()
+      await target.dispose()
+    })
+
+    test('a second row with a unique value, or with a taken primary key, is a unique violation', async () => {
+      for (const values of [
+        { id: 2, code: 'A' },
+        { id: 1, code: 'B' },
+      ]) {
+        const err = await caught(db.insertInto('parent').values(values).execute())
+        assert.ok(isUniqueViolation(err), String(err))
+        assert.ok(!isForeignKeyViolation(err))
+      }
+    })
+
+    test('a reference to a missing row, or a delete of a referenced one, is a foreign-key violation', async () => {
+      const dangling = await caught(db.insertInto('child').values({ id: 1, parent_id: 99 }).execute())
+      assert.ok(isForeignKeyViolation(dangling), String(dangling))
+      assert.ok(!isUniqueViolation(dangling))
+      await db.insertInto('child').values({ id: 2, parent_id: 1 }).execute()
+      const referenced = await caught(db.deleteFrom('parent').where('id', '=', 1).execute())
+      assert.ok(isForeignKeyViolation(referenced), String(referenced))
+    })
+
+    test('other errors are neither, whatever their message says', async () => {
+      const other = await caught(sql`select no_such_column from parent`.execute(db))
+      assert.ok(other instanceof Error)
+      assert.ok(!isUniqueViolation(other) && !isForeignKeyViolation(other))
+      assert.ok(!isUniqueViolation(new Error('UNIQUE constraint failed, says a message')))
+      assert.ok(!isForeignKeyViolation(new Error('violates foreign key constraint, says a message')))
+      assert.ok(!isUniqueViolation(null) && !isUniqueViolation('23505'))
+    })
+
+    test('unlessDuplicate: a unique violation becomes the given error; anything else passes through', async () => {
+      const taken = new Error('code A is taken')
+      await assert.rejects(
+        unlessDuplicate(
+          () => db.insertInto('parent').values({ id: 3, code: 'A' }).execute(),
+          () => taken,
+        ),
+        (e) => e === taken,
+      )
+      await assert.rejects(
+        unlessDuplicate(
+          () => db.insertInto('child').values({ id: 3, parent_id: 99 }).execute(),
+          () => taken,
+        ),
+        (e) => isForeignKeyViolation(e),
+      )
+      const written = await unlessDuplicate(
+        () => db.insertInto('parent').values({ id: 4, code: 'D' }).returning('id').executeTakeFirstOrThrow(),
+        () => taken,
+      )
+      assert.equal(written.id, 4)
+    })
   })
-})
+}

@@ -79,6 +79,25 @@ onEveryDatabase('plans API', (h) => {
     assert.equal(plans.length, 0)
   })
 
+  test('plans of one study made baseline at once: each 200 or 409, and one baseline after', async () => {
+    const t = await createTenant(h)
+    const studyId = await createStudy(h.database.db, t.id)
+    const plans: Summary[] = []
+    for (let i = 0; i < 4; i++) {
+      plans.push((await api(t, 'POST', '/api/v1/plans', handWorkedPlan(studyId))).json<Summary>())
+    }
+    const answers = await Promise.all(plans.map((p) => api(t, 'POST', `/api/v1/plans/${p.id}/baseline`)))
+    for (const r of answers) assert.ok([200, 409].includes(r.statusCode), `${r.statusCode} ${r.body}`)
+    assert.ok(answers.some((r) => r.statusCode === 200))
+    const baselines = await h.database.db
+      .selectFrom('plans')
+      .select('id')
+      .where('study_id', '=', studyId)
+      .where('is_baseline', '=', 1)
+      .execute()
+    assert.equal(baselines.length, 1)
+  })
+
   test('another tenant can neither see a plan nor create one in a study it does not own', async () => {
     const a = await createTenant(h)
     const b = await createTenant(h)

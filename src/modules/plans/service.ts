@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js'
 import { inTransaction } from '../../db/database.js'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
+import { unlessDuplicate } from '../../db/errors.js'
 import { Conflict, NotFound, ValidationFailed } from '../../errors.js'
 import { decodeCursor, limitOf, pageOf, type Page, type PageQuery } from '../../http/pagination.js'
 import { recordAudit, type Actor } from '../audit/service.js'
@@ -160,25 +161,23 @@ export class PlansService {
     const plan = await this.get(tenantId, planId)
     if (plan.is_baseline === 1) return plan
     const previous = await this.repo.baselineOf(tenantId, plan.study_id)
-    try {
-      await inTransaction(this.db, async (trx) => {
-        await this.repo.setBaseline(trx, tenantId, plan, nowIso())
-        await recordAudit(trx, actor, {
-          action: 'plans.baseline',
-          entityType: 'plan',
-          entityId: planId,
-          before: { baselinePlanId: previous?.id ?? null },
-          after: { baselinePlanId: planId },
-        })
-      })
-    } catch (err) {
-      if (/unique|duplicate/i.test((err as Error).message)) {
-        throw new Conflict(
+    await unlessDuplicate(
+      () =>
+        inTransaction(this.db, async (trx) => {
+          await this.repo.setBaseline(trx, tenantId, plan, nowIso())
+          await recordAudit(trx, actor, {
+            action: 'plans.baseline',
+            entityType: 'plan',
+            entityId: planId,
+            before: { baselinePlanId: previous?.id ?? null },
+            after: { baselinePlanId: planId },
+          })
+        }),
+      () =>
+        new Conflict(
           `Another request changed the baseline of study ${plan.study_id} at the same time; try again`,
-        )
-      }
-      throw err
-    }
+        ),
+    )
     return this.get(tenantId, planId)
   }
 }
