@@ -164,7 +164,7 @@ export async function createTenant(
   const password = `pw-${randomBytes(6).toString('hex')}`
   const user = await service.createUser(
     tenantId,
-    { username, password, roles, basicAuthEnabled: options.basicAuth ?? true },
+    { username, password, roles: [...roles], basicAuthEnabled: options.basicAuth ?? true },
     systemActor(tenantId),
   )
   const token = await service.createToken(tenantId, user.id, { name: 'test' }, systemActor(tenantId))

@@ -8,6 +8,7 @@ import { recordAudit, systemActor, type Actor } from '../audit/service.js'
 import { BUILT_IN_ROLES } from './actions.js'
 import { IdentityRepository, type TenantRow, type UserRow } from './repository.js'
 import { hashPassword, newTokenSecret } from './secrets.js'
+import type { NewUserBody } from './admin/schemas.js'
 import {
   DEFAULT_EV_THRESHOLDS,
   patchEvThresholds,
@@ -25,17 +26,8 @@ export interface TenantSettings {
 
 const DEFAULT_TENANT_SETTINGS: TenantSettings = { recruitEnabled: true }
 
-export interface NewUser {
-  username: string
-  password?: string | undefined
-  displayName?: string | null | undefined
-  email?: string | null | undefined
-  basicAuthEnabled?: boolean | undefined
-  active?: boolean | undefined
-  roles?: readonly string[] | undefined
-  /** The password was set by someone else (an administrator): its owner must choose their own first. */
-  mustChangePassword?: boolean | undefined
-}
+/** The admin API's new-user body, and whether its owner must choose their own password first (one set by someone else). */
+export type NewUser = NewUserBody & { mustChangePassword?: boolean }
 
 export interface CreatedToken {
   id: number

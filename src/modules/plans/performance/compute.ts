@@ -1,37 +1,5 @@
 import type { MajorTaskRow, MonthlyRow, ProviderRow, LocationRow } from '../repository.js'
-
-/** Earned-value figures of a plan, a provider or a location at a status date (see README, "Earned value"). */
-export interface Figures {
-  bac: number
-  pv: number
-  ev: number
-  ac: number
-  sv: number
-  cv: number
-  spi: number | null
-  cpi: number | null
-  eac: number
-  etc: number
-  vac: number
-  tcpi: number | null
-  percentComplete: number | null
-}
-
-interface SeriesPoint {
-  startDate: string
-  endDate: string
-  pv: number
-  ev: number | null
-  ac: number | null
-}
-
-export interface Performance {
-  statusDate: string
-  plan: Figures
-  serviceProviders: (Figures & { id: number; name: string })[]
-  locations: (Figures & { locationId: number; locationName: string })[]
-  series: SeriesPoint[]
-}
+import type { Figures, Performance, SeriesPoint } from './schemas.js'
 
 export interface PerformanceInput {
   providers: ProviderRow[]

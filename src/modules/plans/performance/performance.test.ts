@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { createTenant, onEveryDatabase } from '../../../../test/support/harness.js'
 import { createBaselinePlan, trackClient } from '../../../../test/support/track.js'
 import { handWorkedPlan } from '../../../../test/support/plans.js'
-import type { Performance } from './compute.js'
+import type { Performance } from './schemas.js'
 
 const period = (startDate: string, actualValue: number, extra: Record<string, unknown> = {}) => ({
   startDate,

@@ -119,14 +119,15 @@ const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
       if (invalid) {
         const error = toDomainError(invalid)
         if (!(error instanceof ValidationFailed)) throw invalid
-        const reason: unknown = (request.query as Record<string, unknown>).reasonForChange
-        const reasonChecked = invalid.validationContext === 'querystring'
-        if (!reasonChecked && (typeof reason !== 'string' || reason.length === 0 || reason.length > 1000))
-          error.errors.push({
-            path: '/querystring/reasonForChange',
-            message: 'is required: 1 to 1000 characters saying why the details change',
-            rule: 'required',
+        // Fastify stopped at the body; the query string is checked against its own schema too.
+        const query = invalid.validationContext === 'body' && request.getValidationFunction('querystring')
+        if (query && !query(request.query)) {
+          const queryError = toDomainError({
+            validation: query.errors ?? [],
+            validationContext: 'querystring',
           })
+          if (queryError instanceof ValidationFailed) error.errors.push(...queryError.errors)
+        }
         throw new ValidationFailed(error.errors, error.omitted)
       }
       return {

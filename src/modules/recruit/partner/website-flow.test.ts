@@ -375,6 +375,11 @@ onEveryDatabase('Recruit API: the website flow', (h) => {
       both.json<Problem>().errors!.map((e) => `${e.path} ${e.rule}`),
       ['/body/weightKg type', '/querystring/reasonForChange required'],
     )
+    const empty = await post('updateVolunteer?reasonForChange=', { volunteerId: id, weightKg: '80' })
+    assert.deepEqual(
+      empty.json<Problem>().errors!.map((e) => `${e.path} ${e.rule}`),
+      ['/body/weightKg type', '/querystring/reasonForChange minLength'],
+    )
     const known = volunteer()
     await register(known)
     const other = await register()

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createTenant, onEveryDatabase } from '../../../../test/support/harness.js'
 import { handWorkedPlan } from '../../../../test/support/plans.js'
-import type { Performance } from '../../plans/performance/compute.js'
+import type { Performance } from '../../plans/performance/schemas.js'
 import { createBaselinePlan, createStudy } from '../../../../test/support/track.js'
 
 type Row = Record<string, string | number | null>
