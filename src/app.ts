@@ -6,11 +6,10 @@ import type { AppContext } from './context.js'
 import type { Database } from './db/database.js'
 import { registerBodyParsers } from './http/body.js'
 import { registerContentNegotiation } from './http/content.js'
-import { registerErrorHandling, sendFrameworkError } from './http/errors.js'
+import { registerErrorHandling, sendFrameworkError, surfaceOfPath } from './http/errors.js'
 import { AccessLog, loggerFor } from './http/logging.js'
 import { describeAuthorisation, registerOpenApi } from './http/openapi.js'
 import { requestIdOf } from './http/request-id.js'
-import type { Surface } from './http/route-config.js'
 import { registerTextNormalisation } from './http/text.js'
 import { registerValidation } from './http/validation.js'
 import { DEFAULT_XML_LIMITS } from './http/xml-scan.js'
@@ -27,13 +26,6 @@ export interface BuildOptions {
 }
 
 export type App = FastifyInstance & { ctx: AppContext }
-
-function surfaceOfPath(url: string): Surface {
-  if (url.startsWith('/cleartrial-ws')) return 'cleartrial'
-  if (/^\/api\/v1\/(recruit\/|saveVolunteerRequest|invokeReport)/.test(url)) return 'partner'
-  if (url.startsWith('/api/')) return 'native'
-  return 'system'
-}
 
 /** The app factory that `trialdeck serve` and every test use. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {

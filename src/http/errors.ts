@@ -80,14 +80,17 @@ export function toDomainError(err: unknown): DomainError | null {
   return null
 }
 
+/** The surface a path belongs to: a route that declares none gets this one, and so does a request for no route. */
+export function surfaceOfPath(url: string): Surface {
+  if (url.startsWith('/cleartrial-ws')) return 'cleartrial'
+  if (/^\/api\/v1\/(recruit\/|saveVolunteerRequest|invokeReport)/.test(url)) return 'partner'
+  if (url.startsWith('/api/')) return 'native'
+  return 'system'
+}
+
 /** Which error shape a request gets: the route says so; for unknown routes the path decides. */
 function surfaceOf(request: FastifyRequest): Surface {
-  const declared = request.routeOptions.config.surface
-  if (declared) return declared
-  const path = request.url
-  if (path.startsWith('/cleartrial-ws')) return 'cleartrial'
-  if (/^\/api\/v1\/(recruit\/|saveVolunteerRequest|invokeReport)/.test(path)) return 'partner'
-  return 'native'
+  return request.routeOptions.config.surface ?? surfaceOfPath(request.url)
 }
 
 function statusOf(error: DomainError, surface: Surface): number {
