@@ -28,4 +28,11 @@ test('XML round trip keeps numbers, nulls and declared arrays', () => {
 test('XML with a DOCTYPE or entity is refused', () => {
   assert.throws(() => parseXml('<!DOCTYPE x><x/>'), /DOCTYPE/)
   assert.throws(() => parseXml('<x><!ENTITY e "e"></x>'), /DOCTYPE or ENTITY/)
+  // The scanner refuses every `<!` that opens neither a comment nor CDATA, in any case, before anything is built.
+  assert.throws(
+    () => parseXml('<?xml version="1.0"?>\n<!doctype x SYSTEM "file:///etc/passwd"><x/>'),
+    /DOCTYPE/,
+  )
+  // The words as data are data: in CDATA or a comment they are text, nothing is declared or expanded.
+  assert.deepEqual(parseXml('<x><![CDATA[<!DOCTYPE y>]]><!-- <!ENTITY z "z"> --></x>'), { x: '<!DOCTYPE y>' })
 })

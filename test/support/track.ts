@@ -10,7 +10,7 @@ import type { PlanDocument } from '../../src/modules/plans/schemas.js'
 import { StudiesRepository } from '../../src/modules/studies/repository.js'
 import type { App } from '../../src/app.js'
 import { ROOT_NAMES } from '../../src/modules/track/model.js'
-import { toXmlText, type Value } from '../../src/modules/track/render.js'
+import { xmlDocument, type Value } from '../../src/http/xml.js'
 import type { TrackResource } from '../../src/modules/plans/repository.js'
 import { parseTrackDate } from '../../src/modules/track/values.js'
 
@@ -174,7 +174,7 @@ export function trackClient(h: ClientHarness, t: { basic: Record<string, string>
           'content-type': `application/${format}`,
           accept: `application/${format}`,
         },
-        payload: format === 'xml' ? toXmlText(body as Record<string, Value>) : JSON.stringify(body),
+        payload: format === 'xml' ? xmlDocument(body as Record<string, Value>) : JSON.stringify(body),
       }),
   }
 }

@@ -9,7 +9,7 @@ import fees from './examples/fees.json' with { type: 'json' }
 import sites from './examples/sites.json' with { type: 'json' }
 import subjects from './examples/subjects.json' with { type: 'json' }
 import units from './examples/units.json' with { type: 'json' }
-import { toXmlText, type Value } from './render.js'
+import { xmlDocument, type Value } from '../../http/xml.js'
 import type { TrackResource } from '../plans/repository.js'
 
 const EXAMPLES: Record<TrackResource, Record<string, Value>> = { sites, subjects, crfs, units, fees, costs }
@@ -17,5 +17,5 @@ const EXAMPLES: Record<TrackResource, Record<string, Value>> = { sites, subjects
 /** Schema options that put the resource's example (JSON and XML) on its schema. */
 export function trackExample(resource: TrackResource): Record<string, unknown> {
   const example = EXAMPLES[resource]
-  return { examples: [example], [XML_EXAMPLE]: toXmlText(example) }
+  return { examples: [example], [XML_EXAMPLE]: xmlDocument(example) }
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { RawNumber, type Value } from './render.js'
+import { RawNumber, type Value } from '../../http/xml.js'
 import {
   WEEKLY_RESOURCES,
   type CostRow,

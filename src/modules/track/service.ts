@@ -3,7 +3,8 @@ import { inTransaction } from '../../db/database.js'
 import { Conflict, NotFound } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { loadModel, representation, ROOT_NAMES, type TrackModel } from './model.js'
-import { toJsonText, toXmlText } from './render.js'
+import { toJsonText } from './render.js'
+import { xmlDocument } from '../../http/xml.js'
 import { PlansRepository, sqliteTokenReader, type TrackResource } from '../plans/repository.js'
 import { validatePost, type PeriodChange } from './validate.js'
 
@@ -48,7 +49,7 @@ class RenderCache {
 
 function render(model: TrackModel, lockToken: number, format: TrackFormat): Buffer {
   const rep = representation(model, lockToken)
-  return Buffer.from(format === 'xml' ? toXmlText(rep) : toJsonText(rep), 'utf8')
+  return Buffer.from(format === 'xml' ? xmlDocument(rep) : toJsonText(rep), 'utf8')
 }
 
 /** The next lockToken: a millisecond timestamp, always greater than the one it replaces. */

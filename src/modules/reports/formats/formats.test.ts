@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { stringify } from 'csv-stringify/sync'
-import { csvRecord, xmlEscape } from './tabular.js'
+import { csvRecord } from './tabular.js'
 import type { Cell } from '../producers/conduct.js'
 
 // Values that exercise every rule: quoting, quote doubling, line breaks, formula prefixes (ASCII and full-width),
@@ -58,11 +58,4 @@ test('CSV records are byte for byte what csv-stringify writes, for every delimit
     assert.equal(csvRecord(CELLS, delimiter), stringify([CELLS], options))
     assert.equal(csvRecord([null, null], delimiter), stringify([[null, null]], options))
   }
-})
-
-test('XML escaping leaves plain text alone and escapes or drops the rest', () => {
-  assert.equal(xmlEscape('plain 12.5 mg'), 'plain 12.5 mg')
-  assert.equal(xmlEscape(`a<b & "c" 'd'>`), 'a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;')
-  assert.equal(xmlEscape('bell\u0007 tab\t nl\n'), 'bell tab\t nl\n')
-  assert.equal(xmlEscape('\uFFFE&'), '&amp;')
 })

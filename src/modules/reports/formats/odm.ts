@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/schema.js'
-import { xmlEscape, type Progress } from './tabular.js'
+import type { Progress } from './tabular.js'
+import { escapeXml, XML_DECLARATION } from '../../../http/xml.js'
 import type { ResolvedReport } from '../params.js'
 import { Obs, observationsQuery, type Dimensions } from '../producers/conduct.js'
 import type { RawRow, Snapshot } from '../producers/source.js'
@@ -38,7 +39,7 @@ export async function* odmChunks(
   dims: Dimensions,
   progress: Progress,
 ): AsyncGenerator<string> {
-  const study = xmlEscape(r.study.protocol)
+  const study = escapeXml(r.study.protocol)
   const events = oids(dims.timepoints.entries(), 'SE', (t) => t.name)
   const itemOids = oids(dims.items.entries(), 'I', (i) => i.code)
   const now = new Date().toISOString()
@@ -46,7 +47,7 @@ export async function* odmChunks(
   // file holds the clinical data of every subject the run selects (AllClinicalData).
   const granularity = r.subjectIds?.length === 1 ? 'SingleSubject' : 'AllClinicalData'
   yield (
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `${XML_DECLARATION}\n` +
     `<ODM xmlns="${ODM_NS}" ODMVersion="1.3.2" FileType="Snapshot" FileOID="trialdeck.transfer.${study}.${now}" ` +
     `CreationDateTime="${now}" Granularity="${granularity}" SourceSystem="Trialdeck">\n` +
     `<ClinicalData StudyOID="${study}" MetaDataVersionOID="MDV.${study}">\n`
@@ -69,18 +70,18 @@ export async function* odmChunks(
       if (!rows) groups.set(ig, (rows = []))
       rows.push(o)
     }
-    let out = `<StudyEventData StudyEventOID="${xmlEscape(events.get(timepoint) ?? `SE.${timepoint}`)}">\n`
+    let out = `<StudyEventData StudyEventOID="${escapeXml(events.get(timepoint) ?? `SE.${timepoint}`)}">\n`
     for (const [form, groups] of forms) {
-      out += `<FormData FormOID="F.${xmlEscape(form)}">\n`
+      out += `<FormData FormOID="F.${escapeXml(form)}">\n`
       for (const [ig, rows] of groups) {
-        out += `<ItemGroupData ItemGroupOID="IG.${xmlEscape(ig)}">\n`
+        out += `<ItemGroupData ItemGroupOID="IG.${escapeXml(ig)}">\n`
         for (const o of rows) {
           const value = o[Obs.value] as string | null
-          const oid = xmlEscape(itemOids.get(o[Obs.item] as number) ?? `I.${String(o[Obs.item])}`)
+          const oid = escapeXml(itemOids.get(o[Obs.item] as number) ?? `I.${String(o[Obs.item])}`)
           out +=
             value === null
               ? `<ItemData ItemOID="${oid}" IsNull="Yes"/>\n`
-              : `<ItemData ItemOID="${oid}" Value="${xmlEscape(value)}"/>\n`
+              : `<ItemData ItemOID="${oid}" Value="${escapeXml(value)}"/>\n`
         }
         out += '</ItemGroupData>\n'
       }
@@ -99,7 +100,7 @@ export async function* odmChunks(
       if (s !== subject) {
         if (subject !== undefined) out += '</SubjectData>\n'
         const dim = dims.subjects.get(s)
-        out += `<SubjectData SubjectKey="${xmlEscape(dim?.number ?? String(s))}">\n`
+        out += `<SubjectData SubjectKey="${escapeXml(dim?.number ?? String(s))}">\n`
         if (dim?.siteId !== null && dim?.siteId !== undefined)
           out += `<SiteRef LocationOID="${dim.siteId}"/>\n`
         subject = s

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs'
 import type { ReportFormat } from '../catalogue.js'
 import type { DataType } from './columns.js'
 import type { Cell, Table } from '../producers/conduct.js'
+import { escapeXml, XML_DECLARATION } from '../../../http/xml.js'
 
 export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -30,23 +31,6 @@ export const REPORT_EXTENSIONS: Record<ReportFormat, string> = {
 export interface Progress {
   rows: number
   onBatch?: (rows: number) => void
-}
-
-const XML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-}
-// Characters XML 1.0 cannot carry at all are dropped; the markup characters are escaped.
-const INVALID_CHARS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF'
-const XML_INVALID = new RegExp(`[${INVALID_CHARS}]`, 'g')
-const XML_SPECIAL = new RegExp(`[&<>"'${INVALID_CHARS}]`)
-export function xmlEscape(value: string): string {
-  // Most values need nothing: one test, no new strings.
-  if (!XML_SPECIAL.test(value)) return value
-  return value.replace(XML_INVALID, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c)
 }
 
 export async function* counted(table: Table, progress: Progress): AsyncGenerator<Cell[][]> {
@@ -157,7 +141,7 @@ export async function* xmlChunks(
   const open = columns.map((c) => `<${c}>`)
   const close = columns.map((c) => `</${c}>`)
   const empty = columns.map((c) => `<${c}/>`)
-  yield `<?xml version="1.0" encoding="UTF-8"?>\n<report name="${xmlEscape(meta.report)}" study="${xmlEscape(meta.study)}">\n`
+  yield `${XML_DECLARATION}\n<report name="${escapeXml(meta.report)}" study="${escapeXml(meta.study)}">\n`
   yield* rendered(table, progress, (row) => {
     let out = '<row>'
     for (let i = 0; i < columns.length; i++) {
@@ -165,7 +149,7 @@ export async function* xmlChunks(
       out +=
         v === null || v === undefined
           ? (empty[i] ?? '')
-          : `${open[i] ?? ''}${xmlEscape(String(v))}${close[i] ?? ''}`
+          : `${open[i] ?? ''}${escapeXml(String(v))}${close[i] ?? ''}`
     }
     return `${out}</row>\n`
   })

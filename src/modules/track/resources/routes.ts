@@ -3,7 +3,8 @@ import { Type, type TSchema } from 'typebox'
 import type { ModulePlugin } from '../../index.js'
 import { Id, Nullable, TrackErrorSchema, errorResponses } from '../../../http/schemas.js'
 import type { RoleAction } from '../../identity/actions.js'
-import { toJsonText, toXmlText, type Value } from '../render.js'
+import { toJsonText } from '../render.js'
+import { xmlDocument, type Value } from '../../../http/xml.js'
 import { PlansRepository } from '../../plans/repository.js'
 import { TrackResources, type Listed } from './service.js'
 import { StudyParams } from '../../studies/schemas.js'
@@ -77,7 +78,10 @@ const trackResources: ModulePlugin = async (plugin, { ctx }) => {
     const listed = 'json' in value && 'xml' in value ? (value as Listed) : undefined
     const single = value as Record<string, Value>
     return format === 'xml'
-      ? { type: 'application/xml; charset=utf-8', body: Buffer.from(toXmlText(listed ? listed.xml : single)) }
+      ? {
+          type: 'application/xml; charset=utf-8',
+          body: Buffer.from(xmlDocument(listed ? listed.xml : single)),
+        }
       : {
           type: 'application/json; charset=utf-8',
           body: Buffer.from(toJsonText(listed ? listed.json : single)),

@@ -1,7 +1,7 @@
 import { NotFound } from '../../../errors.js'
 import { listAllStudies, StudiesRepository, type StudyRow } from '../../studies/repository.js'
 import { PlansRepository, TRACK_RESOURCES, type PlanRow } from '../../plans/repository.js'
-import { RawNumber, type Value } from '../render.js'
+import { RawNumber, type Value } from '../../../http/xml.js'
 import { jsonNumber, toTrackDate } from '../values.js'
 
 const BASE = '/cleartrial-ws'
