@@ -36,8 +36,7 @@ async function* jsonRecords(rows: readonly object[]): AsyncGenerator<BodyRecord>
 /** Study conduct data under /api/v1/studies/{studyId}: subjects, timepoints, data items, observations. */
 const conduct: ModulePlugin = async (fastify, { ctx }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const raw = ctx.database.raw
-  const service = new ConductService(ctx.db, raw.kind === 'sqlite' ? raw.sqlite : undefined)
+  const service = ConductService.of(ctx)
   // Bulk bodies are handed to the import as the raw stream: parsed record by record, never held whole.
   app.addContentTypeParser(
     ['text/csv', 'application/x-ndjson', 'application/ndjson'],

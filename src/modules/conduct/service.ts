@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
+import type { AppContext } from '../../context.js'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
@@ -67,6 +68,14 @@ export class ConductService {
   ) {
     this.repo = new ConductRepository(db)
     this.studies = new StudiesRepository(db)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): ConductService {
+    return new ConductService(
+      ctx.db,
+      ctx.database.raw.kind === 'sqlite' ? ctx.database.raw.sqlite : undefined,
+    )
   }
 
   /** The study, if it is in the actor's tenant (else 404) and the actor's user may access it (else 403). */

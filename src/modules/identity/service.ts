@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { AppContext } from '../../context.js'
 import type { DB } from '../../db/schema.js'
 import { inTransaction } from '../../db/database.js'
 import { nowIso } from '../../db/columns.js'
@@ -87,6 +88,11 @@ export class IdentityService {
     readonly policy: IdentityPolicy = DEFAULT_IDENTITY_POLICY,
   ) {
     this.repo = new IdentityRepository(db)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): IdentityService {
+    return new IdentityService(ctx.db, policyOf(ctx.config))
   }
 
   /** A new tenant with the built-in roles. */

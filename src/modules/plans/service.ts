@@ -42,6 +42,7 @@ export class PlansService {
     this.studies = new StudiesRepository(db)
   }
 
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
   static of(ctx: AppContext): PlansService {
     return new PlansService(ctx.db, ctx.database.dialect)
   }

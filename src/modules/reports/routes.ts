@@ -17,7 +17,7 @@ const tags = ['reports']
 /** The Report API: the catalogue, invokeReport (streamed) and report jobs; starts and stops the job runner. */
 const reports: ModulePlugin = async (fastify, { ctx }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const service = new ReportService(ctx)
+  const service = ReportService.of(ctx)
   const runner = new ReportJobRunner(ctx, service, app.log)
   app.addHook('onReady', async () => {
     runner.start()

@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream'
+import type { Kysely } from 'kysely'
 import type { AppContext } from '../../context.js'
+import type { Database } from '../../db/database.js'
+import type { DB } from '../../db/schema.js'
 import { TooManyRequests } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import type { RoleAction } from '../identity/actions.js'
@@ -83,16 +86,25 @@ export class ReportService {
   readonly source: ReportSource
   readonly slots: Slots
 
-  constructor(private readonly ctx: AppContext) {
-    this.slots = new Slots(ctx.config.reportConcurrency)
-    this.source = new ReportSource(ctx.database, ctx.config.reportConcurrency + 1)
+  private readonly db: Kysely<DB>
+
+  /** `concurrency`: how many reports run at once (REPORT_CONCURRENCY). */
+  constructor(database: Database, concurrency: number) {
+    this.db = database.db
+    this.slots = new Slots(concurrency)
+    this.source = new ReportSource(database, concurrency + 1)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): ReportService {
+    return new ReportService(ctx.database, ctx.config.reportConcurrency)
   }
 
   async catalogue(tenantId: number): Promise<Catalogue['reports']> {
     const reports = await Promise.all(
       REPORTS.map(async (r): Promise<ReportInfo> => ({
         ...r,
-        action: await requiredAction(this.ctx.db, tenantId, r),
+        action: await requiredAction(this.db, tenantId, r),
       })),
     )
     return reports as unknown as Catalogue['reports']
@@ -104,7 +116,7 @@ export class ReportService {
     input: InvokeInput,
     defaultFormat?: ReportFormat,
   ): Promise<ResolvedReport> {
-    return resolveReport(this.ctx.db, actor, actions, input, defaultFormat)
+    return resolveReport(this.db, actor, actions, input, defaultFormat)
   }
 
   /**
@@ -115,7 +127,7 @@ export class ReportService {
     if (r.params.format !== 'xpt' || r.params.truncate) return
     const snap = await this.source.snapshot()
     try {
-      const db = this.ctx.db
+      const db = this.db
       const dims =
         r.info.name === 'transfer' || r.info.name === 'visit-completion'
           ? await loadDimensions(db, snap, r)
@@ -141,7 +153,7 @@ export class ReportService {
     const { columns } = table()
     const profile =
       r.info.name === 'transfer'
-        ? await transferProfile(this.ctx.db, snap, r, dims ?? never(), columns)
+        ? await transferProfile(this.db, snap, r, dims ?? never(), columns)
         : await profileByScan(table())
     return { columns: exportColumns(columns, profile, r.info), profile }
   }
@@ -152,7 +164,7 @@ export class ReportService {
     snap: Snapshot,
     dims: Dimensions | undefined,
   ): Promise<{ table: () => Table }> {
-    const db = this.ctx.db
+    const db = this.db
     const performance = r.info.name === 'track-performance' ? await trackPerformanceTable(db, r) : undefined
     // Its rows are made once, in memory (a few dozen), so the table can be read twice like the others.
     const performanceRows = performance ? await collect(performance) : []
@@ -204,7 +216,7 @@ export class ReportService {
       }
     }
     try {
-      const db = this.ctx.db
+      const db = this.db
       const needsDims = r.info.name === 'transfer' || r.info.name === 'visit-completion'
       const dims = needsDims ? await loadDimensions(db, snap, r) : undefined
       const { table } = await this.tables(r, snap, dims)
@@ -284,7 +296,7 @@ export class ReportService {
     via: 'invokeReport' | 'job',
     jobId?: number,
   ): Promise<void> {
-    await recordAudit(this.ctx.db, actor, {
+    await recordAudit(this.db, actor, {
       action: 'report.run',
       entityType: 'study',
       entityId: r.study.id,

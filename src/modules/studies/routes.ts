@@ -9,7 +9,7 @@ import { actorOf, requirePrincipal } from '../../http/principal.js'
 /** Native studies API: list, create, read and edit studies (protocols). */
 const studies: ModulePlugin = async (plugin, { ctx }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
-  const service = new StudiesService(ctx.db)
+  const service = StudiesService.of(ctx)
   app.get(
     '/api/v1/studies',
     {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { AppContext } from '../../context.js'
 import { inTransaction } from '../../db/database.js'
 import type { DB } from '../../db/schema.js'
 import { nowIso } from '../../db/columns.js'
@@ -35,6 +36,11 @@ export class StudiesService {
   constructor(private readonly db: Kysely<DB>) {
     this.repo = new StudiesRepository(db)
     this.listing = new StudiesListing(db)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): StudiesService {
+    return new StudiesService(ctx.db)
   }
 
   async get(tenantId: number, id: number): Promise<StudyRow> {

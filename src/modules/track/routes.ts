@@ -21,7 +21,7 @@ const DESCRIPTIONS: Record<(typeof TRACK_RESOURCES)[number], string> = {
 /** The Track API: `/cleartrial-ws/actuals/{baselinePlanId}/{resource}`, GET and POST, JSON and XML. */
 const track: ModulePlugin = async (plugin, { ctx }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
-  const service = new TrackService(ctx)
+  const service = TrackService.of(ctx)
   const contentType = (format: string) =>
     format === 'xml' ? 'application/xml; charset=utf-8' : 'application/json; charset=utf-8'
 

@@ -1,5 +1,7 @@
 import type { AppContext } from '../../context.js'
-import { inTransaction } from '../../db/database.js'
+import type { Kysely } from 'kysely'
+import { inTransaction, type Database } from '../../db/database.js'
+import type { DB } from '../../db/schema.js'
 import { Conflict, NotFound } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { loadModel, representation, ROOT_NAMES, type TrackModel } from './model.js'
@@ -72,6 +74,7 @@ function applyChanges(model: TrackModel, changes: readonly PeriodChange[]): void
 /** Reads and writes the actuals of baseline plans (the Track API), for any surface. */
 export class TrackService {
   readonly repo: PlansRepository
+  private readonly db: Kysely<DB>
   private readonly cache = new RenderCache(64 * 1024 * 1024)
 
   /**
@@ -86,13 +89,19 @@ export class TrackService {
     resource: TrackResource,
   ) => Promise<number | undefined>
 
-  constructor(private readonly ctx: AppContext) {
-    this.repo = new PlansRepository(ctx.db)
-    const raw = ctx.database.raw
+  constructor(database: Database) {
+    this.db = database.db
+    this.repo = new PlansRepository(database.db)
+    const raw = database.raw
     this.tokenOf =
       raw.kind === 'sqlite'
         ? sqliteTokenReader(raw.sqlite)
         : (tenantId, planId, resource) => this.repo.lockTokenOf(tenantId, planId, resource)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): TrackService {
+    return new TrackService(ctx.database)
   }
 
   private async currentToken(tenantId: number, planId: number, resource: TrackResource): Promise<number> {
@@ -113,7 +122,7 @@ export class TrackService {
       const lockToken = await this.currentToken(tenantId, planId, resource)
       const hit = this.cache.get(key, lockToken)
       if (hit) return hit
-      const model = await loadModel(this.repo, this.ctx.db, tenantId, planId, resource)
+      const model = await loadModel(this.repo, this.db, tenantId, planId, resource)
       // A write that committed while the model was read changed the token: read again, so the token and
       // the values shown always belong together.
       if ((await this.currentToken(tenantId, planId, resource)) !== lockToken) continue
@@ -138,7 +147,7 @@ export class TrackService {
     const current = await this.currentToken(tenantId, planId, resource)
     const url = `/cleartrial-ws/actuals/${planId}/${resource}`
     const root = ROOT_NAMES[resource]
-    const model = await loadModel(this.repo, this.ctx.db, tenantId, planId, resource)
+    const model = await loadModel(this.repo, this.db, tenantId, planId, resource)
     const sent = lockTokenIn(body, root)
     if (sent === 'no-root') validatePost(model, body) // reports the missing representation
     if (sent === undefined || sent === 'no-root') {
@@ -149,7 +158,7 @@ export class TrackService {
     if (sent !== current) throw stale(url)
     const { changes } = validatePost(model, body)
     const next = nextLockToken(sent)
-    await inTransaction(this.ctx.db, async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       if (!(await this.repo.swapLockToken(trx, tenantId, planId, resource, sent, next))) throw stale(url)
       if (model.kind === 'weekly') {
         await this.repo.updateWeeklyActuals(

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
+import type { AppContext } from '../../../context.js'
 import type { DB } from '../../../db/schema.js'
 import type { CredentialsWatch } from '../auth/credentials-watch.js'
 import { inTransaction } from '../../../db/database.js'
@@ -37,6 +38,11 @@ export class RoleAdminService {
     private readonly credentials: Pick<CredentialsWatch, 'changed'>,
   ) {
     this.repo = new AdminRepository(db)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): RoleAdminService {
+    return new RoleAdminService(ctx.db, ctx.credentials)
   }
 
   /** A transaction that changes what roles grant: this instance's cached verifications are voided after it. */

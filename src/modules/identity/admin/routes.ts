@@ -25,7 +25,6 @@ import { AdminService } from './service.js'
 import { RoleAdminService } from './role-service.js'
 import { callerOf } from '../grant-rule.js'
 import { PageQuerySchema } from '../../../http/pagination.js'
-import { policyOf } from '../service.js'
 import { requirePrincipal } from '../../../http/principal.js'
 
 const tags = ['admin']
@@ -34,8 +33,8 @@ const ETagHeader = { ETag: Type.String({ description: 'Send it back as If-Match 
 /** `/api/v1/admin/*`: users, their API tokens, and roles of the caller's tenant. */
 const adminRoutes: ModulePlugin = async (plain, { ctx }) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-  const service = new AdminService(ctx.db, ctx.credentials, policyOf(ctx.config))
-  const roles = new RoleAdminService(ctx.db, ctx.credentials)
+  const service = AdminService.of(ctx)
+  const roles = RoleAdminService.of(ctx)
 
   app.get(
     '/api/v1/admin/users',

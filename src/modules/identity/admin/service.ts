@@ -1,4 +1,5 @@
 import type { Kysely, Transaction, Updateable } from 'kysely'
+import type { AppContext } from '../../../context.js'
 import type { DB } from '../../../db/schema.js'
 import type { CredentialsWatch } from '../auth/credentials-watch.js'
 import { inTransaction } from '../../../db/database.js'
@@ -24,6 +25,7 @@ import {
   checkPassword,
   DEFAULT_IDENTITY_POLICY,
   IdentityService,
+  policyOf,
   unknownRoleMessage,
   type IdentityPolicy,
 } from '../service.js'
@@ -68,6 +70,11 @@ export class AdminService {
   ) {
     this.repo = new AdminRepository(db)
     this.identity = new IdentityService(db, policy)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): AdminService {
+    return new AdminService(ctx.db, ctx.credentials, policyOf(ctx.config))
   }
 
   /**

@@ -13,7 +13,7 @@ const tags = ['admin']
 /** `/api/v1/admin/tenant`: the caller's tenant and the settings its administrator may change (as the CLI does). */
 const tenantRoutes: ModulePlugin = async (plain, { ctx }) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-  const service = new IdentityService(ctx.db)
+  const service = IdentityService.of(ctx)
   const view = (tenant: { code: string; name: string }, s: TenantSettings): TenantSettingsView => ({
     code: tenant.code,
     name: tenant.name,

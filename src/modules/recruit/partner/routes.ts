@@ -57,9 +57,9 @@ const logSerializers = {
 const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
   const identity = new IdentityRepository(ctx.db)
-  const volunteers = new VolunteerService(ctx.db)
-  const recruit = new RecruitService(ctx.db)
-  const questions = new QuestionsService(ctx.db)
+  const volunteers = VolunteerService.of(ctx)
+  const recruit = RecruitService.of(ctx)
+  const questions = QuestionsService.of(ctx)
 
   app.addHook('onRequest', async (request) => {
     const tenant = request.principal ? await identity.findTenantById(request.principal.tenantId) : undefined

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { AppContext } from '../../../context.js'
 import type { DB } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/database.js'
 import { nowIso } from '../../../db/columns.js'
@@ -54,6 +55,11 @@ export class RecruitService {
     this.catalog = new CatalogRepository(db)
     this.volunteers = new VolunteersRepository(db)
     this.bookings = new BookingsRepository(db)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): RecruitService {
+    return new RecruitService(ctx.db)
   }
 
   async findActiveStudySites(tenantId: number, query: ActiveSitesQuery): Promise<ActiveStudySite[]> {

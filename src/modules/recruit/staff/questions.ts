@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { AppContext } from '../../../context.js'
 import type { DB } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/database.js'
 import { nowIso } from '../../../db/columns.js'
@@ -26,6 +27,11 @@ export class QuestionsService {
 
   constructor(private readonly db: Kysely<DB>) {
     this.catalog = new CatalogRepository(db)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): QuestionsService {
+    return new QuestionsService(ctx.db)
   }
 
   async listQuestions(tenantId: number): Promise<Question[]> {

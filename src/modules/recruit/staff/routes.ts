@@ -35,8 +35,8 @@ const NoContent = { 204: Type.Null({ description: 'Deleted' }) }
 /** Native staff API: what a study offers for recruitment (sites, cohorts, profile, slots) and volunteer questions. */
 const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
-  const setup = new RecruitSetupService(ctx.db)
-  const questions = new QuestionsService(ctx.db)
+  const setup = RecruitSetupService.of(ctx)
+  const questions = QuestionsService.of(ctx)
   const base = '/api/v1/studies/:studyId'
 
   app.get(

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { AppContext } from '../../../context.js'
 import type { DB } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/database.js'
 import { nowIso } from '../../../db/columns.js'
@@ -46,6 +47,11 @@ export class RecruitSetupService {
     this.catalog = new CatalogRepository(db)
     this.studies = new StudiesRepository(db)
     this.sites = new SitesRepository(db)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): RecruitSetupService {
+    return new RecruitSetupService(ctx.db)
   }
 
   async study(tenantId: number, studyId: number): Promise<StudyRow> {

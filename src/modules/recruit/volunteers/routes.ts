@@ -25,7 +25,7 @@ const logSerializers = {
 /** Native staff views of volunteers, and the site restrictions that narrow them. */
 const volunteerRoutes: ModulePlugin = async (plugin, { ctx }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
-  const views = new VolunteerViews(ctx.db)
+  const views = VolunteerViews.of(ctx)
 
   app.get(
     '/api/v1/volunteers',

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Updateable } from 'kysely'
+import type { AppContext } from '../../../context.js'
 import type { DB } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/database.js'
 import { nowIso } from '../../../db/columns.js'
@@ -85,6 +86,11 @@ export class VolunteerService {
     this.volunteers = new VolunteersRepository(db)
     this.catalog = new CatalogRepository(db)
     this.bookings = new BookingsRepository(db)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): VolunteerService {
+    return new VolunteerService(ctx.db)
   }
 
   /** Registers a volunteer; 422 `duplicate` when one with the same email, or name and birth date, exists. */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { AppContext } from '../../../context.js'
 import type { DB } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/database.js'
 import { ErrorList, NotFound } from '../../../errors.js'
@@ -54,6 +55,11 @@ export class VolunteerViews {
     this.bookings = new BookingsRepository(db)
     this.sites = new SitesRepository(db)
     this.identity = new IdentityRepository(db)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): VolunteerViews {
+    return new VolunteerViews(ctx.db)
   }
 
   private async restriction(tenantId: number, userId: number): Promise<number[] | undefined> {

@@ -5,7 +5,6 @@ import { Id, Nullable, TrackErrorSchema, errorResponses } from '../../../http/sc
 import type { RoleAction } from '../../identity/actions.js'
 import { toJsonText } from '../render.js'
 import { xmlDocument, type Value } from '../../../http/xml.js'
-import { PlansRepository } from '../../plans/repository.js'
 import { TrackResources, type Listed } from './service.js'
 import { StudyParams } from '../../studies/schemas.js'
 import { requirePrincipal } from '../../../http/principal.js'
@@ -72,7 +71,7 @@ const PlanParams = Type.Object({ planId: Id() })
 /** Track-compatible read resources: studies and plans with their locations, providers, costs and schedule. */
 const trackResources: ModulePlugin = async (plugin, { ctx }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
-  const resources = new TrackResources(new PlansRepository(ctx.db))
+  const resources = TrackResources.of(ctx)
   const config = (action: RoleAction) => ({ action, produces: ['json', 'xml'] as const })
   const send = (format: string, value: Record<string, Value> | Listed) => {
     const listed = 'json' in value && 'xml' in value ? (value as Listed) : undefined

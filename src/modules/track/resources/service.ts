@@ -1,3 +1,6 @@
+import type { Kysely } from 'kysely'
+import type { AppContext } from '../../../context.js'
+import type { DB } from '../../../db/schema.js'
 import { NotFound } from '../../../errors.js'
 import { listAllStudies, StudiesRepository, type StudyRow } from '../../studies/repository.js'
 import { PlansRepository, TRACK_RESOURCES, type PlanRow } from '../../plans/repository.js'
@@ -19,9 +22,14 @@ export class TrackResources {
   private readonly plans: PlansRepository
   private readonly studies: StudiesRepository
 
-  constructor(plans: PlansRepository) {
-    this.plans = plans
-    this.studies = new StudiesRepository(plans.db)
+  constructor(db: Kysely<DB>) {
+    this.plans = new PlansRepository(db)
+    this.studies = new StudiesRepository(db)
+  }
+
+  /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
+  static of(ctx: AppContext): TrackResources {
+    return new TrackResources(ctx.db)
   }
 
   private async study(tenantId: number, id: number): Promise<StudyRow> {
