@@ -5,8 +5,6 @@ import type { ModulePlugin } from '../../index.js'
 import { NotFound, ValidationFailed } from '../../../errors.js'
 import { toDomainError } from '../../../http/errors.js'
 import { AUTH_ERRORS, errorResponses } from '../../../http/schemas.js'
-import { IdentityRepository } from '../../identity/repository.js'
-import { settingsOf } from '../../identity/service.js'
 import { QuestionSchema } from '../staff/schemas.js'
 import { QuestionsService } from '../staff/questions.js'
 import { RecruitService } from './service.js'
@@ -56,15 +54,15 @@ const logSerializers = {
  */
 const partnerRoutes: ModulePlugin = async (plugin, { ctx }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
-  const identity = new IdentityRepository(ctx.db)
   const volunteers = VolunteerService.of(ctx)
   const recruit = RecruitService.of(ctx)
   const questions = QuestionsService.of(ctx)
 
+  // Every partner operation asks the service first, before its body is parsed or validated: a tenant without
+  // Recruit gets 404 whatever its website sends.
   app.addHook('onRequest', async (request) => {
-    const tenant = request.principal ? await identity.findTenantById(request.principal.tenantId) : undefined
-    if (!tenant || !settingsOf(tenant).recruitEnabled)
-      throw new NotFound(`No resource at ${request.method} ${request.url.split('?')[0]}`)
+    const resource = `${request.method} ${request.url.split('?')[0]}`
+    await recruit.requireEnabled(requirePrincipal(request).tenantId, resource)
   })
 
   app.post(

@@ -24,6 +24,8 @@ import type {
   UnassignedQuery,
 } from './schemas.js'
 import { VolunteersRepository, type VolunteerRow } from '../volunteers/repository.js'
+import { IdentityRepository } from '../../identity/repository.js'
+import { settingsOf } from '../../identity/service.js'
 
 interface RecruitingStudy {
   studyId: number
@@ -50,8 +52,10 @@ export class RecruitService {
   readonly catalog: CatalogRepository
   readonly volunteers: VolunteersRepository
   readonly bookings: BookingsRepository
+  private readonly identity: IdentityRepository
 
   constructor(private readonly db: Kysely<DB>) {
+    this.identity = new IdentityRepository(db)
     this.catalog = new CatalogRepository(db)
     this.volunteers = new VolunteersRepository(db)
     this.bookings = new BookingsRepository(db)
@@ -60,6 +64,15 @@ export class RecruitService {
   /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
   static of(ctx: AppContext): RecruitService {
     return new RecruitService(ctx.db)
+  }
+
+  /**
+   * Recruit is a tenant setting (`recruitEnabled`): with it off, every partner operation answers as if its
+   * `resource` (`POST /api/v1/recruit/…`) did not exist.
+   */
+  async requireEnabled(tenantId: number, resource: string): Promise<void> {
+    const tenant = await this.identity.findTenantById(tenantId)
+    if (!tenant || !settingsOf(tenant).recruitEnabled) throw new NotFound(`No resource at ${resource}`)
   }
 
   async findActiveStudySites(tenantId: number, query: ActiveSitesQuery): Promise<ActiveStudySite[]> {
