@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type {
   PlanCostsTable,
@@ -100,6 +100,35 @@ export class PlansRepository {
       .where('study_id', '=', studyId)
       .where('is_baseline', '=', 1)
       .executeTakeFirst()
+  }
+
+  /** Whether a plan has this id in any tenant (the demo keeps the fixtures' plan ids, so it looks first). */
+  async planIdTaken(planId: number): Promise<boolean> {
+    return (
+      (await this.db.selectFrom('plans').select('id').where('id', '=', planId).executeTakeFirst()) !==
+      undefined
+    )
+  }
+
+  /** A draft plan's own fields replaced; false when it is a baseline (or gone) by now. */
+  async updateDraft(
+    db: Kysely<DB>,
+    tenantId: number,
+    planId: number,
+    values: Pick<
+      Updateable<PlansTable>,
+      'name' | 'code' | 'description' | 'plan_state' | 'start_date' | 'currency'
+    >,
+    now: string,
+  ): Promise<boolean> {
+    const updated = await db
+      .updateTable('plans')
+      .set({ ...values, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', planId)
+      .where('is_baseline', '=', 0)
+      .executeTakeFirst()
+    return Number(updated.numUpdatedRows) === 1
   }
 
   /** The current lockToken of a baseline plan's resource; undefined when there is no such baseline plan. */
@@ -247,6 +276,16 @@ export class PlansRepository {
         update plan_weekly_values set actual_value = v.actual from v
         where plan_weekly_values.id = v.vid and plan_weekly_values.tenant_id = ${tenantId}`.execute(db)
     }
+  }
+
+  /** Every lockToken of a plan moved on: what a write to its actuals outside the Track API must do. */
+  async bumpLockTokens(db: Kysely<DB>, tenantId: number, planId: number): Promise<void> {
+    await db
+      .updateTable('plan_lock_tokens')
+      .set((eb) => ({ lock_token: eb('lock_token', '+', 1) }))
+      .where('tenant_id', '=', tenantId)
+      .where('plan_id', '=', planId)
+      .execute()
   }
 
   /** Sets the actual and earned values of many monthly periods by id. */

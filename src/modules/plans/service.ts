@@ -127,22 +127,15 @@ export class PlansService {
     }
     const rows = planRows(tenantId, planId, doc, Date.now())
     await inTransaction(this.db, async (trx) => {
-      const updated = await trx
-        .updateTable('plans')
-        .set({
-          name: doc.name,
-          code: doc.code ?? null,
-          description: doc.description ?? null,
-          plan_state: doc.planState ?? 'Draft',
-          start_date: doc.startDate,
-          currency: doc.currency,
-          updated_at: nowIso(),
-        })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', planId)
-        .where('is_baseline', '=', 0)
-        .executeTakeFirst()
-      if (Number(updated.numUpdatedRows) !== 1)
+      const values = {
+        name: doc.name,
+        code: doc.code ?? null,
+        description: doc.description ?? null,
+        plan_state: doc.planState ?? 'Draft',
+        start_date: doc.startDate,
+        currency: doc.currency,
+      }
+      if (!(await this.repo.updateDraft(trx, tenantId, planId, values, nowIso())))
         throw new Conflict(`Plan ${planId} became a baseline meanwhile`)
       await this.repo.deleteStructure(trx, tenantId, planId)
       await this.repo.insertStructure(trx, rows)

@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/database.js'
 import { nowIso } from '../../db/columns.js'
 import { systemActor } from '../audit/service.js'
 import { PlansService } from '../plans/service.js'
+import { WEEKLY_RESOURCES } from '../plans/repository.js'
 import type { PlanDocument } from '../plans/schemas.js'
 import { StudiesRepository } from '../studies/repository.js'
 import type { DemoContext } from '../../seed/demo.js'
@@ -248,12 +249,7 @@ export async function seedTrackDemo({ db, tenantId }: DemoContext): Promise<void
     [47323, 'CT-TRACK-47323', 'Track demo: units, fees and costs', plan47323],
   ]
   for (const [planId, protocol, name, document] of wanted) {
-    const taken = await db
-      .selectFrom('plans')
-      .select(['id', 'tenant_id'])
-      .where('id', '=', planId)
-      .executeTakeFirst()
-    if (taken) continue
+    if (await plans.repo.planIdTaken(planId)) continue
     const studyId = await demoStudy(db, tenantId, protocol, name)
     await plans.create(actor, document(studyId), { id: planId, baseline: true })
   }
@@ -262,13 +258,12 @@ export async function seedTrackDemo({ db, tenantId }: DemoContext): Promise<void
 
 /** The fixtures' actuals: USA 0, 2 and Japan 0 in the first weeks (sites, subjects, CRFs), once. */
 async function enterDemoActuals(db: Kysely<DB>, plans: PlansService, tenantId: number): Promise<void> {
-  const rows = await db
-    .selectFrom('plan_weekly_values')
-    .select(['id', 'location_id', 'period_date', 'actual_value'])
-    .where('tenant_id', '=', tenantId)
-    .where('plan_id', '=', 10802)
-    .where('period_date', 'in', ['2010-04-01', '2010-04-08'])
-    .execute()
+  const weeks = new Set(['2010-04-01', '2010-04-08'])
+  const rows = (
+    await Promise.all(WEEKLY_RESOURCES.map((r) => plans.repo.weeklyValues(db, tenantId, 10802, r)))
+  )
+    .flat()
+    .filter((r) => weeks.has(r.period_date))
   if (rows.length === 0 || rows.some((r) => r.actual_value !== null)) return
   const actual = (r: (typeof rows)[number]) =>
     r.period_date === '2010-04-01' ? '0' : r.location_id === 100 ? '2' : null
@@ -280,11 +275,6 @@ async function enterDemoActuals(db: Kysely<DB>, plans: PlansService, tenantId: n
       rows.map((r) => ({ id: r.id, actual: actual(r) })),
     )
     // Every write to actuals changes their lockTokens, so a running server's cached representations expire.
-    await trx
-      .updateTable('plan_lock_tokens')
-      .set((eb) => ({ lock_token: eb('lock_token', '+', 1) }))
-      .where('tenant_id', '=', tenantId)
-      .where('plan_id', '=', 10802)
-      .execute()
+    await plans.repo.bumpLockTokens(trx, tenantId, 10802)
   })
 }
