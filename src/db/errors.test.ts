@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { sql, type Kysely } from 'kysely'
-import pg from 'pg'
 import { openDatabase, type Database } from './database.js'
 import { isForeignKeyViolation, isUniqueViolation, unlessDuplicate } from './errors.js'
+import { dropSchema, testSchemaName } from '../../test/support/pg-schema.js'
 
 /** Two tables of this test's own, so db/ is tested without any module's. */
 interface Tables {
@@ -17,19 +16,11 @@ const targets: { name: string; open: () => Promise<Database>; dispose: () => Pro
   { name: 'sqlite', open: () => openDatabase('sqlite::memory:'), dispose: () => Promise.resolve() },
 ]
 if (url) {
-  const schema = `td_errors_${process.pid}_${randomBytes(4).toString('hex')}`
+  const schema = testSchemaName('td_errors')
   targets.push({
     name: 'postgres',
     open: () => openDatabase(url, { schema }),
-    dispose: async () => {
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      try {
-        await client.query(`drop schema if exists ${schema} cascade`)
-      } finally {
-        await client.end()
-      }
-    },
+    dispose: () => dropSchema(url, schema),
   })
 }
 

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe } from 'node:test'
-import pg from 'pg'
 import { buildApp, type App, type BuildOptions } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import type { Database } from '../../src/db/database.js'
@@ -13,6 +12,7 @@ import type { RoleAction } from '../../src/modules/identity/actions.js'
 import { IdentityService } from '../../src/modules/identity/service.js'
 import type { ModulePlugin } from '../../src/modules/index.js'
 import { checkConformance } from './conformance.js'
+import { dropSchema, testSchemaName } from './pg-schema.js'
 
 export interface TestDatabase {
   name: 'sqlite' | 'postgres'
@@ -35,19 +35,11 @@ function sqliteDatabase(): TestDatabase {
 
 /** A schema of its own on the PostgreSQL server TEST_DATABASE_URL names, dropped afterwards. */
 function postgresDatabase(url: string): TestDatabase {
-  const schema = `td_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  const schema = testSchemaName('td_test')
   return {
     name: 'postgres',
     open: () => openMigratedDatabase(url, { schema, poolSize: 20 }),
-    dispose: async () => {
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      try {
-        await client.query(`drop schema if exists ${schema} cascade`)
-      } finally {
-        await client.end()
-      }
-    },
+    dispose: () => dropSchema(url, schema),
   }
 }
 

@@ -1,24 +1,22 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { IdentityService } from './service.js'
-import { createTenant, onEveryDatabase } from '../../../test/support/harness.js'
+import { createTenant, onEveryDatabase, type TestTenant } from '../../../test/support/harness.js'
 
 /** A unique index is the last word on a name: checks before the insert can race, the index cannot. */
 onEveryDatabase('concurrent creates: one wins, the others are told Conflict', (h) => {
+  /** Eight identical POSTs at once: their statuses, sorted. */
+  const race = async (t: TestTenant, url: string, payload: object): Promise<number[]> => {
+    const send = () => h.app.inject({ method: 'POST', url, headers: t.bearer, payload })
+    const answers = await Promise.all(Array.from({ length: 8 }, send))
+    return answers.map((r) => r.statusCode).sort()
+  }
+  const ONE_WINS = [201, 409, 409, 409, 409, 409, 409, 409]
+
   test('concurrent creates of one username: one 201, the others 409; one user and one audit record', async () => {
     const t = await createTenant(h)
-    const answers = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        h.app.inject({
-          method: 'POST',
-          url: '/api/v1/admin/users',
-          headers: t.bearer,
-          payload: { username: 'racer', password: 'racer-password-1' },
-        }),
-      ),
-    )
-    const statuses = answers.map((r) => r.statusCode).sort()
-    assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409, 409, 409])
+    const payload = { username: 'racer', password: 'racer-password-1' }
+    assert.deepEqual(await race(t, '/api/v1/admin/users', payload), ONE_WINS)
     const rows = await h.database.db
       .selectFrom('users')
       .select('id')
@@ -39,17 +37,8 @@ onEveryDatabase('concurrent creates: one wins, the others are told Conflict', (h
 
   test('concurrent creates of one role name: one 201, the others 409', async () => {
     const t = await createTenant(h)
-    const answers = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        h.app.inject({
-          method: 'POST',
-          url: '/api/v1/admin/roles',
-          headers: t.bearer,
-          payload: { name: 'racers', actions: ['studies.view'] },
-        }),
-      ),
-    )
-    assert.deepEqual(answers.map((r) => r.statusCode).sort(), [201, 409, 409, 409, 409, 409, 409, 409])
+    const payload = { name: 'racers', actions: ['studies.view'] }
+    assert.deepEqual(await race(t, '/api/v1/admin/roles', payload), ONE_WINS)
     const roles = await h.database.db
       .selectFrom('roles')
       .select('id')

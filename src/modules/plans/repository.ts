@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely'
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type {
   PlanCostsTable,
@@ -13,6 +13,11 @@ import type {
 } from './tables.js'
 
 export type PlanRow = Selectable<PlansTable>
+/** What a plan document says of the plan itself (the rest is its structure). */
+export type PlanFields = Pick<
+  PlanRow,
+  'name' | 'code' | 'description' | 'plan_state' | 'start_date' | 'currency'
+>
 export type LocationRow = Selectable<PlanLocationsTable>
 export type ProviderRow = Selectable<PlanProvidersTable>
 export type MajorTaskRow = Selectable<PlanMajorTasksTable>
@@ -115,10 +120,7 @@ export class PlansRepository {
     db: Kysely<DB>,
     tenantId: number,
     planId: number,
-    values: Pick<
-      Updateable<PlansTable>,
-      'name' | 'code' | 'description' | 'plan_state' | 'start_date' | 'currency'
-    >,
+    values: PlanFields,
     now: string,
   ): Promise<boolean> {
     const updated = await db

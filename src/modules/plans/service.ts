@@ -8,9 +8,20 @@ import { Conflict, NotFound, ValidationFailed } from '../../errors.js'
 import { decodeCursor, limitOf, pageOf, type Page, type PageQuery } from '../../http/pagination.js'
 import { recordAudit, type Actor } from '../audit/service.js'
 import { StudiesRepository } from '../studies/repository.js'
-import { PlansRepository, type PlanRow } from './repository.js'
+import { PlansRepository, type PlanFields, type PlanRow } from './repository.js'
 import { planRows } from './build.js'
 import type { PlanDocument, PlanSummary } from './schemas.js'
+
+function planFields(doc: PlanDocument): PlanFields {
+  return {
+    name: doc.name,
+    code: doc.code ?? null,
+    description: doc.description ?? null,
+    plan_state: doc.planState ?? 'Draft',
+    start_date: doc.startDate,
+    currency: doc.currency,
+  }
+}
 
 export function planSummary(row: PlanRow): PlanSummary {
   return {
@@ -72,12 +83,7 @@ export class PlansService {
         ...(options.id !== undefined ? { id: options.id } : {}),
         tenant_id: tenantId,
         study_id: doc.studyId,
-        name: doc.name,
-        code: doc.code ?? null,
-        description: doc.description ?? null,
-        plan_state: doc.planState ?? 'Draft',
-        start_date: doc.startDate,
-        currency: doc.currency,
+        ...planFields(doc),
         is_baseline: 0,
         created_at: now,
         updated_at: now,
@@ -127,15 +133,7 @@ export class PlansService {
     }
     const rows = planRows(tenantId, planId, doc, Date.now())
     await inTransaction(this.db, async (trx) => {
-      const values = {
-        name: doc.name,
-        code: doc.code ?? null,
-        description: doc.description ?? null,
-        plan_state: doc.planState ?? 'Draft',
-        start_date: doc.startDate,
-        currency: doc.currency,
-      }
-      if (!(await this.repo.updateDraft(trx, tenantId, planId, values, nowIso())))
+      if (!(await this.repo.updateDraft(trx, tenantId, planId, planFields(doc), nowIso())))
         throw new Conflict(`Plan ${planId} became a baseline meanwhile`)
       await this.repo.deleteStructure(trx, tenantId, planId)
       await this.repo.insertStructure(trx, rows)
