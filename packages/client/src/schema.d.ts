@@ -1153,7 +1153,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Screening appointment slots of a study site, past ones included
+         * Screening appointment slots of a study site, past ones included, or those starting from/to
          * @description Requires role action `studies.view` (and `api` for Basic or Bearer calls).
          */
         get: operations["listSlots"];
@@ -18823,6 +18823,10 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
+                /** @description Only slots starting at or after (inclusive) */
+                from?: string;
+                /** @description Only slots starting before (exclusive) */
+                to?: string;
             };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
@@ -18836,7 +18840,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK: Screening appointment slots of a study site, past ones included */
+            /** @description OK: Screening appointment slots of a study site, past ones included, or those starting from/to */
             200: {
                 headers: {
                     [name: string]: unknown;
