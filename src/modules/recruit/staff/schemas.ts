@@ -119,7 +119,6 @@ export const SlotQuerySchema = Type.Object(
   },
   { additionalProperties: false },
 )
-export type SlotQuery = Static<typeof SlotQuerySchema>
 export const SlotSchema = Type.Object({
   appointmentId: Id(),
   studyId: Id(),
