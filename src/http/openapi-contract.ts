@@ -312,7 +312,11 @@ export function contractTransforms(): Required<
           Reflect.deleteProperty(op, ROUTE_KEY)
         }
       }
-      openapiObject.tags = [...tags].sort().map((name) => ({ name }))
+      // The tags the operations use, each with its declared description (registerOpenApi's `tags`).
+      const declared = new Map(
+        ((openapiObject.tags as { name: string }[] | undefined) ?? []).map((t) => [t.name, t]),
+      )
+      openapiObject.tags = [...tags].sort().map((name) => declared.get(name) ?? { name })
       return openapiObject
     },
   }
