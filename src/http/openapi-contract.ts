@@ -17,7 +17,10 @@ import demoExamples from '../seed/openapi-examples.json' with { type: 'json' }
 /** Operation key under which `transform` leaves the route for `transformObject` (removed there). */
 const ROUTE_KEY = 'x-td-route'
 /** Examples of operations as the demo data answers them (`npm run openapi:examples` writes the file). */
-const DEMO_EXAMPLES: Record<string, { request?: unknown; response?: unknown } | undefined> = demoExamples
+const DEMO_EXAMPLES: Record<
+  string,
+  { request?: unknown; requestText?: Partial<Record<MediaFormat, string>>; response?: unknown } | undefined
+> = demoExamples
 
 /** A schema keyword a module may set: the XML text of the schema's example, shown on the XML media type. */
 export const XML_EXAMPLE = 'x-xml-example'
@@ -206,10 +209,13 @@ function completeOperation(op: Operation, route: RouteOptions, components: Json)
   if (takesBody(route, op)) {
     const json = op.requestBody?.content['application/json']
     const content: Record<string, Media> = {}
+    const demo = DEMO_EXAMPLES[String(op.operationId)]
     for (const format of consumes) {
-      const demo = DEMO_EXAMPLES[String(op.operationId)]?.request
-      const [media] = Object.values(mediaFor([[format, format]], json, route, components, demo))
-      for (const type of requestTypes([format])) content[type] = media ?? {}
+      const [media = {}] = Object.values(mediaFor([[format, format]], json, route, components, demo?.request))
+      // A text body (NDJSON, CSV) has no JSON to write it from: the demo's own text, when it has one.
+      const text = media.example === undefined ? demo?.requestText?.[format] : undefined
+      for (const type of requestTypes([format]))
+        content[type] = text === undefined ? media : { ...media, example: text }
     }
     op.requestBody = { ...(op.requestBody ?? {}), required: true, content }
   }
@@ -306,7 +312,11 @@ export function contractTransforms(): Required<
           Reflect.deleteProperty(op, ROUTE_KEY)
         }
       }
-      openapiObject.tags = [...tags].sort().map((name) => ({ name }))
+      // The tags the operations use, each with its declared description (registerOpenApi's `tags`).
+      const declared = new Map(
+        ((openapiObject.tags as { name: string }[] | undefined) ?? []).map((t) => [t.name, t]),
+      )
+      openapiObject.tags = [...tags].sort().map((name) => declared.get(name) ?? { name })
       return openapiObject
     },
   }

@@ -1607,9 +1607,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "username": "text",
-                 *       "password": "text",
-                 *       "customerCode": "text"
+                 *       "username": "admin",
+                 *       "password": "adm1n-p@55w0rd",
+                 *       "customerCode": "DEMO"
                  *     }
                  */
                 "application/json": {
@@ -1631,17 +1631,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "expiresAt": "2026-04-01T09:30:00.000Z",
-                     *       "idleExpiresAt": "2026-04-01T09:30:00.000Z",
-                     *       "mustChangePassword": true,
+                     *       "expiresAt": "2026-04-01T20:01:00.000Z",
+                     *       "idleExpiresAt": "2026-04-01T08:31:00.000Z",
+                     *       "mustChangePassword": false,
                      *       "user": {
-                     *         "id": 1,
-                     *         "username": "text",
-                     *         "displayName": "text"
+                     *         "id": 2,
+                     *         "username": "admin",
+                     *         "displayName": "Demo administrator"
                      *       },
                      *       "tenant": {
-                     *         "code": "text",
-                     *         "name": "text"
+                     *         "code": "DEMO",
+                     *         "name": "Demo Clinic"
                      *       }
                      *     }
                      */
@@ -2046,8 +2046,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "currentPassword": "text",
-                 *       "newPassword": "text"
+                 *       "currentPassword": "Welcome-to-DEMO-2026",
+                 *       "newPassword": "Main-Street-Phase-I-42"
                  *     }
                  */
                 "application/json": {
@@ -2477,8 +2477,8 @@ export interface operations {
                      *           "roles": [
                      *             "api-integrator"
                      *           ],
-                     *           "createdAt": "2026-12-02T06:10:42.589Z",
-                     *           "updatedAt": "2026-12-02T06:10:42.589Z"
+                     *           "createdAt": "2026-04-01T08:00:00.000Z",
+                     *           "updatedAt": "2026-04-01T08:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDE"
@@ -2629,14 +2629,12 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "username": "text",
-                 *       "password": "text",
-                 *       "displayName": "text",
-                 *       "email": "volunteer@example.org",
-                 *       "active": true,
-                 *       "basicAuthEnabled": false,
+                 *       "username": "m.jones",
+                 *       "password": "Welcome-to-DEMO-2026",
+                 *       "displayName": "Mia Jones",
+                 *       "email": "mia.jones@example.org",
                  *       "roles": [
-                 *         "text"
+                 *         "study-coordinator"
                  *       ]
                  *     }
                  */
@@ -2665,21 +2663,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "username": "text",
-                     *       "displayName": "text",
-                     *       "email": "text",
+                     *       "id": 4,
+                     *       "username": "m.jones",
+                     *       "displayName": "Mia Jones",
+                     *       "email": "mia.jones@example.org",
                      *       "active": true,
-                     *       "basicAuthEnabled": true,
-                     *       "lockedUntil": "2026-04-01T09:30:00.000Z",
-                     *       "locked": true,
+                     *       "basicAuthEnabled": false,
+                     *       "lockedUntil": null,
+                     *       "locked": false,
                      *       "mustChangePassword": true,
-                     *       "lastLoginAt": "2026-04-01T09:30:00.000Z",
+                     *       "lastLoginAt": null,
                      *       "roles": [
-                     *         "text"
+                     *         "study-coordinator"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z",
-                     *       "updatedAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-04-01T08:04:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:04:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -2929,8 +2927,8 @@ export interface operations {
                      *       "roles": [
                      *         "api-integrator"
                      *       ],
-                     *       "createdAt": "2026-12-02T06:10:42.589Z",
-                     *       "updatedAt": "2026-12-02T06:10:42.589Z"
+                     *       "createdAt": "2026-04-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:00:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -3097,15 +3095,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "displayName": "text",
-                 *       "email": "volunteer@example.org",
-                 *       "active": true,
-                 *       "basicAuthEnabled": true,
+                 *       "displayName": "Mia Jones (Main Street Clinic)",
                  *       "roles": [
-                 *         "text"
-                 *       ],
-                 *       "password": "text",
-                 *       "unlock": true
+                 *         "study-coordinator",
+                 *         "viewer"
+                 *       ]
                  *     }
                  */
                 "application/json": {
@@ -3133,21 +3127,22 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "username": "text",
-                     *       "displayName": "text",
-                     *       "email": "text",
+                     *       "id": 4,
+                     *       "username": "m.jones",
+                     *       "displayName": "Mia Jones (Main Street Clinic)",
+                     *       "email": "mia.jones@example.org",
                      *       "active": true,
-                     *       "basicAuthEnabled": true,
-                     *       "lockedUntil": "2026-04-01T09:30:00.000Z",
-                     *       "locked": true,
+                     *       "basicAuthEnabled": false,
+                     *       "lockedUntil": null,
+                     *       "locked": false,
                      *       "mustChangePassword": true,
-                     *       "lastLoginAt": "2026-04-01T09:30:00.000Z",
+                     *       "lastLoginAt": null,
                      *       "roles": [
-                     *         "text"
+                     *         "study-coordinator",
+                     *         "viewer"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z",
-                     *       "updatedAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-04-01T08:04:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:05:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -3586,8 +3581,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "expiresAt": "2026-04-01T09:30:00.000Z",
+                 *       "name": "Track nightly sync",
                  *       "expiresIn": "90d"
                  *     }
                  */
@@ -3612,14 +3606,14 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": 1,
-                     *       "name": "text",
-                     *       "prefix": "text",
+                     *       "name": "Track nightly sync",
+                     *       "prefix": "td_EefH5r",
                      *       "status": "active",
-                     *       "createdAt": "2026-04-01T09:30:00.000Z",
-                     *       "expiresAt": "2026-04-01T09:30:00.000Z",
-                     *       "lastUsedAt": "2026-04-01T09:30:00.000Z",
-                     *       "revokedAt": "2026-04-01T09:30:00.000Z",
-                     *       "secret": "text"
+                     *       "createdAt": "2026-04-01T08:08:00.000Z",
+                     *       "expiresAt": "2026-06-30T08:08:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "revokedAt": null,
+                     *       "secret": "td_EefH5rfC2kHlGcqOc3rbWPslwseRTJZeYyytqGXG9tc"
                      *     }
                      */
                     "application/json": {
@@ -4004,7 +3998,7 @@ export interface operations {
                      *           "actions": [
                      *             "admin.roles.manage"
                      *           ],
-                     *           "createdAt": "2026-12-02T06:10:42.569Z"
+                     *           "createdAt": "2026-04-01T08:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -4143,10 +4137,13 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "description": "text",
+                 *       "name": "study-coordinator",
+                 *       "description": "Sets up studies for recruitment and runs their reports",
                  *       "actions": [
-                 *         "api"
+                 *         "studies.view",
+                 *         "studies.manage",
+                 *         "recruit.use",
+                 *         "reports.run"
                  *       ]
                  *     }
                  */
@@ -4166,14 +4163,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "name": "text",
-                     *       "description": "text",
-                     *       "builtIn": true,
+                     *       "id": 5,
+                     *       "name": "study-coordinator",
+                     *       "description": "Sets up studies for recruitment and runs their reports",
+                     *       "builtIn": false,
                      *       "actions": [
-                     *         "api"
+                     *         "recruit.use",
+                     *         "reports.run",
+                     *         "studies.manage",
+                     *         "studies.view"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-04-01T08:02:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -4405,7 +4405,7 @@ export interface operations {
                      *       "actions": [
                      *         "admin.roles.manage"
                      *       ],
-                     *       "createdAt": "2026-12-02T06:10:42.569Z"
+                     *       "createdAt": "2026-04-01T08:00:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -4560,10 +4560,13 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "description": "text",
+                 *       "description": "Sets up studies for recruitment, runs their reports and follows their Track actuals",
                  *       "actions": [
-                 *         "api"
+                 *         "studies.view",
+                 *         "studies.manage",
+                 *         "recruit.use",
+                 *         "reports.run",
+                 *         "track.view"
                  *       ]
                  *     }
                  */
@@ -4586,14 +4589,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "name": "text",
-                     *       "description": "text",
-                     *       "builtIn": true,
+                     *       "id": 5,
+                     *       "name": "study-coordinator",
+                     *       "description": "Sets up studies for recruitment, runs their reports and follows their Track actuals",
+                     *       "builtIn": false,
                      *       "actions": [
-                     *         "api"
+                     *         "recruit.use",
+                     *         "reports.run",
+                     *         "studies.manage",
+                     *         "studies.view",
+                     *         "track.view"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-04-01T08:02:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -5019,20 +5026,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "recruitEnabled": true,
-                 *       "rateLimitMax": 1,
+                 *       "rateLimitMax": 600,
                  *       "evThresholds": {
                  *         "spi": {
-                 *           "green": 0,
-                 *           "amber": 0
-                 *         },
-                 *         "cpi": {
-                 *           "green": 0,
-                 *           "amber": 0
-                 *         },
-                 *         "tcpi": {
-                 *           "green": 0,
-                 *           "amber": 0
+                 *           "green": 0.97,
+                 *           "amber": 0.92
                  *         }
                  *       }
                  *     }
@@ -5074,24 +5072,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "text",
-                     *       "name": "text",
+                     *       "code": "DEMO",
+                     *       "name": "Demo Clinic",
                      *       "recruitEnabled": true,
-                     *       "rateLimitMax": 1,
-                     *       "defaultRateLimitMax": 1,
-                     *       "rateLimitWindowSeconds": 1,
+                     *       "rateLimitMax": 600,
+                     *       "defaultRateLimitMax": 1200,
+                     *       "rateLimitWindowSeconds": 60,
                      *       "evThresholds": {
                      *         "spi": {
-                     *           "green": 0,
-                     *           "amber": 0
+                     *           "green": 0.97,
+                     *           "amber": 0.92
                      *         },
                      *         "cpi": {
-                     *           "green": 0,
-                     *           "amber": 0
+                     *           "green": 0.95,
+                     *           "amber": 0.9
                      *         },
                      *         "tcpi": {
-                     *           "green": 0,
-                     *           "amber": 0
+                     *           "green": 1.05,
+                     *           "amber": 1.1
                      *         }
                      *       }
                      *     }
@@ -5355,7 +5353,7 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "seq": 38,
-                     *           "at": "2026-12-02T06:10:42.785Z",
+                     *           "at": "2026-04-01T08:00:00.000Z",
                      *           "actor": {
                      *             "kind": "system",
                      *             "userId": null,
@@ -5370,8 +5368,8 @@ export interface operations {
                      *           },
                      *           "reasonForChange": null,
                      *           "requestId": null,
-                     *           "prevHash": "e8f283f64be6389c22f604bc4a97d899f105eaa89a1e91460a5afc7cb7c0681f",
-                     *           "hash": "41baacb172f47ee78f54924cbcb603b620fe9f7bfd7207d204303bbb917b5c81"
+                     *           "prevHash": "617fb78c8cc483d2d9875a4842783433d96623c1d07c5cb5d9601a7a6bf5ccf0",
+                     *           "hash": "013e5695c03b74c47be0c1d596533c760ba5b421062d16c5779071b9724263ba"
                      *         }
                      *       ],
                      *       "nextCursor": "cDM4"
@@ -5664,8 +5662,8 @@ export interface operations {
                      *           "compound": "DP-101",
                      *           "status": "active",
                      *           "description": null,
-                     *           "createdAt": "2026-12-02T06:10:42.613Z",
-                     *           "updatedAt": "2026-12-02T06:10:42.613Z"
+                     *           "createdAt": "2026-04-01T08:00:00.000Z",
+                     *           "updatedAt": "2026-04-01T08:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDE"
@@ -5836,16 +5834,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "protocol": "text",
-                     *       "name": "text",
-                     *       "phase": "text",
-                     *       "sponsor": "text",
-                     *       "compound": "text",
-                     *       "status": "text",
-                     *       "description": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "id": 7,
+                     *       "protocol": "DEMO-PK-02",
+                     *       "name": "Demo PK study, part 2",
+                     *       "phase": "I",
+                     *       "sponsor": null,
+                     *       "compound": null,
+                     *       "status": "planned",
+                     *       "description": null,
+                     *       "createdAt": "2026-04-01T08:10:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:10:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -6081,8 +6079,8 @@ export interface operations {
                      *       "compound": null,
                      *       "status": "active",
                      *       "description": null,
-                     *       "createdAt": "2026-12-02T06:10:42.682Z",
-                     *       "updatedAt": "2026-12-02T06:10:42.682Z"
+                     *       "createdAt": "2026-04-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:00:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -6240,12 +6238,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "phase": "text",
-                 *       "sponsor": "text",
-                 *       "compound": "text",
-                 *       "status": "planned",
-                 *       "description": "text"
+                 *       "phase": "I",
+                 *       "sponsor": "Demo Pharma",
+                 *       "compound": "DP-204",
+                 *       "description": "Single and multiple oral doses of DP-204 in healthy adults"
                  *     }
                  */
                 "application/json": {
@@ -6268,16 +6264,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "protocol": "text",
-                     *       "name": "text",
-                     *       "phase": "text",
-                     *       "sponsor": "text",
-                     *       "compound": "text",
-                     *       "status": "text",
-                     *       "description": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "id": 3,
+                     *       "protocol": "RECRUIT-PK-01",
+                     *       "name": "Healthy Volunteer PK Study",
+                     *       "phase": "I",
+                     *       "sponsor": "Demo Pharma",
+                     *       "compound": "DP-204",
+                     *       "status": "active",
+                     *       "description": "Single and multiple oral doses of DP-204 in healthy adults",
+                     *       "createdAt": "2026-04-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:11:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -6540,8 +6536,8 @@ export interface operations {
                      *           "currency": "USD",
                      *           "isBaseline": true,
                      *           "trackUrl": "/cleartrial-ws/actuals/10802",
-                     *           "createdAt": "2026-12-02T06:10:42.615Z",
-                     *           "updatedAt": "2026-12-02T06:10:42.627Z"
+                     *           "createdAt": "2026-04-01T08:00:00.000Z",
+                     *           "updatedAt": "2026-04-01T08:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDEwODAy"
@@ -6687,120 +6683,134 @@ export interface operations {
                 /**
                  * @example {
                  *       "studyId": 1,
-                 *       "name": "text",
-                 *       "code": "text",
-                 *       "description": "text",
+                 *       "name": "Re-forecast, April 2010",
+                 *       "code": "CT-10802-R1",
+                 *       "description": "Japan starts a week later than the baseline; the USA as planned",
                  *       "planState": "Draft",
-                 *       "startDate": "2026-04-01",
+                 *       "startDate": "2010-04-01",
                  *       "currency": "USD",
                  *       "locations": [
                  *         {
-                 *           "locationId": 0,
-                 *           "name": "text",
-                 *           "numSites": 0
+                 *           "locationId": 100,
+                 *           "name": "USA",
+                 *           "numSites": 40
+                 *         },
+                 *         {
+                 *           "locationId": 123,
+                 *           "name": "Japan",
+                 *           "numSites": 12
                  *         }
                  *       ],
                  *       "weekly": {
                  *         "sites": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 4
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 5
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 1
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 2
                  *               }
                  *             ]
                  *           }
                  *         ],
                  *         "subjects": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 5
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 7
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 1
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 2
                  *               }
                  *             ]
                  *           }
                  *         ],
                  *         "crfs": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 13
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 23
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 1
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 6
                  *               }
                  *             ]
                  *           }
                  *         ]
-                 *       },
-                 *       "serviceProviders": [
-                 *         {
-                 *           "id": 0,
-                 *           "name": "text",
-                 *           "type": "Sponsor",
-                 *           "trackingLevel": "Globally",
-                 *           "majorTasks": [
-                 *             {
-                 *               "id": 1,
-                 *               "name": "text",
-                 *               "isTrackedAsPercentage": true,
-                 *               "trackingLevel": "study",
-                 *               "budget": -1000000000000000,
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ],
-                 *           "fees": [
-                 *             {
-                 *               "majorTaskId": 0,
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ],
-                 *           "costs": [
-                 *             {
-                 *               "id": 1,
-                 *               "name": "text",
-                 *               "type": "Miscellaneous",
-                 *               "earnedValueTrackingLevel": "Auto-tracked (set EV to AC)",
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ]
-                 *         }
-                 *       ]
+                 *       }
                  *     }
                  */
                 "application/json": {
@@ -6924,18 +6934,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
+                     *       "id": 47324,
                      *       "studyId": 1,
-                     *       "name": "text",
-                     *       "code": "text",
-                     *       "description": "text",
-                     *       "planState": "text",
-                     *       "startDate": "text",
-                     *       "currency": "text",
-                     *       "isBaseline": true,
-                     *       "trackUrl": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "name": "Re-forecast, April 2010",
+                     *       "code": "CT-10802-R1",
+                     *       "description": "Japan starts a week later than the baseline; the USA as planned",
+                     *       "planState": "Draft",
+                     *       "startDate": "2010-04-01",
+                     *       "currency": "USD",
+                     *       "isBaseline": false,
+                     *       "trackUrl": null,
+                     *       "createdAt": "2026-04-01T08:12:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:12:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -7174,8 +7184,8 @@ export interface operations {
                      *       "currency": "USD",
                      *       "isBaseline": true,
                      *       "trackUrl": "/cleartrial-ws/actuals/10802",
-                     *       "createdAt": "2026-12-02T06:10:42.615Z",
-                     *       "updatedAt": "2026-12-02T06:10:42.627Z"
+                     *       "createdAt": "2026-04-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:00:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -7335,120 +7345,134 @@ export interface operations {
                 /**
                  * @example {
                  *       "studyId": 1,
-                 *       "name": "text",
-                 *       "code": "text",
-                 *       "description": "text",
-                 *       "planState": "Draft",
-                 *       "startDate": "2026-04-01",
+                 *       "name": "Re-forecast, April 2010",
+                 *       "code": "CT-10802-R1",
+                 *       "description": "Japan starts two weeks later than the baseline; the USA as planned",
+                 *       "planState": "Final",
+                 *       "startDate": "2010-04-01",
                  *       "currency": "USD",
                  *       "locations": [
                  *         {
-                 *           "locationId": 0,
-                 *           "name": "text",
-                 *           "numSites": 0
+                 *           "locationId": 100,
+                 *           "name": "USA",
+                 *           "numSites": 40
+                 *         },
+                 *         {
+                 *           "locationId": 123,
+                 *           "name": "Japan",
+                 *           "numSites": 10
                  *         }
                  *       ],
                  *       "weekly": {
                  *         "sites": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 4
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 5
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 1
                  *               }
                  *             ]
                  *           }
                  *         ],
                  *         "subjects": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 5
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 7
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 1
                  *               }
                  *             ]
                  *           }
                  *         ],
                  *         "crfs": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 13
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 23
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 5
                  *               }
                  *             ]
                  *           }
                  *         ]
-                 *       },
-                 *       "serviceProviders": [
-                 *         {
-                 *           "id": 0,
-                 *           "name": "text",
-                 *           "type": "Sponsor",
-                 *           "trackingLevel": "Globally",
-                 *           "majorTasks": [
-                 *             {
-                 *               "id": 1,
-                 *               "name": "text",
-                 *               "isTrackedAsPercentage": true,
-                 *               "trackingLevel": "study",
-                 *               "budget": -1000000000000000,
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ],
-                 *           "fees": [
-                 *             {
-                 *               "majorTaskId": 0,
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ],
-                 *           "costs": [
-                 *             {
-                 *               "id": 1,
-                 *               "name": "text",
-                 *               "type": "Miscellaneous",
-                 *               "earnedValueTrackingLevel": "Auto-tracked (set EV to AC)",
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ]
-                 *         }
-                 *       ]
+                 *       }
                  *     }
                  */
                 "application/json": {
@@ -7572,18 +7596,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
+                     *       "id": 47324,
                      *       "studyId": 1,
-                     *       "name": "text",
-                     *       "code": "text",
-                     *       "description": "text",
-                     *       "planState": "text",
-                     *       "startDate": "text",
-                     *       "currency": "text",
-                     *       "isBaseline": true,
-                     *       "trackUrl": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "name": "Re-forecast, April 2010",
+                     *       "code": "CT-10802-R1",
+                     *       "description": "Japan starts two weeks later than the baseline; the USA as planned",
+                     *       "planState": "Final",
+                     *       "startDate": "2010-04-01",
+                     *       "currency": "USD",
+                     *       "isBaseline": false,
+                     *       "trackUrl": null,
+                     *       "createdAt": "2026-04-01T08:12:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:13:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -8093,7 +8117,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "statusDate": "2026-12-02",
+                     *       "statusDate": "2026-04-01",
                      *       "plan": {
                      *         "bac": 0,
                      *         "pv": 0,
@@ -14036,7 +14060,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "volunteerId": 1
+                     *       "volunteerId": 4
                      *     }
                      */
                     "application/json": {
@@ -14269,32 +14293,13 @@ export interface operations {
                 /**
                  * @example {
                  *       "volunteerId": 1,
-                 *       "firstName": "text",
-                 *       "lastName": "text",
-                 *       "dateOfBirth": "2026-04-01",
-                 *       "sex": "M",
-                 *       "email": "volunteer@example.org",
-                 *       "phone": "text",
+                 *       "phone": "+44 161 496 0123",
                  *       "address": {
-                 *         "line1": "text",
-                 *         "line2": "text",
-                 *         "city": "text",
-                 *         "region": "text",
-                 *         "postalCode": "text",
-                 *         "country": "text"
-                 *       },
-                 *       "heightCm": 0.5,
-                 *       "weightKg": 0.5,
-                 *       "healthyVolunteer": true,
-                 *       "sitePreferenceId": 1,
-                 *       "consentToContact": true,
-                 *       "answers": [
-                 *         {
-                 *           "question": "text",
-                 *           "answer": "text"
-                 *         }
-                 *       ],
-                 *       "source": "text"
+                 *         "line1": "12 Canal Street",
+                 *         "city": "Manchester",
+                 *         "postalCode": "M1 3HE",
+                 *         "country": "United Kingdom"
+                 *       }
                  *     }
                  */
                 "application/json": {
@@ -14953,8 +14958,8 @@ export interface operations {
                      *         "appointmentId": 1,
                      *         "studyId": 3,
                      *         "siteId": 1,
-                     *         "start": "2026-12-05T09:00:00.000Z",
-                     *         "end": "2026-12-05T11:00:00.000Z",
+                     *         "start": "2026-04-04T09:00:00.000Z",
+                     *         "end": "2026-04-04T11:00:00.000Z",
                      *         "placesLeft": 4
                      *       }
                      *     ]
@@ -15129,10 +15134,10 @@ export interface operations {
                      * @example {
                      *       "volunteerId": 1,
                      *       "appointmentId": 1,
-                     *       "studyId": 1,
+                     *       "studyId": 3,
                      *       "siteId": 1,
-                     *       "start": "2026-04-01T09:30:00.000Z",
-                     *       "end": "2026-04-01T09:30:00.000Z",
+                     *       "start": "2026-04-04T09:00:00.000Z",
+                     *       "end": "2026-04-04T11:00:00.000Z",
                      *       "status": "booked"
                      *     }
                      */
@@ -15372,7 +15377,7 @@ export interface operations {
                  * @example {
                  *       "volunteerId": 1,
                  *       "appointmentId": 1,
-                 *       "reason": "text"
+                 *       "reason": "Cannot come in the morning; asked for a later slot"
                  *     }
                  */
                 "application/json": {
@@ -15393,11 +15398,11 @@ export interface operations {
                      * @example {
                      *       "volunteerId": 1,
                      *       "appointmentId": 1,
-                     *       "studyId": 1,
+                     *       "studyId": 3,
                      *       "siteId": 1,
-                     *       "start": "2026-04-01T09:30:00.000Z",
-                     *       "end": "2026-04-01T09:30:00.000Z",
-                     *       "status": "booked"
+                     *       "start": "2026-04-04T09:00:00.000Z",
+                     *       "end": "2026-04-04T11:00:00.000Z",
+                     *       "status": "cancelled"
                      *     }
                      */
                     "application/json": {
@@ -15635,7 +15640,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "volunteerId": 1,
-                 *       "studyId": 1,
+                 *       "studyId": 3,
                  *       "cohortId": 1
                  *     }
                  */
@@ -15657,9 +15662,9 @@ export interface operations {
                      * @example {
                      *       "interestId": 1,
                      *       "volunteerId": 1,
-                     *       "studyId": 1,
+                     *       "studyId": 3,
                      *       "cohortId": 1,
-                     *       "createdAt": "text"
+                     *       "createdAt": "2026-04-01T08:25:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -15892,17 +15897,16 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "volunteerId": 1,
-                 *       "dateOfBirth": "2026-04-01",
-                 *       "sex": "M",
-                 *       "heightCm": 0.5,
-                 *       "weightKg": 0.5,
+                 *       "dateOfBirth": "1991-03-14",
+                 *       "sex": "F",
+                 *       "heightCm": 165,
+                 *       "weightKg": 61.5,
                  *       "healthyVolunteer": true,
                  *       "sitePreferenceId": 1,
                  *       "answers": [
                  *         {
-                 *           "question": "text",
-                 *           "answer": "text"
+                 *           "question": "Do you currently smoke?",
+                 *           "answer": false
                  *         }
                  *       ]
                  *     }
@@ -15945,22 +15949,22 @@ export interface operations {
                      * @example {
                      *       "matching": [
                      *         {
-                     *           "studyId": 1,
-                     *           "studyName": "text",
-                     *           "publicTitle": "text",
-                     *           "compensation": "text"
+                     *           "studyId": 3,
+                     *           "studyName": "Healthy Volunteer PK Study",
+                     *           "publicTitle": "How the body handles a new pain medicine",
+                     *           "compensation": "Up to $2,400 for completed participation"
                      *         }
                      *       ],
                      *       "notMatching": [
                      *         {
-                     *           "studyId": 1,
-                     *           "studyName": "text",
-                     *           "publicTitle": "text",
-                     *           "compensation": "text",
+                     *           "studyId": 4,
+                     *           "studyName": "Mild Asthma Study",
+                     *           "publicTitle": "A new inhaler for adults with mild asthma",
+                     *           "compensation": "Up to $900",
                      *           "failedCriteria": [
                      *             {
-                     *               "criterion": "age",
-                     *               "message": "text"
+                     *               "criterion": "healthyVolunteers",
+                     *               "message": "the study enrols patients only"
                      *             }
                      *           ]
                      *         }
@@ -16209,34 +16213,29 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "firstName": "text",
-                 *       "lastName": "text",
-                 *       "dateOfBirth": "2026-04-01",
+                 *       "firstName": "Tom",
+                 *       "lastName": "Okafor",
+                 *       "dateOfBirth": "1994-08-30",
                  *       "sex": "M",
-                 *       "email": "volunteer@example.org",
-                 *       "phone": "text",
-                 *       "address": {
-                 *         "line1": "text",
-                 *         "line2": "text",
-                 *         "city": "text",
-                 *         "region": "text",
-                 *         "postalCode": "text",
-                 *         "country": "text"
-                 *       },
-                 *       "heightCm": 0.5,
-                 *       "weightKg": 0.5,
+                 *       "email": "tom.okafor@example.org",
+                 *       "heightCm": 178,
+                 *       "weightKg": 74,
                  *       "healthyVolunteer": true,
-                 *       "sitePreferenceId": 1,
+                 *       "sitePreferenceId": 2,
                  *       "consentToContact": true,
                  *       "answers": [
                  *         {
-                 *           "question": "text",
-                 *           "answer": "text"
+                 *           "question": "Do you currently smoke?",
+                 *           "answer": false
+                 *         },
+                 *         {
+                 *           "question": "Can you stay overnight at the Riverside Unit?",
+                 *           "answer": true
                  *         }
                  *       ],
-                 *       "source": "text",
-                 *       "studyId": 1,
-                 *       "cohortId": 1
+                 *       "source": "website",
+                 *       "studyId": 3,
+                 *       "cohortId": 2
                  *     }
                  */
                 "application/json": {
@@ -16294,8 +16293,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "volunteerRequestId": 1,
-                     *       "volunteerId": 1
+                     *       "volunteerRequestId": 2,
+                     *       "volunteerId": 5
                      *     }
                      */
                     "application/json": {
@@ -16700,9 +16699,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "siteId": 1,
-                 *       "name": "text",
-                 *       "locationOid": "text"
+                 *       "siteId": 2,
+                 *       "name": "Riverside Unit",
+                 *       "locationOid": "LOC-RIVER"
                  *     }
                  */
                 "application/json": {
@@ -16722,10 +16721,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "studyId": 1,
-                     *       "siteId": 1,
-                     *       "name": "text",
-                     *       "locationOid": "text"
+                     *       "studyId": 4,
+                     *       "siteId": 2,
+                     *       "name": "Riverside Unit",
+                     *       "locationOid": "LOC-RIVER"
                      *     }
                      */
                     "application/json": {
@@ -16959,8 +16958,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "locationOid": "text"
+                 *       "name": "Main Street Clinic, Phase I unit",
+                 *       "locationOid": "LOC-MAIN"
                  *     }
                  */
                 "application/json": {
@@ -16978,10 +16977,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "studyId": 1,
+                     *       "studyId": 3,
                      *       "siteId": 1,
-                     *       "name": "text",
-                     *       "locationOid": "text"
+                     *       "name": "Main Street Clinic, Phase I unit",
+                     *       "locationOid": "LOC-MAIN"
                      *     }
                      */
                     "application/json": {
@@ -17596,8 +17595,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "description": "text"
+                 *       "name": "Part B",
+                 *       "description": "Adults already on a low-dose inhaled steroid"
                  *     }
                  */
                 "application/json": {
@@ -17615,10 +17614,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "cohortId": 1,
-                     *       "studyId": 1,
-                     *       "name": "text",
-                     *       "description": "text"
+                     *       "cohortId": 4,
+                     *       "studyId": 4,
+                     *       "name": "Part B",
+                     *       "description": "Adults already on a low-dose inhaled steroid"
                      *     }
                      */
                     "application/json": {
@@ -17852,8 +17851,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "description": "text"
+                 *       "name": "Cohort 1 (single dose)",
+                 *       "description": "One 50 mg dose, fasted; two overnight stays"
                  *     }
                  */
                 "application/json": {
@@ -17872,9 +17871,9 @@ export interface operations {
                     /**
                      * @example {
                      *       "cohortId": 1,
-                     *       "studyId": 1,
-                     *       "name": "text",
-                     *       "description": "text"
+                     *       "studyId": 3,
+                     *       "name": "Cohort 1 (single dose)",
+                     *       "description": "One 50 mg dose, fasted; two overnight stays"
                      *     }
                      */
                     "application/json": {
@@ -18339,7 +18338,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "compensation": "Up to $2,400 for completed participation",
-                     *       "updatedAt": "2026-12-02T06:10:42.683Z"
+                     *       "updatedAt": "2026-04-01T08:00:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -18508,22 +18507,19 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "status": "not-recruiting",
-                 *       "publicTitle": "text",
-                 *       "publicDescription": "text",
-                 *       "minAge": 0,
-                 *       "maxAge": 0,
-                 *       "sex": "M",
-                 *       "minBmi": 0,
-                 *       "maxBmi": 0,
-                 *       "healthyVolunteers": true,
+                 *       "status": "recruiting",
+                 *       "publicTitle": "A new inhaler for adults with mild asthma",
+                 *       "publicDescription": "Adults with mild asthma, six clinic visits over eight weeks; no overnight stays.",
+                 *       "minAge": 18,
+                 *       "maxAge": 70,
+                 *       "healthyVolunteers": false,
                  *       "requiredAnswers": [
                  *         {
-                 *           "question": "text",
-                 *           "answer": "text"
+                 *           "question": "Do you currently smoke?",
+                 *           "answer": false
                  *         }
                  *       ],
-                 *       "compensation": "text"
+                 *       "compensation": "Up to $900"
                  *     }
                  */
                 "application/json": {
@@ -18564,24 +18560,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "studyId": 1,
-                     *       "status": "not-recruiting",
-                     *       "publicTitle": "text",
-                     *       "publicDescription": "text",
-                     *       "minAge": 1,
-                     *       "maxAge": 1,
-                     *       "sex": "M",
-                     *       "minBmi": -1000000000000000,
-                     *       "maxBmi": -1000000000000000,
-                     *       "healthyVolunteers": true,
+                     *       "studyId": 4,
+                     *       "status": "recruiting",
+                     *       "publicTitle": "A new inhaler for adults with mild asthma",
+                     *       "publicDescription": "Adults with mild asthma, six clinic visits over eight weeks; no overnight stays.",
+                     *       "minAge": 18,
+                     *       "maxAge": 70,
+                     *       "sex": null,
+                     *       "minBmi": null,
+                     *       "maxBmi": null,
+                     *       "healthyVolunteers": false,
                      *       "requiredAnswers": [
                      *         {
-                     *           "question": "text",
-                     *           "answer": "text"
+                     *           "question": "Do you currently smoke?",
+                     *           "answer": false
                      *         }
                      *       ],
-                     *       "compensation": "text",
-                     *       "updatedAt": "text"
+                     *       "compensation": "Up to $900",
+                     *       "updatedAt": "2026-04-01T08:18:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -18853,8 +18849,8 @@ export interface operations {
                      *           "appointmentId": 1,
                      *           "studyId": 3,
                      *           "siteId": 1,
-                     *           "start": "2026-12-05T09:00:00.000Z",
-                     *           "end": "2026-12-05T11:00:00.000Z",
+                     *           "start": "2026-04-04T09:00:00.000Z",
+                     *           "end": "2026-04-04T11:00:00.000Z",
                      *           "capacity": 4,
                      *           "booked": 0,
                      *           "placesLeft": 4
@@ -19019,9 +19015,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "start": "2026-04-01T09:30:00.000Z",
-                 *       "end": "2026-04-01T09:30:00.000Z",
-                 *       "capacity": 1
+                 *       "start": "2026-04-14T09:00:00.000Z",
+                 *       "end": "2026-04-14T11:00:00.000Z",
+                 *       "capacity": 2
                  *     }
                  */
                 "application/json": {
@@ -19042,14 +19038,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "appointmentId": 1,
-                     *       "studyId": 1,
-                     *       "siteId": 1,
-                     *       "start": "text",
-                     *       "end": "text",
-                     *       "capacity": 0,
+                     *       "appointmentId": 10,
+                     *       "studyId": 3,
+                     *       "siteId": 2,
+                     *       "start": "2026-04-14T09:00:00.000Z",
+                     *       "end": "2026-04-14T11:00:00.000Z",
+                     *       "capacity": 2,
                      *       "booked": 0,
-                     *       "placesLeft": 0
+                     *       "placesLeft": 2
                      *     }
                      */
                     "application/json": {
@@ -19670,13 +19666,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "text": "text",
-                 *       "answerType": "text",
-                 *       "options": [
-                 *         "text"
-                 *       ],
-                 *       "siteId": 1,
-                 *       "required": true
+                 *       "text": "Are you taking any prescription medicines?",
+                 *       "answerType": "yesno",
+                 *       "required": false
                  *     }
                  */
                 "application/json": {
@@ -19700,14 +19692,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "questionId": 1,
-                     *       "text": "text",
-                     *       "answerType": "text",
-                     *       "options": [
-                     *         "text"
-                     *       ],
-                     *       "siteId": 1,
-                     *       "required": true
+                     *       "questionId": 5,
+                     *       "text": "Are you taking any prescription medicines?",
+                     *       "answerType": "yesno",
+                     *       "options": null,
+                     *       "siteId": null,
+                     *       "required": false
                      *     }
                      */
                     "application/json": {
@@ -19943,13 +19933,16 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "text": "text",
-                 *       "answerType": "text",
+                 *       "text": "How did you hear about us?",
+                 *       "answerType": "choice",
                  *       "options": [
-                 *         "text"
+                 *         "Search",
+                 *         "Friend",
+                 *         "Radio",
+                 *         "Social media",
+                 *         "Other"
                  *       ],
-                 *       "siteId": 1,
-                 *       "required": true
+                 *       "required": false
                  *     }
                  */
                 "application/json": {
@@ -19973,14 +19966,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "questionId": 1,
-                     *       "text": "text",
-                     *       "answerType": "text",
+                     *       "questionId": 2,
+                     *       "text": "How did you hear about us?",
+                     *       "answerType": "choice",
                      *       "options": [
-                     *         "text"
+                     *         "Search",
+                     *         "Friend",
+                     *         "Radio",
+                     *         "Social media",
+                     *         "Other"
                      *       ],
-                     *       "siteId": 1,
-                     *       "required": true
+                     *       "siteId": null,
+                     *       "required": false
                      *     }
                      */
                     "application/json": {
@@ -20457,8 +20454,8 @@ export interface operations {
                      *           "sitePreferenceId": 1,
                      *           "consentToContact": false,
                      *           "source": "demo",
-                     *           "createdAt": "2026-12-02T06:10:42.704Z",
-                     *           "updatedAt": "2026-12-02T06:10:42.704Z"
+                     *           "createdAt": "2026-04-01T08:00:00.000Z",
+                     *           "updatedAt": "2026-04-01T08:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDM"
@@ -20658,8 +20655,8 @@ export interface operations {
                      *       "sitePreferenceId": 1,
                      *       "consentToContact": true,
                      *       "source": "demo",
-                     *       "createdAt": "2026-12-02T06:10:42.702Z",
-                     *       "updatedAt": "2026-12-02T06:10:42.702Z",
+                     *       "createdAt": "2026-04-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:00:00.000Z",
                      *       "answers": [
                      *         {
                      *           "question": "Do you currently smoke?",
@@ -21433,13 +21430,11 @@ export interface operations {
                 /**
                  * @example [
                  *       {
-                 *         "subjectNumber": "text",
-                 *         "siteId": 1,
-                 *         "cohort": "text",
+                 *         "subjectNumber": "1025",
+                 *         "siteId": 101,
+                 *         "cohort": "Cohort 4",
                  *         "status": "enrolled",
-                 *         "enrolledOn": "2026-04-01",
-                 *         "randomisedOn": "2026-04-01",
-                 *         "volunteerId": 1
+                 *         "enrolledOn": "2026-03-30"
                  *       }
                  *     ]
                  */
@@ -21468,14 +21463,14 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "id": 1,
-                     *         "subjectNumber": "text",
-                     *         "siteId": 1,
-                     *         "cohort": "text",
-                     *         "status": "text",
-                     *         "enrolledOn": "text",
-                     *         "randomisedOn": "text",
-                     *         "volunteerId": 1
+                     *         "id": 25,
+                     *         "subjectNumber": "1025",
+                     *         "siteId": 101,
+                     *         "cohort": "Cohort 4",
+                     *         "status": "enrolled",
+                     *         "enrolledOn": "2026-03-30",
+                     *         "randomisedOn": null,
+                     *         "volunteerId": null
                      *       }
                      *     ]
                      */
@@ -21868,8 +21863,8 @@ export interface operations {
                 /**
                  * @example [
                  *       {
-                 *         "name": "text",
-                 *         "studyDay": -365,
+                 *         "name": "End of study",
+                 *         "studyDay": 29,
                  *         "offsetMinutes": 0
                  *       }
                  *     ]
@@ -21892,10 +21887,10 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "id": 1,
-                     *         "name": "text",
-                     *         "studyDay": -365,
-                     *         "offsetMinutes": -100000
+                     *         "id": 11,
+                     *         "name": "End of study",
+                     *         "studyDay": 29,
+                     *         "offsetMinutes": 0
                      *       }
                      *     ]
                      */
@@ -22290,12 +22285,12 @@ export interface operations {
                 /**
                  * @example [
                  *       {
-                 *         "code": "text",
-                 *         "label": "text",
-                 *         "dataType": "text",
-                 *         "unit": "text",
-                 *         "form": "text",
-                 *         "itemGroup": "text"
+                 *         "code": "WEIGHT",
+                 *         "label": "Body weight",
+                 *         "dataType": "decimal",
+                 *         "unit": "kg",
+                 *         "form": "VS",
+                 *         "itemGroup": "VS_OTHER"
                  *       }
                  *     ]
                  */
@@ -22320,13 +22315,13 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "id": 1,
-                     *         "code": "text",
-                     *         "label": "text",
-                     *         "dataType": "text",
-                     *         "unit": "text",
-                     *         "form": "text",
-                     *         "itemGroup": "text"
+                     *         "id": 9,
+                     *         "code": "WEIGHT",
+                     *         "label": "Body weight",
+                     *         "dataType": "decimal",
+                     *         "unit": "kg",
+                     *         "form": "VS",
+                     *         "itemGroup": "VS_OTHER"
                      *       }
                      *     ]
                      */
@@ -22730,13 +22725,20 @@ export interface operations {
                 /**
                  * @example [
                  *       {
-                 *         "subject": "text",
-                 *         "timepoint": "text",
-                 *         "item": "text",
-                 *         "value": "text",
-                 *         "unit": "text",
-                 *         "collectedAt": "2026-04-01T09:30:00.000Z",
-                 *         "locked": false
+                 *         "subject": "1025",
+                 *         "timepoint": "Screening",
+                 *         "item": "SYSBP",
+                 *         "value": "118",
+                 *         "unit": "mmHg",
+                 *         "collectedAt": "2026-03-30T08:15:00.000Z"
+                 *       },
+                 *       {
+                 *         "subject": "1025",
+                 *         "timepoint": "Screening",
+                 *         "item": "WEIGHT",
+                 *         "value": "72.4",
+                 *         "unit": "kg",
+                 *         "collectedAt": "2026-03-30T08:20:00.000Z"
                  *       }
                  *     ]
                  */
@@ -22764,7 +22766,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "rows": 0
+                     *       "rows": 2
                      *     }
                      */
                     "application/json": {
@@ -22974,8 +22976,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {"subject":"1025","timepoint":"Screening","item":"DIABP","value":"76","unit":"mmHg","collectedAt":"2026-03-30T08:15:00.000Z"}
+                 *     {"subject":"1025","timepoint":"Screening","item":"PULSE","value":"64","unit":"beats/min","collectedAt":"2026-03-30T08:15:00.000Z"}
+                 */
                 "application/x-ndjson": string;
+                /**
+                 * @example {"subject":"1025","timepoint":"Screening","item":"DIABP","value":"76","unit":"mmHg","collectedAt":"2026-03-30T08:15:00.000Z"}
+                 *     {"subject":"1025","timepoint":"Screening","item":"PULSE","value":"64","unit":"beats/min","collectedAt":"2026-03-30T08:15:00.000Z"}
+                 */
                 "application/ndjson": string;
+                /**
+                 * @example subject,timepoint,item,value,unit,collectedAt,locked
+                 *     1025,Screening,TEMP,36.7,C,2026-03-30T08:25:00.000Z,false
+                 *     1025,Screening,SPO2,98,%,2026-03-30T08:25:00.000Z,false
+                 */
                 "text/csv": string;
             };
         };
@@ -22988,7 +23003,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "rows": 0
+                     *       "rows": 2
                      *     }
                      */
                     "application/json": {
@@ -24134,21 +24149,15 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reportName": "text",
-                 *       "studyId": 1,
-                 *       "studyName": "text",
-                 *       "subjects": "text",
-                 *       "timepoints": "text",
-                 *       "dateFrom": "text",
-                 *       "dateTo": "text",
-                 *       "format": "csv",
-                 *       "delimiter": ",",
-                 *       "uniqueRowId": true,
-                 *       "includeUnlockedForms": true,
-                 *       "includeSiteId": true,
-                 *       "usubjidSeparator": "text",
-                 *       "usubjidParts": "text",
-                 *       "truncate": true
+                 *       "reportName": "transfer",
+                 *       "studyName": "DEMO-PK-01",
+                 *       "subjects": [
+                 *         "1001",
+                 *         "1002",
+                 *         "1003"
+                 *       ],
+                 *       "format": "xpt",
+                 *       "includeUnlockedForms": true
                  *     }
                  */
                 "application/json": {
@@ -24188,20 +24197,38 @@ export interface operations {
                      * @example {
                      *       "id": 1,
                      *       "status": "queued",
-                     *       "reportName": "text",
-                     *       "format": "csv",
-                     *       "parameters": {},
+                     *       "reportName": "transfer",
+                     *       "format": "xpt",
+                     *       "parameters": {
+                     *         "reportName": "transfer",
+                     *         "studyName": "DEMO-PK-01",
+                     *         "subjects": [
+                     *           "1001",
+                     *           "1002",
+                     *           "1003"
+                     *         ],
+                     *         "format": "xpt",
+                     *         "delimiter": ",",
+                     *         "uniqueRowId": false,
+                     *         "includeUnlockedForms": true,
+                     *         "includeSiteId": false,
+                     *         "usubjidSeparator": "-",
+                     *         "usubjidParts": [
+                     *           "study",
+                     *           "site",
+                     *           "subject"
+                     *         ],
+                     *         "truncate": false
+                     *       },
                      *       "rows": 0,
                      *       "attempts": 0,
-                     *       "errors": [
-                     *         "text"
-                     *       ],
-                     *       "createdAt": "text",
-                     *       "startedAt": "text",
-                     *       "finishedAt": "text",
-                     *       "expiresAt": "text",
-                     *       "sizeBytes": 0,
-                     *       "resultUrl": "text"
+                     *       "errors": [],
+                     *       "createdAt": "2026-04-01T08:36:00.000Z",
+                     *       "startedAt": null,
+                     *       "finishedAt": null,
+                     *       "expiresAt": null,
+                     *       "sizeBytes": null,
+                     *       "resultUrl": null
                      *     }
                      */
                     "application/json": {

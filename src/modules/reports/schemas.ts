@@ -5,21 +5,15 @@ import { REPORT_FORMATS } from './catalogue.js'
 import { Amount, Count, Id } from '../../http/schemas.js'
 import { Page } from '../../http/pagination.js'
 
-const ParameterSchema = Type.Object(
-  {
-    name: Type.String(),
-    type: Type.Enum(['string', 'integer', 'boolean', 'date', 'list']),
-    required: Type.Boolean(),
-    description: Type.String(),
-    default: Type.Optional(Type.Union([Type.String(), Amount(), Type.Boolean(), Type.Array(Type.String())])),
-    values: Type.Optional(Type.Array(Type.String())),
-  },
-  {
-    examples: [
-      { name: 'studyName', type: 'string', required: true, description: 'The study, by name or protocol' },
-    ],
-  },
-)
+// No example of its own: the catalogue's example is the demo's (GET /api/v1/reports as the demo answers it).
+const ParameterSchema = Type.Object({
+  name: Type.String(),
+  type: Type.Enum(['string', 'integer', 'boolean', 'date', 'list']),
+  required: Type.Boolean(),
+  description: Type.String(),
+  default: Type.Optional(Type.Union([Type.String(), Amount(), Type.Boolean(), Type.Array(Type.String())])),
+  values: Type.Optional(Type.Array(Type.String())),
+})
 
 const ReportInfoSchema = Type.Object({
   name: Type.String(),
