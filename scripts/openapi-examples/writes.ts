@@ -1,12 +1,13 @@
 /**
- * The write requests the example capture sends, in order, to the demo data set (after the reads): each body is
- * the OpenAPI document's request example, the answer its response example. They build on the seed (tenant DEMO,
- * the studies, sites, cohorts, volunteers and plans each module's demo.ts seeds) and on each other: a role before
- * the user who gets it, the user before their own password change, a plan before its replacement. The
- * recruitment ones are in ./recruit-writes.ts.
+ * The write requests the example capture sends, in order, to the demo data set (after the reads of ./reads.ts):
+ * each body is the OpenAPI document's request example, the answer its response example. They build on the seed
+ * (tenant DEMO, the studies, sites, cohorts, volunteers and plans each module's demo.ts seeds) and on each other:
+ * a role before the user who gets it, the user before their own password change, a plan before its replacement,
+ * the report jobs whose results JOB_READS fetch. The recruitment ones are in ./recruit-writes.ts.
  */
 
 import { RECRUIT_WRITES } from './recruit-writes.js'
+import { REPORT_TEXT_FORMATS } from './reads.js'
 
 /** What the writes so far answered, by operationId: where a later write needs an id an earlier one created. */
 export type Answers = Record<string, Record<string, unknown> | undefined>
@@ -15,10 +16,17 @@ export interface Write {
   operationId: string
   /** The path (and query); the operation's method is the document's. */
   url: string | ((answers: Answers) => string)
-  /** JSON, or the text of a body in `format`. */
-  body: unknown
+  /** JSON, or the text of a body in `format`; none for a POST without one. */
+  body?: unknown
   /** A body in another format than JSON (the text example of that media type). */
   format?: 'ndjson' | 'csv'
+  /** The media type of the answer asked for (the Accept header); JSON unless said. */
+  accept?: string
+  /**
+   * A request that only prepares a later read: its answer is kept in `answers` under this name, and neither
+   * its body nor its answer is an example.
+   */
+  setup?: string
   /**
    * Who sends it: the demo administrator unless said — the recruitment website's account for the Recruit API,
    * or a user signed in to the web app (a session cookie and the CSRF header).
@@ -174,6 +182,8 @@ export const WRITES: Write[] = [
       },
     },
   },
+  // The final re-forecast becomes the baseline Track follows (after the Track reads, which show 10802).
+  { operationId: 'setBaselinePlan', url: (a) => `/api/v1/plans/${idOf(a, 'createPlan')}/baseline` },
 
   ...RECRUIT_WRITES,
 
@@ -251,12 +261,19 @@ export const WRITES: Write[] = [
       '1025,Screening,SPO2,98,%,2026-03-30T08:25:00.000Z,false\n',
   },
 
-  // Reports
-  {
+  // Reports: one subject's screening visit, in each text format (chosen by Accept), then jobs to fetch later
+  ...Object.keys(REPORT_TEXT_FORMATS).map((accept) => ({
     operationId: 'invokeReport',
     url: '/api/v1/invokeReport',
-    body: { reportName: 'transfer', studyName: 'DEMO-PK-01', format: 'csv', includeSiteId: true },
-  },
+    body: {
+      reportName: 'transfer',
+      studyName: 'DEMO-PK-01',
+      subjects: ['1001'],
+      timepoints: ['Screening'],
+      includeSiteId: true,
+    },
+    accept,
+  })),
   {
     operationId: 'submitReportJob',
     url: '/api/v1/reports/jobs',
@@ -268,6 +285,19 @@ export const WRITES: Write[] = [
       includeUnlockedForms: true,
     },
   },
+  // A job per text format, so that getReportJobResult shows each (its answer's type is the job's format).
+  ...Object.entries(REPORT_TEXT_FORMATS).map(([type, format]) => ({
+    operationId: 'submitReportJob',
+    url: '/api/v1/reports/jobs',
+    body: {
+      reportName: 'transfer',
+      studyName: 'DEMO-PK-01',
+      subjects: ['1003'],
+      timepoints: ['Screening'],
+      format,
+    },
+    setup: `job ${type}`,
+  })),
 ]
 
 /** Three weekly periods from the plan's start, 01-Apr-2010, with these planned values. */

@@ -2250,7 +2250,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "text"
+                     *       "status": "ok"
                      *     }
                      */
                     "application/json": {
@@ -2277,7 +2277,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "text"
+                     *       "status": "ready"
                      *     }
                      */
                     "application/json": {
@@ -7855,18 +7855,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
+                     *       "id": 47324,
                      *       "studyId": 1,
-                     *       "name": "text",
-                     *       "code": "text",
-                     *       "description": "text",
-                     *       "planState": "text",
-                     *       "startDate": "text",
-                     *       "currency": "text",
+                     *       "name": "Re-forecast, April 2010",
+                     *       "code": "CT-10802-R1",
+                     *       "description": "Japan starts two weeks later than the baseline; the USA as planned",
+                     *       "planState": "Final",
+                     *       "startDate": "2010-04-01",
+                     *       "currency": "USD",
                      *       "isBaseline": true,
-                     *       "trackUrl": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "trackUrl": "/cleartrial-ws/actuals/47324",
+                     *       "createdAt": "2026-04-01T08:12:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:14:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -12510,18 +12510,18 @@ export interface operations {
                      *       "List": [
                      *         {
                      *           "id": 1,
-                     *           "name": "text",
-                     *           "protocol": "text",
-                     *           "phase": "text",
-                     *           "sponsor": "text",
-                     *           "compound": "text",
-                     *           "status": "text",
-                     *           "actualsPlanId": 1,
-                     *           "actualsPlanUrl": "text",
-                     *           "plansUrl": "text",
-                     *           "createdDate": "text",
-                     *           "lastModifiedDate": "text",
-                     *           "url": "text"
+                     *           "name": "Track demo: sites, subjects and CRF pages",
+                     *           "protocol": "CT-TRACK-10802",
+                     *           "phase": "Phase II",
+                     *           "sponsor": "Demo Pharma",
+                     *           "compound": "DP-101",
+                     *           "status": "active",
+                     *           "actualsPlanId": 10802,
+                     *           "actualsPlanUrl": "/cleartrial-ws/actuals/10802",
+                     *           "plansUrl": "/cleartrial-ws/plans?studyId=1",
+                     *           "createdDate": "01-Apr-2026",
+                     *           "lastModifiedDate": "01-Apr-2026",
+                     *           "url": "/cleartrial-ws/studies/1"
                      *         }
                      *       ]
                      *     }
@@ -12544,6 +12544,7 @@ export interface operations {
                             url: string;
                         }[];
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><studyRepresentations><study><id>1</id><name>Track demo: sites, subjects and CRF pages</name><protocol>CT-TRACK-10802</protocol><phase>Phase II</phase><sponsor>Demo Pharma</sponsor><compound>DP-101</compound><status>active</status><actualsPlanId>10802</actualsPlanId><actualsPlanUrl>/cleartrial-ws/actuals/10802</actualsPlanUrl><plansUrl>/cleartrial-ws/plans?studyId=1</plansUrl><createdDate>01-Apr-2026</createdDate><lastModifiedDate>01-Apr-2026</lastModifiedDate><url>/cleartrial-ws/studies/1</url></study></studyRepresentations> */
                     "application/xml": string;
                 };
             };
@@ -12668,18 +12669,18 @@ export interface operations {
                      * @example {
                      *       "study": {
                      *         "id": 1,
-                     *         "name": "text",
-                     *         "protocol": "text",
-                     *         "phase": "text",
-                     *         "sponsor": "text",
-                     *         "compound": "text",
-                     *         "status": "text",
-                     *         "actualsPlanId": 1,
-                     *         "actualsPlanUrl": "text",
-                     *         "plansUrl": "text",
-                     *         "createdDate": "text",
-                     *         "lastModifiedDate": "text",
-                     *         "url": "text"
+                     *         "name": "Track demo: sites, subjects and CRF pages",
+                     *         "protocol": "CT-TRACK-10802",
+                     *         "phase": "Phase II",
+                     *         "sponsor": "Demo Pharma",
+                     *         "compound": "DP-101",
+                     *         "status": "active",
+                     *         "actualsPlanId": 10802,
+                     *         "actualsPlanUrl": "/cleartrial-ws/actuals/10802",
+                     *         "plansUrl": "/cleartrial-ws/plans?studyId=1",
+                     *         "createdDate": "01-Apr-2026",
+                     *         "lastModifiedDate": "01-Apr-2026",
+                     *         "url": "/cleartrial-ws/studies/1"
                      *       }
                      *     }
                      */
@@ -12701,6 +12702,7 @@ export interface operations {
                             url: string;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><study><id>1</id><name>Track demo: sites, subjects and CRF pages</name><protocol>CT-TRACK-10802</protocol><phase>Phase II</phase><sponsor>Demo Pharma</sponsor><compound>DP-101</compound><status>active</status><actualsPlanId>10802</actualsPlanId><actualsPlanUrl>/cleartrial-ws/actuals/10802</actualsPlanUrl><plansUrl>/cleartrial-ws/plans?studyId=1</plansUrl><createdDate>01-Apr-2026</createdDate><lastModifiedDate>01-Apr-2026</lastModifiedDate><url>/cleartrial-ws/studies/1</url></study> */
                     "application/xml": string;
                 };
             };
@@ -12844,24 +12846,24 @@ export interface operations {
                      * @example {
                      *       "List": [
                      *         {
-                     *           "id": 1,
-                     *           "name": "text",
-                     *           "code": "text",
-                     *           "description": "text",
-                     *           "planState": "text",
+                     *           "id": 10802,
+                     *           "name": "Baseline plan",
+                     *           "code": "CT-10802-B",
+                     *           "description": null,
+                     *           "planState": "Final",
                      *           "isBaseline": true,
-                     *           "startDate": "text",
-                     *           "currency": "text",
+                     *           "startDate": "01-Apr-2010",
+                     *           "currency": "USD",
                      *           "studyId": 1,
-                     *           "studyUrl": "text",
-                     *           "locationsUrl": "text",
-                     *           "serviceProviderUrl": "text",
-                     *           "costUrl": "text",
-                     *           "subjectEnrollmentScheduleUrl": "text",
-                     *           "actualsUrl": "text",
-                     *           "createdDate": "text",
-                     *           "lastModifiedDate": "text",
-                     *           "url": "text"
+                     *           "studyUrl": "/cleartrial-ws/studies/1",
+                     *           "locationsUrl": "/cleartrial-ws/plans/10802/locations",
+                     *           "serviceProviderUrl": "/cleartrial-ws/plans/10802/serviceProvider",
+                     *           "costUrl": "/cleartrial-ws/plans/10802/cost",
+                     *           "subjectEnrollmentScheduleUrl": "/cleartrial-ws/plans/10802/subjectEnrollmentSchedule",
+                     *           "actualsUrl": "/cleartrial-ws/actuals/10802",
+                     *           "createdDate": "01-Apr-2026",
+                     *           "lastModifiedDate": "01-Apr-2026",
+                     *           "url": "/cleartrial-ws/plans/10802"
                      *         }
                      *       ]
                      *     }
@@ -12890,6 +12892,7 @@ export interface operations {
                             url: string;
                         }[];
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><planRepresentations><plan><id>10802</id><name>Baseline plan</name><code>CT-10802-B</code><description/><planState>Final</planState><isBaseline>true</isBaseline><startDate>01-Apr-2010</startDate><currency>USD</currency><studyId>1</studyId><studyUrl>/cleartrial-ws/studies/1</studyUrl><locationsUrl>/cleartrial-ws/plans/10802/locations</locationsUrl><serviceProviderUrl>/cleartrial-ws/plans/10802/serviceProvider</serviceProviderUrl><costUrl>/cleartrial-ws/plans/10802/cost</costUrl><subjectEnrollmentScheduleUrl>/cleartrial-ws/plans/10802/subjectEnrollmentSchedule</subjectEnrollmentScheduleUrl><actualsUrl>/cleartrial-ws/actuals/10802</actualsUrl><createdDate>01-Apr-2026</createdDate><lastModifiedDate>01-Apr-2026</lastModifiedDate><url>/cleartrial-ws/plans/10802</url></plan></planRepresentations> */
                     "application/xml": string;
                 };
             };
@@ -13032,17 +13035,37 @@ export interface operations {
                     /**
                      * @example {
                      *       "actuals": {
-                     *         "planId": 1,
-                     *         "planName": "text",
+                     *         "planId": 10802,
+                     *         "planName": "Baseline plan",
                      *         "studyId": 1,
                      *         "resource": [
                      *           {
                      *             "name": "sites",
                      *             "url": "/cleartrial-ws/actuals/10802/sites"
+                     *           },
+                     *           {
+                     *             "name": "subjects",
+                     *             "url": "/cleartrial-ws/actuals/10802/subjects"
+                     *           },
+                     *           {
+                     *             "name": "crfs",
+                     *             "url": "/cleartrial-ws/actuals/10802/crfs"
+                     *           },
+                     *           {
+                     *             "name": "units",
+                     *             "url": "/cleartrial-ws/actuals/10802/units"
+                     *           },
+                     *           {
+                     *             "name": "fees",
+                     *             "url": "/cleartrial-ws/actuals/10802/fees"
+                     *           },
+                     *           {
+                     *             "name": "costs",
+                     *             "url": "/cleartrial-ws/actuals/10802/costs"
                      *           }
                      *         ],
-                     *         "planUrl": "text",
-                     *         "url": "text"
+                     *         "planUrl": "/cleartrial-ws/plans/10802",
+                     *         "url": "/cleartrial-ws/actuals/10802"
                      *       }
                      *     }
                      */
@@ -13067,6 +13090,7 @@ export interface operations {
                             url: string;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><actuals><planId>10802</planId><planName>Baseline plan</planName><studyId>1</studyId><resource><name>sites</name><url>/cleartrial-ws/actuals/10802/sites</url></resource><resource><name>subjects</name><url>/cleartrial-ws/actuals/10802/subjects</url></resource><resource><name>crfs</name><url>/cleartrial-ws/actuals/10802/crfs</url></resource><resource><name>units</name><url>/cleartrial-ws/actuals/10802/units</url></resource><resource><name>fees</name><url>/cleartrial-ws/actuals/10802/fees</url></resource><resource><name>costs</name><url>/cleartrial-ws/actuals/10802/costs</url></resource><planUrl>/cleartrial-ws/plans/10802</planUrl><url>/cleartrial-ws/actuals/10802</url></actuals> */
                     "application/xml": string;
                 };
             };
@@ -13209,24 +13233,24 @@ export interface operations {
                     /**
                      * @example {
                      *       "plan": {
-                     *         "id": 1,
-                     *         "name": "text",
-                     *         "code": "text",
-                     *         "description": "text",
-                     *         "planState": "text",
+                     *         "id": 10802,
+                     *         "name": "Baseline plan",
+                     *         "code": "CT-10802-B",
+                     *         "description": null,
+                     *         "planState": "Final",
                      *         "isBaseline": true,
-                     *         "startDate": "text",
-                     *         "currency": "text",
+                     *         "startDate": "01-Apr-2010",
+                     *         "currency": "USD",
                      *         "studyId": 1,
-                     *         "studyUrl": "text",
-                     *         "locationsUrl": "text",
-                     *         "serviceProviderUrl": "text",
-                     *         "costUrl": "text",
-                     *         "subjectEnrollmentScheduleUrl": "text",
-                     *         "actualsUrl": "text",
-                     *         "createdDate": "text",
-                     *         "lastModifiedDate": "text",
-                     *         "url": "text"
+                     *         "studyUrl": "/cleartrial-ws/studies/1",
+                     *         "locationsUrl": "/cleartrial-ws/plans/10802/locations",
+                     *         "serviceProviderUrl": "/cleartrial-ws/plans/10802/serviceProvider",
+                     *         "costUrl": "/cleartrial-ws/plans/10802/cost",
+                     *         "subjectEnrollmentScheduleUrl": "/cleartrial-ws/plans/10802/subjectEnrollmentSchedule",
+                     *         "actualsUrl": "/cleartrial-ws/actuals/10802",
+                     *         "createdDate": "01-Apr-2026",
+                     *         "lastModifiedDate": "01-Apr-2026",
+                     *         "url": "/cleartrial-ws/plans/10802"
                      *       }
                      *     }
                      */
@@ -13254,6 +13278,7 @@ export interface operations {
                             url: string;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><plan><id>10802</id><name>Baseline plan</name><code>CT-10802-B</code><description/><planState>Final</planState><isBaseline>true</isBaseline><startDate>01-Apr-2010</startDate><currency>USD</currency><studyId>1</studyId><studyUrl>/cleartrial-ws/studies/1</studyUrl><locationsUrl>/cleartrial-ws/plans/10802/locations</locationsUrl><serviceProviderUrl>/cleartrial-ws/plans/10802/serviceProvider</serviceProviderUrl><costUrl>/cleartrial-ws/plans/10802/cost</costUrl><subjectEnrollmentScheduleUrl>/cleartrial-ws/plans/10802/subjectEnrollmentSchedule</subjectEnrollmentScheduleUrl><actualsUrl>/cleartrial-ws/actuals/10802</actualsUrl><createdDate>01-Apr-2026</createdDate><lastModifiedDate>01-Apr-2026</lastModifiedDate><url>/cleartrial-ws/plans/10802</url></plan> */
                     "application/xml": string;
                 };
             };
@@ -13395,7 +13420,22 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "planLocations": {}
+                     *       "planLocations": {
+                     *         "planId": 10802,
+                     *         "planLocation": [
+                     *           {
+                     *             "locationId": 100,
+                     *             "locationName": "USA",
+                     *             "numSites": 40
+                     *           },
+                     *           {
+                     *             "locationId": 123,
+                     *             "locationName": "Japan",
+                     *             "numSites": 12
+                     *           }
+                     *         ],
+                     *         "url": "/cleartrial-ws/plans/10802/locations"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -13403,6 +13443,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><planLocations><planId>10802</planId><planLocation><locationId>100</locationId><locationName>USA</locationName><numSites>40</numSites></planLocation><planLocation><locationId>123</locationId><locationName>Japan</locationName><numSites>12</numSites></planLocation><url>/cleartrial-ws/plans/10802/locations</url></planLocations> */
                     "application/xml": string;
                 };
             };
@@ -13544,7 +13585,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "serviceProviders": {}
+                     *       "serviceProviders": {
+                     *         "planId": 47323,
+                     *         "serviceProvider": [
+                     *           {
+                     *             "id": 10104,
+                     *             "name": "Cleartrial Operations",
+                     *             "type": "CRO",
+                     *             "trackingLevel": "Globally"
+                     *           },
+                     *           {
+                     *             "id": 19003,
+                     *             "name": "!! 1",
+                     *             "type": "Sponsor",
+                     *             "trackingLevel": "Pay for work completed upon milestone achieved"
+                     *           }
+                     *         ],
+                     *         "url": "/cleartrial-ws/plans/47323/serviceProvider"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -13552,6 +13610,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><serviceProviders><planId>47323</planId><serviceProvider><id>10104</id><name>Cleartrial Operations</name><type>CRO</type><trackingLevel>Globally</trackingLevel></serviceProvider><serviceProvider><id>19003</id><name>!! 1</name><type>Sponsor</type><trackingLevel>Pay for work completed upon milestone achieved</trackingLevel></serviceProvider><url>/cleartrial-ws/plans/47323/serviceProvider</url></serviceProviders> */
                     "application/xml": string;
                 };
             };
@@ -13693,7 +13752,47 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "costs": {}
+                     *       "costs": {
+                     *         "planId": 47323,
+                     *         "cost": [
+                     *           {
+                     *             "id": 1,
+                     *             "name": "Advertising (additional)",
+                     *             "type": "Miscellaneous",
+                     *             "serviceProviderId": 19003,
+                     *             "earnedValueTrackingLevel": "Auto-tracked (set EV to AC)",
+                     *             "location": []
+                     *           },
+                     *           {
+                     *             "id": 27,
+                     *             "name": "Call Center ",
+                     *             "type": "Miscellaneous",
+                     *             "serviceProviderId": 19003,
+                     *             "earnedValueTrackingLevel": "Auto-tracked (set EV to AC)",
+                     *             "location": []
+                     *           },
+                     *           {
+                     *             "id": 38,
+                     *             "name": "Clinical Trial Insurance",
+                     *             "type": "Pass Through",
+                     *             "serviceProviderId": 19003,
+                     *             "earnedValueTrackingLevel": "Auto-tracked (set EV to AC)",
+                     *             "location": [
+                     *               {
+                     *                 "locationId": 157,
+                     *                 "locationName": "Australia",
+                     *                 "startDate": "01-Oct-2012",
+                     *                 "endDate": "31-Mar-2013",
+                     *                 "amount": {
+                     *                   "currency": "USD",
+                     *                   "totalAmount": 6250
+                     *                 }
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "url": "/cleartrial-ws/plans/47323/cost"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -13701,6 +13800,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><costs><planId>47323</planId><cost><id>1</id><name>Advertising (additional)</name><type>Miscellaneous</type><serviceProviderId>19003</serviceProviderId><earnedValueTrackingLevel>Auto-tracked (set EV to AC)</earnedValueTrackingLevel></cost><cost><id>27</id><name>Call Center </name><type>Miscellaneous</type><serviceProviderId>19003</serviceProviderId><earnedValueTrackingLevel>Auto-tracked (set EV to AC)</earnedValueTrackingLevel></cost><cost><id>38</id><name>Clinical Trial Insurance</name><type>Pass Through</type><serviceProviderId>19003</serviceProviderId><earnedValueTrackingLevel>Auto-tracked (set EV to AC)</earnedValueTrackingLevel><location><locationId>157</locationId><locationName>Australia</locationName><startDate>01-Oct-2012</startDate><endDate>31-Mar-2013</endDate><amount><currency>USD</currency><totalAmount>6250.0</totalAmount></amount></location></cost><url>/cleartrial-ws/plans/47323/cost</url></costs> */
                     "application/xml": string;
                 };
             };
@@ -13842,7 +13942,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "subjectEnrollmentSchedule": {}
+                     *       "subjectEnrollmentSchedule": {
+                     *         "planId": 10802,
+                     *         "location": [
+                     *           {
+                     *             "locationId": 100,
+                     *             "locationName": "USA",
+                     *             "periods": [
+                     *               {
+                     *                 "startDate": "01-Apr-2010",
+                     *                 "endDate": "07-Apr-2010",
+                     *                 "numSubjectsEnrolled": 3,
+                     *                 "cumulativeSubjectsEnrolled": 3
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "url": "/cleartrial-ws/plans/10802/subjectEnrollmentSchedule"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -13850,6 +13967,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><subjectEnrollmentSchedule><planId>10802</planId><location><locationId>100</locationId><locationName>USA</locationName><periods><startDate>01-Apr-2010</startDate><endDate>07-Apr-2010</endDate><numSubjectsEnrolled>3</numSubjectsEnrolled><cumulativeSubjectsEnrolled>3</cumulativeSubjectsEnrolled></periods></location><url>/cleartrial-ws/plans/10802/subjectEnrollmentSchedule</url></subjectEnrollmentSchedule> */
                     "application/xml": string;
                 };
             };
@@ -15664,7 +15782,7 @@ export interface operations {
                      *       "volunteerId": 1,
                      *       "studyId": 3,
                      *       "cohortId": 1,
-                     *       "createdAt": "2026-04-01T08:25:00.000Z"
+                     *       "createdAt": "2026-04-01T08:26:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -18577,7 +18695,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "compensation": "Up to $900",
-                     *       "updatedAt": "2026-04-01T08:18:00.000Z"
+                     *       "updatedAt": "2026-04-01T08:19:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -23544,24 +23662,167 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example STUDYID,USUBJID,SUBJID,VISIT,VISITDY,TPTOFFSET,FORM,ITEMGROUP,ITEM,LABEL,VALUE,UNIT,COLLECTED_AT,LOCKED
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_BP,SYSBP,Systolic blood pressure,120,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_BP,DIABP,Diastolic blood pressure,73,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_OTHER,PULSE,Pulse rate,65,beats/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_OTHER,RESP,Respiratory rate,13,breaths/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_OTHER,TEMP,Body temperature,36.6,C,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_OTHER,SPO2,Oxygen saturation,97,%,2026-02-15T08:00:00.000Z,Y
+                     */
                     "text/csv": string;
                     /**
                      * @example [
                      *       {
                      *         "STUDYID": "DEMO-PK-01",
-                     *         "SUBJID": "1001",
-                     *         "VISIT": "Day 1",
-                     *         "VALUE": 12.5
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "SYSBP",
+                     *         "LABEL": "Systolic blood pressure",
+                     *         "VALUE": "120",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "DIABP",
+                     *         "LABEL": "Diastolic blood pressure",
+                     *         "VALUE": "73",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "PULSE",
+                     *         "LABEL": "Pulse rate",
+                     *         "VALUE": "65",
+                     *         "UNIT": "beats/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "RESP",
+                     *         "LABEL": "Respiratory rate",
+                     *         "VALUE": "13",
+                     *         "UNIT": "breaths/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "TEMP",
+                     *         "LABEL": "Body temperature",
+                     *         "VALUE": "36.6",
+                     *         "UNIT": "C",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "SPO2",
+                     *         "LABEL": "Oxygen saturation",
+                     *         "VALUE": "97",
+                     *         "UNIT": "%",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
                      *       }
                      *     ]
                      */
                     "application/json": {
                         [key: string]: string | number | boolean | null;
                     }[];
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <report name="transfer" study="DEMO-PK-01">
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>SYSBP</ITEM><LABEL>Systolic blood pressure</LABEL><VALUE>120</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>DIABP</ITEM><LABEL>Diastolic blood pressure</LABEL><VALUE>73</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>PULSE</ITEM><LABEL>Pulse rate</LABEL><VALUE>65</VALUE><UNIT>beats/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>RESP</ITEM><LABEL>Respiratory rate</LABEL><VALUE>13</VALUE><UNIT>breaths/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>TEMP</ITEM><LABEL>Body temperature</LABEL><VALUE>36.6</VALUE><UNIT>C</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>SPO2</ITEM><LABEL>Oxygen saturation</LABEL><VALUE>97</VALUE><UNIT>%</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     </report>
+                     */
                     "application/xml": string;
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="trialdeck.transfer.DEMO-PK-01.2026-04-01T08:00:00.000Z" CreationDateTime="2026-04-01T08:00:00.000Z" Granularity="SingleSubject" SourceSystem="Trialdeck">
+                     *     <ClinicalData StudyOID="DEMO-PK-01" MetaDataVersionOID="MDV.DEMO-PK-01">
+                     *     <SubjectData SubjectKey="1002">
+                     *     <SiteRef LocationOID="101"/>
+                     *     <StudyEventData StudyEventOID="SE.SCREENING">
+                     *     <FormData FormOID="F.VS">
+                     *     <ItemGroupData ItemGroupOID="IG.VS_BP">
+                     *     <ItemData ItemOID="I.SYSBP" Value="120"/>
+                     *     <ItemData ItemOID="I.DIABP" Value="73"/>
+                     *     </ItemGroupData>
+                     *     <ItemGroupData ItemGroupOID="IG.VS_OTHER">
+                     *     <ItemData ItemOID="I.PULSE" Value="65"/>
+                     *     <ItemData ItemOID="I.RESP" Value="13"/>
+                     *     <ItemData ItemOID="I.TEMP" Value="36.6"/>
+                     *     <ItemData ItemOID="I.SPO2" Value="97"/>
+                     *     </ItemGroupData>
+                     *     </FormData>
+                     *     </StudyEventData>
+                     *     </SubjectData>
+                     *     </ClinicalData>
+                     *     </ODM>
+                     */
                     "application/vnd.cdisc.odm+xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "application/x-sas-xport": string;
+                    /**
+                     * @example {"datasetJSONCreationDateTime":"2026-04-01T08:00:00.000Z","datasetJSONVersion":"1.1.0","fileOID":"trialdeck/transfer/DEMO-PK-01/2026-04-01T08:00:00.000Z","originator":"Trialdeck","sourceSystem":{"name":"Trialdeck","version":"0.1.0"},"studyOID":"DEMO-PK-01","itemGroupOID":"IG.TRANSFER","records":6,"name":"TRANSFER","label":"Data transfer","columns":[{"itemOID":"IT.TRANSFER.STUDYID","name":"STUDYID","label":"Study Identifier","dataType":"string","length":10,"keySequence":1},{"itemOID":"IT.TRANSFER.USUBJID","name":"USUBJID","label":"Unique Subject Identifier","dataType":"string","length":19,"keySequence":2},{"itemOID":"IT.TRANSFER.SUBJID","name":"SUBJID","label":"Subject Identifier for the Study","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.VISIT","name":"VISIT","label":"Visit Name","dataType":"string","length":9,"keySequence":3},{"itemOID":"IT.TRANSFER.VISITDY","name":"VISITDY","label":"Planned Study Day of Visit","dataType":"integer"},{"itemOID":"IT.TRANSFER.TPTOFFSET","name":"TPTOFFSET","label":"Planned Offset from Visit (minutes)","dataType":"integer"},{"itemOID":"IT.TRANSFER.FORM","name":"FORM","label":"Form","dataType":"string","length":2},{"itemOID":"IT.TRANSFER.ITEMGROUP","name":"ITEMGROUP","label":"Item Group","dataType":"string","length":9},{"itemOID":"IT.TRANSFER.ITEM","name":"ITEM","label":"Item Code","dataType":"string","length":6,"keySequence":4},{"itemOID":"IT.TRANSFER.LABEL","name":"LABEL","label":"Item Label","dataType":"string","length":24},{"itemOID":"IT.TRANSFER.VALUE","name":"VALUE","label":"Collected Value","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.UNIT","name":"UNIT","label":"Unit","dataType":"string","length":11},{"itemOID":"IT.TRANSFER.COLLECTED_AT","name":"COLLECTED_AT","label":"Date/Time of Collection","dataType":"datetime"},{"itemOID":"IT.TRANSFER.LOCKED","name":"LOCKED","label":"Locked (Y/N)","dataType":"string","length":1}]}
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_BP","SYSBP","Systolic blood pressure","120","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_BP","DIABP","Diastolic blood pressure","73","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_OTHER","PULSE","Pulse rate","65","beats/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_OTHER","RESP","Respiratory rate","13","breaths/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_OTHER","TEMP","Body temperature","36.6","C","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_OTHER","SPO2","Oxygen saturation","97","%","2026-02-15T08:00:00.000Z","Y"]
+                     */
                     "application/x-ndjson": string;
                 };
             };
@@ -23730,7 +23991,12 @@ export interface operations {
                  * @example {
                  *       "reportName": "transfer",
                  *       "studyName": "DEMO-PK-01",
-                 *       "format": "csv",
+                 *       "subjects": [
+                 *         "1001"
+                 *       ],
+                 *       "timepoints": [
+                 *         "Screening"
+                 *       ],
                  *       "includeSiteId": true
                  *     }
                  */
@@ -23767,24 +24033,173 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example STUDYID,SITEID,USUBJID,SUBJID,VISIT,VISITDY,TPTOFFSET,FORM,ITEMGROUP,ITEM,LABEL,VALUE,UNIT,COLLECTED_AT,LOCKED
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_BP,SYSBP,Systolic blood pressure,112,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_BP,DIABP,Diastolic blood pressure,70,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_OTHER,PULSE,Pulse rate,60,beats/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_OTHER,RESP,Respiratory rate,12,breaths/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_OTHER,TEMP,Body temperature,36.5,C,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_OTHER,SPO2,Oxygen saturation,96,%,2026-02-15T08:00:00.000Z,Y
+                     */
                     "text/csv": string;
                     /**
                      * @example [
                      *       {
                      *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
                      *         "SUBJID": "1001",
-                     *         "VISIT": "Day 1",
-                     *         "VALUE": 12.5
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "SYSBP",
+                     *         "LABEL": "Systolic blood pressure",
+                     *         "VALUE": "112",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
+                     *         "SUBJID": "1001",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "DIABP",
+                     *         "LABEL": "Diastolic blood pressure",
+                     *         "VALUE": "70",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
+                     *         "SUBJID": "1001",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "PULSE",
+                     *         "LABEL": "Pulse rate",
+                     *         "VALUE": "60",
+                     *         "UNIT": "beats/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
+                     *         "SUBJID": "1001",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "RESP",
+                     *         "LABEL": "Respiratory rate",
+                     *         "VALUE": "12",
+                     *         "UNIT": "breaths/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
+                     *         "SUBJID": "1001",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "TEMP",
+                     *         "LABEL": "Body temperature",
+                     *         "VALUE": "36.5",
+                     *         "UNIT": "C",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
+                     *         "SUBJID": "1001",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "SPO2",
+                     *         "LABEL": "Oxygen saturation",
+                     *         "VALUE": "96",
+                     *         "UNIT": "%",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
                      *       }
                      *     ]
                      */
                     "application/json": {
                         [key: string]: string | number | boolean | null;
                     }[];
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <report name="transfer" study="DEMO-PK-01">
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>SYSBP</ITEM><LABEL>Systolic blood pressure</LABEL><VALUE>112</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>DIABP</ITEM><LABEL>Diastolic blood pressure</LABEL><VALUE>70</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>PULSE</ITEM><LABEL>Pulse rate</LABEL><VALUE>60</VALUE><UNIT>beats/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>RESP</ITEM><LABEL>Respiratory rate</LABEL><VALUE>12</VALUE><UNIT>breaths/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>TEMP</ITEM><LABEL>Body temperature</LABEL><VALUE>36.5</VALUE><UNIT>C</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>SPO2</ITEM><LABEL>Oxygen saturation</LABEL><VALUE>96</VALUE><UNIT>%</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     </report>
+                     */
                     "application/xml": string;
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="trialdeck.transfer.DEMO-PK-01.2026-04-01T08:39:00.000Z" CreationDateTime="2026-04-01T08:39:00.000Z" Granularity="SingleSubject" SourceSystem="Trialdeck">
+                     *     <ClinicalData StudyOID="DEMO-PK-01" MetaDataVersionOID="MDV.DEMO-PK-01">
+                     *     <SubjectData SubjectKey="1001">
+                     *     <SiteRef LocationOID="101"/>
+                     *     <StudyEventData StudyEventOID="SE.SCREENING">
+                     *     <FormData FormOID="F.VS">
+                     *     <ItemGroupData ItemGroupOID="IG.VS_BP">
+                     *     <ItemData ItemOID="I.SYSBP" Value="112"/>
+                     *     <ItemData ItemOID="I.DIABP" Value="70"/>
+                     *     </ItemGroupData>
+                     *     <ItemGroupData ItemGroupOID="IG.VS_OTHER">
+                     *     <ItemData ItemOID="I.PULSE" Value="60"/>
+                     *     <ItemData ItemOID="I.RESP" Value="12"/>
+                     *     <ItemData ItemOID="I.TEMP" Value="36.5"/>
+                     *     <ItemData ItemOID="I.SPO2" Value="96"/>
+                     *     </ItemGroupData>
+                     *     </FormData>
+                     *     </StudyEventData>
+                     *     </SubjectData>
+                     *     </ClinicalData>
+                     *     </ODM>
+                     */
                     "application/vnd.cdisc.odm+xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "application/x-sas-xport": string;
+                    /**
+                     * @example {"datasetJSONCreationDateTime":"2026-04-01T08:40:00.000Z","datasetJSONVersion":"1.1.0","fileOID":"trialdeck/transfer/DEMO-PK-01/2026-04-01T08:40:00.000Z","originator":"Trialdeck","sourceSystem":{"name":"Trialdeck","version":"0.1.0"},"studyOID":"DEMO-PK-01","itemGroupOID":"IG.TRANSFER","records":6,"name":"TRANSFER","label":"Data transfer","columns":[{"itemOID":"IT.TRANSFER.STUDYID","name":"STUDYID","label":"Study Identifier","dataType":"string","length":10,"keySequence":1},{"itemOID":"IT.TRANSFER.SITEID","name":"SITEID","label":"Study Site Identifier","dataType":"integer"},{"itemOID":"IT.TRANSFER.USUBJID","name":"USUBJID","label":"Unique Subject Identifier","dataType":"string","length":19,"keySequence":2},{"itemOID":"IT.TRANSFER.SUBJID","name":"SUBJID","label":"Subject Identifier for the Study","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.VISIT","name":"VISIT","label":"Visit Name","dataType":"string","length":9,"keySequence":3},{"itemOID":"IT.TRANSFER.VISITDY","name":"VISITDY","label":"Planned Study Day of Visit","dataType":"integer"},{"itemOID":"IT.TRANSFER.TPTOFFSET","name":"TPTOFFSET","label":"Planned Offset from Visit (minutes)","dataType":"integer"},{"itemOID":"IT.TRANSFER.FORM","name":"FORM","label":"Form","dataType":"string","length":2},{"itemOID":"IT.TRANSFER.ITEMGROUP","name":"ITEMGROUP","label":"Item Group","dataType":"string","length":9},{"itemOID":"IT.TRANSFER.ITEM","name":"ITEM","label":"Item Code","dataType":"string","length":6,"keySequence":4},{"itemOID":"IT.TRANSFER.LABEL","name":"LABEL","label":"Item Label","dataType":"string","length":24},{"itemOID":"IT.TRANSFER.VALUE","name":"VALUE","label":"Collected Value","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.UNIT","name":"UNIT","label":"Unit","dataType":"string","length":11},{"itemOID":"IT.TRANSFER.COLLECTED_AT","name":"COLLECTED_AT","label":"Date/Time of Collection","dataType":"datetime"},{"itemOID":"IT.TRANSFER.LOCKED","name":"LOCKED","label":"Locked (Y/N)","dataType":"string","length":1}]}
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_BP","SYSBP","Systolic blood pressure","112","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_BP","DIABP","Diastolic blood pressure","70","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_OTHER","PULSE","Pulse rate","60","beats/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_OTHER","RESP","Respiratory rate","12","breaths/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_OTHER","TEMP","Body temperature","36.5","C","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_OTHER","SPO2","Oxygen saturation","96","%","2026-02-15T08:00:00.000Z","Y"]
+                     */
                     "application/x-ndjson": string;
                 };
             };
@@ -23983,25 +24398,44 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 1,
-                     *           "status": "queued",
-                     *           "reportName": "text",
-                     *           "format": "csv",
-                     *           "parameters": {},
-                     *           "rows": 0,
-                     *           "attempts": 0,
-                     *           "errors": [
-                     *             "text"
-                     *           ],
-                     *           "createdAt": "text",
-                     *           "startedAt": "text",
-                     *           "finishedAt": "text",
-                     *           "expiresAt": "text",
-                     *           "sizeBytes": 0,
-                     *           "resultUrl": "text"
+                     *           "id": 6,
+                     *           "status": "succeeded",
+                     *           "reportName": "transfer",
+                     *           "format": "dataset-ndjson",
+                     *           "parameters": {
+                     *             "reportName": "transfer",
+                     *             "studyName": "DEMO-PK-01",
+                     *             "subjects": [
+                     *               "1003"
+                     *             ],
+                     *             "timepoints": [
+                     *               "Screening"
+                     *             ],
+                     *             "format": "dataset-ndjson",
+                     *             "delimiter": ",",
+                     *             "uniqueRowId": false,
+                     *             "includeUnlockedForms": false,
+                     *             "includeSiteId": false,
+                     *             "usubjidSeparator": "-",
+                     *             "usubjidParts": [
+                     *               "study",
+                     *               "site",
+                     *               "subject"
+                     *             ],
+                     *             "truncate": false
+                     *           },
+                     *           "rows": 6,
+                     *           "attempts": 1,
+                     *           "errors": [],
+                     *           "createdAt": "2026-04-01T08:46:00.000Z",
+                     *           "startedAt": "2026-04-01T08:46:00.000Z",
+                     *           "finishedAt": "2026-04-01T08:46:00.000Z",
+                     *           "expiresAt": "2026-04-02T08:46:00.000Z",
+                     *           "sizeBytes": 2807,
+                     *           "resultUrl": "/api/v1/reports/jobs/6/result"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDY"
                      *     }
                      */
                     "application/json": {
@@ -24223,7 +24657,7 @@ export interface operations {
                      *       "rows": 0,
                      *       "attempts": 0,
                      *       "errors": [],
-                     *       "createdAt": "2026-04-01T08:36:00.000Z",
+                     *       "createdAt": "2026-04-01T08:41:00.000Z",
                      *       "startedAt": null,
                      *       "finishedAt": null,
                      *       "expiresAt": null,
@@ -24445,21 +24879,39 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": 1,
-                     *       "status": "queued",
-                     *       "reportName": "text",
-                     *       "format": "csv",
-                     *       "parameters": {},
-                     *       "rows": 0,
-                     *       "attempts": 0,
-                     *       "errors": [
-                     *         "text"
-                     *       ],
-                     *       "createdAt": "text",
-                     *       "startedAt": "text",
-                     *       "finishedAt": "text",
-                     *       "expiresAt": "text",
-                     *       "sizeBytes": 0,
-                     *       "resultUrl": "text"
+                     *       "status": "succeeded",
+                     *       "reportName": "transfer",
+                     *       "format": "xpt",
+                     *       "parameters": {
+                     *         "reportName": "transfer",
+                     *         "studyName": "DEMO-PK-01",
+                     *         "subjects": [
+                     *           "1001",
+                     *           "1002",
+                     *           "1003"
+                     *         ],
+                     *         "format": "xpt",
+                     *         "delimiter": ",",
+                     *         "uniqueRowId": false,
+                     *         "includeUnlockedForms": true,
+                     *         "includeSiteId": false,
+                     *         "usubjidSeparator": "-",
+                     *         "usubjidParts": [
+                     *           "study",
+                     *           "site",
+                     *           "subject"
+                     *         ],
+                     *         "truncate": false
+                     *       },
+                     *       "rows": 205,
+                     *       "attempts": 1,
+                     *       "errors": [],
+                     *       "createdAt": "2026-04-01T08:41:00.000Z",
+                     *       "startedAt": "2026-04-01T08:46:00.000Z",
+                     *       "finishedAt": "2026-04-01T08:46:00.000Z",
+                     *       "expiresAt": "2026-04-02T08:46:00.000Z",
+                     *       "sizeBytes": 36960,
+                     *       "resultUrl": "/api/v1/reports/jobs/1/result"
                      *     }
                      */
                     "application/json": {
@@ -24628,24 +25080,167 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example STUDYID,USUBJID,SUBJID,VISIT,VISITDY,TPTOFFSET,FORM,ITEMGROUP,ITEM,LABEL,VALUE,UNIT,COLLECTED_AT,LOCKED
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_BP,SYSBP,Systolic blood pressure,117,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_BP,DIABP,Diastolic blood pressure,76,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_OTHER,PULSE,Pulse rate,70,beats/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_OTHER,RESP,Respiratory rate,14,breaths/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_OTHER,TEMP,Body temperature,36.7,C,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_OTHER,SPO2,Oxygen saturation,98,%,2026-02-15T08:00:00.000Z,Y
+                     */
                     "text/csv": string;
                     /**
                      * @example [
                      *       {
                      *         "STUDYID": "DEMO-PK-01",
-                     *         "SUBJID": "1001",
-                     *         "VISIT": "Day 1",
-                     *         "VALUE": 12.5
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "SYSBP",
+                     *         "LABEL": "Systolic blood pressure",
+                     *         "VALUE": "117",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "DIABP",
+                     *         "LABEL": "Diastolic blood pressure",
+                     *         "VALUE": "76",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "PULSE",
+                     *         "LABEL": "Pulse rate",
+                     *         "VALUE": "70",
+                     *         "UNIT": "beats/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "RESP",
+                     *         "LABEL": "Respiratory rate",
+                     *         "VALUE": "14",
+                     *         "UNIT": "breaths/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "TEMP",
+                     *         "LABEL": "Body temperature",
+                     *         "VALUE": "36.7",
+                     *         "UNIT": "C",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "SPO2",
+                     *         "LABEL": "Oxygen saturation",
+                     *         "VALUE": "98",
+                     *         "UNIT": "%",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
                      *       }
                      *     ]
                      */
                     "application/json": {
                         [key: string]: string | number | boolean | null;
                     }[];
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <report name="transfer" study="DEMO-PK-01">
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>SYSBP</ITEM><LABEL>Systolic blood pressure</LABEL><VALUE>117</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>DIABP</ITEM><LABEL>Diastolic blood pressure</LABEL><VALUE>76</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>PULSE</ITEM><LABEL>Pulse rate</LABEL><VALUE>70</VALUE><UNIT>beats/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>RESP</ITEM><LABEL>Respiratory rate</LABEL><VALUE>14</VALUE><UNIT>breaths/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>TEMP</ITEM><LABEL>Body temperature</LABEL><VALUE>36.7</VALUE><UNIT>C</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>SPO2</ITEM><LABEL>Oxygen saturation</LABEL><VALUE>98</VALUE><UNIT>%</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     </report>
+                     */
                     "application/xml": string;
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="trialdeck.transfer.DEMO-PK-01.2026-04-01T08:46:00.000Z" CreationDateTime="2026-04-01T08:46:00.000Z" Granularity="SingleSubject" SourceSystem="Trialdeck">
+                     *     <ClinicalData StudyOID="DEMO-PK-01" MetaDataVersionOID="MDV.DEMO-PK-01">
+                     *     <SubjectData SubjectKey="1003">
+                     *     <SiteRef LocationOID="101"/>
+                     *     <StudyEventData StudyEventOID="SE.SCREENING">
+                     *     <FormData FormOID="F.VS">
+                     *     <ItemGroupData ItemGroupOID="IG.VS_BP">
+                     *     <ItemData ItemOID="I.SYSBP" Value="117"/>
+                     *     <ItemData ItemOID="I.DIABP" Value="76"/>
+                     *     </ItemGroupData>
+                     *     <ItemGroupData ItemGroupOID="IG.VS_OTHER">
+                     *     <ItemData ItemOID="I.PULSE" Value="70"/>
+                     *     <ItemData ItemOID="I.RESP" Value="14"/>
+                     *     <ItemData ItemOID="I.TEMP" Value="36.7"/>
+                     *     <ItemData ItemOID="I.SPO2" Value="98"/>
+                     *     </ItemGroupData>
+                     *     </FormData>
+                     *     </StudyEventData>
+                     *     </SubjectData>
+                     *     </ClinicalData>
+                     *     </ODM>
+                     */
                     "application/vnd.cdisc.odm+xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "application/x-sas-xport": string;
+                    /**
+                     * @example {"datasetJSONCreationDateTime":"2026-04-01T08:46:00.000Z","datasetJSONVersion":"1.1.0","fileOID":"trialdeck/transfer/DEMO-PK-01/2026-04-01T08:46:00.000Z","originator":"Trialdeck","sourceSystem":{"name":"Trialdeck","version":"0.1.0"},"studyOID":"DEMO-PK-01","itemGroupOID":"IG.TRANSFER","records":6,"name":"TRANSFER","label":"Data transfer","columns":[{"itemOID":"IT.TRANSFER.STUDYID","name":"STUDYID","label":"Study Identifier","dataType":"string","length":10,"keySequence":1},{"itemOID":"IT.TRANSFER.USUBJID","name":"USUBJID","label":"Unique Subject Identifier","dataType":"string","length":19,"keySequence":2},{"itemOID":"IT.TRANSFER.SUBJID","name":"SUBJID","label":"Subject Identifier for the Study","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.VISIT","name":"VISIT","label":"Visit Name","dataType":"string","length":9,"keySequence":3},{"itemOID":"IT.TRANSFER.VISITDY","name":"VISITDY","label":"Planned Study Day of Visit","dataType":"integer"},{"itemOID":"IT.TRANSFER.TPTOFFSET","name":"TPTOFFSET","label":"Planned Offset from Visit (minutes)","dataType":"integer"},{"itemOID":"IT.TRANSFER.FORM","name":"FORM","label":"Form","dataType":"string","length":2},{"itemOID":"IT.TRANSFER.ITEMGROUP","name":"ITEMGROUP","label":"Item Group","dataType":"string","length":9},{"itemOID":"IT.TRANSFER.ITEM","name":"ITEM","label":"Item Code","dataType":"string","length":6,"keySequence":4},{"itemOID":"IT.TRANSFER.LABEL","name":"LABEL","label":"Item Label","dataType":"string","length":24},{"itemOID":"IT.TRANSFER.VALUE","name":"VALUE","label":"Collected Value","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.UNIT","name":"UNIT","label":"Unit","dataType":"string","length":11},{"itemOID":"IT.TRANSFER.COLLECTED_AT","name":"COLLECTED_AT","label":"Date/Time of Collection","dataType":"datetime"},{"itemOID":"IT.TRANSFER.LOCKED","name":"LOCKED","label":"Locked (Y/N)","dataType":"string","length":1}]}
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_BP","SYSBP","Systolic blood pressure","117","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_BP","DIABP","Diastolic blood pressure","76","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_OTHER","PULSE","Pulse rate","70","beats/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_OTHER","RESP","Respiratory rate","14","breaths/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_OTHER","TEMP","Body temperature","36.7","C","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_OTHER","SPO2","Oxygen saturation","98","%","2026-02-15T08:00:00.000Z","Y"]
+                     */
                     "application/x-ndjson": string;
                 };
             };

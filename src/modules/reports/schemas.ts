@@ -37,7 +37,6 @@ export const ReportFileSchema = Type.Unsafe<unknown>({
     type: 'array',
     description: 'The rows, each an object keyed by column name',
     items: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } },
-    examples: [[{ STUDYID: 'DEMO-PK-01', SUBJID: '1001', VISIT: 'Day 1', VALUE: 12.5 }]],
   },
 })
 
