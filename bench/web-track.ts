@@ -11,34 +11,10 @@ import type { BrowserContext } from 'playwright-core'
 import type { Kysely } from 'kysely'
 import type { DB } from '../src/db/schema.js'
 import { seedDemo } from '../src/seed/demo.js'
-import { createBaselinePlan } from '../test/support/track.js'
-import type { PlanDocument } from '../src/modules/plans/schemas.js'
+import { createBaselinePlan, weeklyPlan } from '../test/support/track.js'
 
 const LOCATIONS = 50
 const WEEKS = 260
-
-function bigPlan(studyId: number): PlanDocument {
-  const weeks = Array.from({ length: WEEKS }, (_, i) =>
-    new Date(Date.UTC(2020, 0, 2) + 7 * i * 86_400_000).toISOString().slice(0, 10),
-  )
-  const locations = Array.from({ length: LOCATIONS }, (_, i) => ({
-    locationId: 1000 + i,
-    name: `Country ${i + 1}`,
-  }))
-  const series = locations.map((l, i) => ({
-    locationId: l.locationId,
-    periods: weeks.map((date, w) => ({ date, plannedValue: ((i + w) % 7) + 1 })),
-  }))
-  return {
-    studyId,
-    name: 'Bench 50 × 260',
-    planState: 'Final',
-    startDate: weeks[0] ?? '2020-01-02',
-    currency: 'USD',
-    locations,
-    weekly: { sites: series, subjects: series, crfs: series },
-  }
-}
 
 interface Timing {
   medianMs: number
@@ -54,7 +30,7 @@ export async function seedTrackBench(db: Kysely<DB>): Promise<number> {
     .select('id')
     .where('code', '=', 'DEMO')
     .executeTakeFirstOrThrow()
-  return createBaselinePlan(db, 'sqlite', tenant.id, bigPlan)
+  return createBaselinePlan(db, 'sqlite', tenant.id, (studyId) => weeklyPlan(studyId, LOCATIONS, WEEKS))
 }
 
 async function signInDemo(context: BrowserContext, origin: string) {

@@ -7,7 +7,7 @@ import type { Database } from './db/database.js'
 import { registerBodyParsers } from './http/body.js'
 import { registerContentNegotiation } from './http/content.js'
 import { registerErrorHandling, sendFrameworkError, surfaceOfPath } from './http/errors.js'
-import { AccessLog, loggerFor } from './http/logging.js'
+import { AccessLog, loggersFor } from './http/logging.js'
 import { describeAuthorisation, registerOpenApi } from './http/openapi.js'
 import { requestIdOf } from './http/request-id.js'
 import { registerTextNormalisation } from './http/text.js'
@@ -33,9 +33,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const database =
     options.database ??
     (await openMigratedDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous }))
+  const logs = loggersFor(config)
   const app = Fastify({
-    loggerInstance: loggerFor(config),
-    logController: new AccessLog(),
+    loggerInstance: logs.logger,
+    logController: new AccessLog(logs.access),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     genReqId: requestIdOf,
@@ -62,6 +63,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       throw new Error(`route ${route.method.toString()} ${route.url} declares no role action (config.action)`)
     }
     config.surface ??= surfaceOfPath(route.url)
+    // A GET has no body to decompress: no @fastify/compress preParsing hook on it.
+    const methods = [route.method].flat()
+    if (methods.every((m) => m === 'GET' || m === 'HEAD')) route.decompress ??= false
     if (isApi) config.produces ??= ['json']
     describeAuthorisation(route)
   })

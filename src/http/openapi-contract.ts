@@ -17,7 +17,17 @@ import demoExamples from '../seed/openapi-examples.json' with { type: 'json' }
 /** Operation key under which `transform` leaves the route for `transformObject` (removed there). */
 const ROUTE_KEY = 'x-td-route'
 /** Examples of operations as the demo data answers them (`npm run openapi:examples` writes the file). */
-const DEMO_EXAMPLES: Record<string, { request?: unknown; response?: unknown } | undefined> = demoExamples
+const DEMO_EXAMPLES: Record<
+  string,
+  | {
+      request?: unknown
+      requestText?: Partial<Record<MediaFormat, string>>
+      response?: unknown
+      /** The answer's text by media type, where it is not JSON (XML, CSV, ODM, NDJSON). */
+      responseText?: Record<string, string>
+    }
+  | undefined
+> = demoExamples
 
 /** A schema keyword a module may set: the XML text of the schema's example, shown on the XML media type. */
 export const XML_EXAMPLE = 'x-xml-example'
@@ -51,7 +61,7 @@ const TRACK_ERROR_XML = {
   description: 'The Track error as XML: <error><errorCode>…</errorCode><message>…</message></error>',
 }
 
-const BINARY: ReadonlySet<string> = new Set(['xlsx'])
+const BINARY: ReadonlySet<string> = new Set(['xlsx', 'xpt'])
 
 /**
  * The schema of a body in `format` when the route's JSON schema is `schema`. XML is declared as text (with an
@@ -99,13 +109,17 @@ function stripExample(schema: unknown): { schema: unknown; xml: string | undefin
   return { schema: rest, xml: typeof xml === 'string' ? xml : undefined }
 }
 
-/** Builds one media object per format from the route's JSON media (schema and example). */
+/**
+ * Builds one media object per format from the route's JSON media (schema and example), and the demo data's
+ * JSON (`demo`) and text by media type (`demoText`) where the route has no example of its own.
+ */
 function mediaFor(
   formats: readonly [MediaFormat, string][],
   json: Media | undefined,
   route: RouteOptions,
   components: Json,
   demo?: unknown,
+  demoText?: Record<string, string>,
 ): Record<string, Media> {
   const { schema, xml } = stripExample(json?.schema)
   const jsonSchema = schema === undefined ? undefined : schemaFor('json', schema)
@@ -120,14 +134,17 @@ function mediaFor(
   const content: Record<string, Media> = {}
   for (const [format, type] of formats) {
     const s = schemaFor(format, schema)
+    const text = demoText?.[type]
     if (format === 'json' && schema !== undefined) {
       content[type] = { schema: s, ...(jsonExample !== undefined ? { example: jsonExample } : {}) }
     } else if (format === 'xml' && schema !== undefined && isStructured(schema)) {
-      // The module's own XML text, else the JSON example written by the route's XML writer.
-      const example = xml ?? (route.config?.xml && jsonExample !== undefined ? toXml(jsonExample) : undefined)
+      // The module's own XML text, else the demo's as served, else the JSON example in the route's XML writer.
+      const example =
+        xml ?? text ?? (route.config?.xml && jsonExample !== undefined ? toXml(jsonExample) : undefined)
       content[type] = { schema: s, ...(example !== undefined ? { example } : {}) }
     } else {
-      content[type] = { schema: s }
+      // A text answer (CSV, ODM, NDJSON) as the demo served it; a binary one (Excel, XPT) has none.
+      content[type] = { schema: s, ...(text !== undefined ? { example: text } : {}) }
     }
   }
   return content
@@ -206,10 +223,13 @@ function completeOperation(op: Operation, route: RouteOptions, components: Json)
   if (takesBody(route, op)) {
     const json = op.requestBody?.content['application/json']
     const content: Record<string, Media> = {}
+    const demo = DEMO_EXAMPLES[String(op.operationId)]
     for (const format of consumes) {
-      const demo = DEMO_EXAMPLES[String(op.operationId)]?.request
-      const [media] = Object.values(mediaFor([[format, format]], json, route, components, demo))
-      for (const type of requestTypes([format])) content[type] = media ?? {}
+      const [media = {}] = Object.values(mediaFor([[format, format]], json, route, components, demo?.request))
+      // A text body (NDJSON, CSV) has no JSON to write it from: the demo's own text, when it has one.
+      const text = media.example === undefined ? demo?.requestText?.[format] : undefined
+      for (const type of requestTypes([format]))
+        content[type] = text === undefined ? media : { ...media, example: text }
     }
     op.requestBody = { ...(op.requestBody ?? {}), required: true, content }
   }
@@ -240,12 +260,14 @@ function completeOperation(op: Operation, route: RouteOptions, components: Json)
     // A route without a response schema still answers in its formats; its schema is then unconstrained.
     if (undeclared && code !== 204) response.content = { 'application/json': { schema: {} } }
     if (response.content === undefined) continue
+    const demo = code < 300 ? DEMO_EXAMPLES[String(op.operationId)] : undefined
     response.content = mediaFor(
       responseTypes(produces),
       response.content['application/json'],
       route,
       components,
-      code < 300 ? DEMO_EXAMPLES[String(op.operationId)]?.response : undefined,
+      demo?.response,
+      demo?.responseText,
     )
   }
 }
@@ -306,7 +328,11 @@ export function contractTransforms(): Required<
           Reflect.deleteProperty(op, ROUTE_KEY)
         }
       }
-      openapiObject.tags = [...tags].sort().map((name) => ({ name }))
+      // The tags the operations use, each with its declared description (registerOpenApi's `tags`).
+      const declared = new Map(
+        ((openapiObject.tags as { name: string }[] | undefined) ?? []).map((t) => [t.name, t]),
+      )
+      openapiObject.tags = [...tags].sort().map((name) => declared.get(name) ?? { name })
       return openapiObject
     },
   }

@@ -5,6 +5,49 @@ import { contractTransforms } from './openapi-contract.js'
 
 const SECURITY: Record<string, string[]>[] = [{ basicAuth: [] }, { bearerAuth: [] }, { sessionCookie: [] }]
 
+/** What each operation tag groups, as the document's tag list shows it. */
+const TAGS: { name: string; description: string }[] = [
+  { name: 'admin', description: "Your tenant's users, their API tokens, its roles and its settings" },
+  {
+    name: 'audit',
+    description: "Your tenant's audit trail of every change, and the check of its hash chain",
+  },
+  { name: 'identity', description: 'Who you are; signing in and out of the web app; your own password' },
+  { name: 'operations', description: 'Liveness and readiness, for load balancers and orchestrators' },
+  {
+    name: 'plans',
+    description:
+      "A study's plans (locations, weekly series, providers, tasks, fees and costs), its baseline, and earned value",
+  },
+  {
+    name: 'recruit',
+    description:
+      "The Recruit API (Partner-compatible) a clinic's website calls: volunteers, matching studies, appointments",
+  },
+  {
+    name: 'recruitment setup',
+    description: "A study's sites, cohorts, recruitment profile and screening slots; the volunteer questions",
+  },
+  {
+    name: 'reports',
+    description: 'The Report API: the report catalogue, and running a report at once or as a background job',
+  },
+  { name: 'studies', description: "Your tenant's studies: protocol, name, phase, sponsor, compound, status" },
+  {
+    name: 'study data',
+    description: "A study's subjects, timepoints, data items and observations (one by one or a bulk import)",
+  },
+  {
+    name: 'track',
+    description:
+      'The Track API (ClearTrial-compatible): actuals against the baseline plan, its studies and plans, JSON or XML',
+  },
+  {
+    name: 'volunteers',
+    description: 'The volunteers who registered, as staff see them, and the sites each staff user sees',
+  },
+]
+
 /** What @fastify/swagger-ui's `staticCSP: true` sends (its assets carry no inline hashes), less the upgrade. */
 const DOCS_CSP =
   "default-src 'self'; base-uri 'self'; font-src 'self' https: data:; frame-ancestors 'self'; " +
@@ -49,6 +92,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         contact: { name: 'Trialdeck maintainers' },
       },
       servers: [{ url: '/' }],
+      tags: TAGS,
       components: {
         securitySchemes: {
           basicAuth: {

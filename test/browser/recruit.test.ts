@@ -339,7 +339,176 @@ for (const target of testDatabases()) {
       // The week is a deep link: next week's address holds next week.
       await page.getByRole('button', { name: 'Next week' }).click()
       const next = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + 7)
-      await page.waitForURL(new RegExp(`week=${isoDay(next)}$`))
+      const sunday = new Date(next.getFullYear(), next.getMonth(), next.getDate() + 6)
+      await page.waitForURL(new RegExp(`from=${isoDay(next)}&to=${isoDay(sunday)}$`))
+      await ctx.close()
+    })
+
+    void test('shows the slots of the dates asked for, and asks the server for those dates only', async () => {
+      // Two slots at the Riverside Unit, a week apart, four and five weeks ahead (no demo slot is that far).
+      const monday = new Date()
+      monday.setDate(monday.getDate() - ((monday.getDay() + 6) % 7) + 28)
+      const day = (n: number) => new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + n)
+      const ids: number[] = []
+      for (const n of [1, 8]) {
+        const r = await call(`/api/v1/studies/${studyId}/sites/2/slots`, {
+          method: 'POST',
+          body: {
+            start: new Date(`${isoDay(day(n))}T10:00`).toISOString(),
+            end: new Date(`${isoDay(day(n))}T11:00`).toISOString(),
+            capacity: 2,
+          },
+        })
+        assert.equal(r.status, 201, JSON.stringify(r.json))
+        ids.push((r.json as { appointmentId: number }).appointmentId)
+      }
+      const { ctx, page } = await open(RECRUITER)
+      const cards = page.getByRole('listitem', { name: /^Slot / })
+      const asked = () =>
+        page
+          .waitForRequest((r) => r.url().includes(`/api/v1/studies/${studyId}/sites/2/slots?`))
+          .then((r) => new URL(r.url()).searchParams)
+      let request = asked()
+      await page.goto(`${origin}/recruit/studies/${studyId}/sites/2/slots?week=${isoDay(monday)}`)
+      let query = await request
+      assert.equal(query.get('from'), day(0).toISOString(), 'from the Monday’s midnight')
+      assert.equal(query.get('to'), day(7).toISOString(), 'to the midnight after the Sunday')
+      await page.getByText('1 slot this week, 2 places left.').waitFor()
+      assert.equal(await cards.count(), 1)
+
+      // Two weeks, through the dates form; the dates are in the address.
+      const form = page.getByRole('form', { name: 'Dates' })
+      await form.getByLabel('First day').fill(isoDay(day(0)))
+      await form.getByLabel('Last day').fill(isoDay(day(13)))
+      request = asked()
+      await form.getByRole('button', { name: 'Show slots' }).click()
+      query = await request
+      assert.equal(query.get('from'), day(0).toISOString())
+      assert.equal(query.get('to'), day(14).toISOString())
+      await page.waitForURL(new RegExp(`from=${isoDay(day(0))}&to=${isoDay(day(13))}$`))
+      await page.getByText('2 slots on these dates, 4 places left.').waitFor()
+      assert.equal(await cards.count(), 2)
+      await check(page, 'slots-dates')
+
+      // Dates the wrong way round: the server refuses them, and the page says so.
+      await form.getByLabel('First day').fill(isoDay(day(13)))
+      await form.getByLabel('Last day').fill(isoDay(day(0)))
+      await form.getByRole('button', { name: 'Show slots' }).click()
+      const refused = page.getByRole('alert').filter({ hasText: 'The slots could not be loaded' })
+      await refused.getByText('/querystring/to: must be after from', { exact: true }).waitFor()
+      await ctx.close()
+      for (const id of ids)
+        assert.equal(
+          (await call(`/api/v1/studies/${studyId}/sites/2/slots/${id}`, { method: 'DELETE' })).status,
+          204,
+        )
+    })
+
+    void test('removes a site from a study, and a site with slots is refused in the server’s words', async () => {
+      const sites = async () =>
+        ((await call(`/api/v1/studies/${studyId}/sites`)).json as { items: { siteId: number }[] }).items.map(
+          (x) => x.siteId,
+        )
+      const { ctx, page } = await open(RECRUITER)
+      await page.goto(`${origin}/recruit/studies/${studyId}/sites`)
+      const add = page.getByRole('form', { name: 'Add a site' })
+      await add.getByLabel('Site id').fill('9')
+      await add.getByLabel('Site name').fill('Harbour Clinic')
+      await add.getByRole('button', { name: 'Add site' }).click()
+      await page.getByRole('link', { name: 'Slots of Harbour Clinic' }).waitFor()
+      assert.ok((await sites()).includes(9))
+
+      // The Main Street Clinic has screening slots: the server refuses, and nothing is removed.
+      await page.getByRole('button', { name: 'Remove site Main Street Clinic' }).click()
+      let dialog = page.getByRole('dialog', { name: 'Remove Main Street Clinic' })
+      await dialog.getByRole('button', { name: 'Remove site' }).click()
+      await dialog
+        .getByRole('alert')
+        .getByText(/has appointment slots; delete them first/)
+        .waitFor()
+      await check(page, 'site-remove-refused')
+      await dialog.getByRole('button', { name: 'Cancel' }).click()
+      await dialog.waitFor({ state: 'detached' })
+      assert.ok((await sites()).includes(1))
+
+      await page.getByRole('button', { name: 'Remove site Harbour Clinic' }).click()
+      dialog = page.getByRole('dialog', { name: 'Remove Harbour Clinic' })
+      await check(page, 'site-remove')
+      await dialog.getByRole('button', { name: 'Remove site' }).click()
+      await page.getByRole('link', { name: 'Slots of Harbour Clinic' }).waitFor({ state: 'detached' })
+      assert.deepEqual((await sites()).includes(9), false)
+      const audit = (
+        await call(`/api/v1/audit?entityType=study&entityId=${studyId}&action=study.site.delete`)
+      ).json as { items: { before: { siteId: number } | null }[] }
+      assert.ok(
+        audit.items.some((r) => r.before?.siteId === 9),
+        'the removal is in the audit log with the site as it was',
+      )
+      await ctx.close()
+    })
+
+    void test('edits a volunteer question; a change the server refuses is shown in its words', async () => {
+      const text = `How far do you travel? (${surname})`
+      const created = await call('/api/v1/volunteer-questions', {
+        method: 'POST',
+        body: { text, answerType: 'text' },
+      })
+      assert.equal(created.status, 201, JSON.stringify(created.json))
+      const questionId = (created.json as { questionId: number }).questionId
+      const question = async (id: number) =>
+        (
+          (await call('/api/v1/volunteer-questions?limit=1000')).json as { items: { questionId: number }[] }
+        ).items.find((q) => q.questionId === id)
+
+      const { ctx, page } = await open(RECRUITER)
+      await page.goto(`${origin}/recruit/questions`)
+      await page.getByRole('button', { name: `Edit question: ${text}` }).click()
+      // The dialog is a deep link too.
+      await page.waitForURL(new RegExp(`/recruit/questions\\?edit=${questionId}$`))
+      const dialog = page.getByRole('dialog', { name: 'Edit volunteer question' })
+      const changed = `How far would you travel to the clinic? (${surname})`
+      await dialog.getByRole('textbox', { name: 'Question', exact: true }).fill(changed)
+      await dialog.getByLabel('Answer', { exact: true }).selectOption('choice')
+      await dialog.getByLabel('Options').fill('under 10 km\n10 to 50 km\n more than 50 km \n')
+      await dialog.getByLabel('Asked at').selectOption({ label: 'Riverside Unit (site 2)' })
+      await dialog.getByLabel('Must be answered at registration').check()
+      await check(page, 'question-edit')
+      await dialog.getByRole('button', { name: 'Save question' }).click()
+      await page.getByText('Question saved').waitFor()
+      await dialog.waitFor({ state: 'detached' })
+      assert.deepEqual(await question(questionId), {
+        questionId,
+        text: changed,
+        answerType: 'choice',
+        options: ['under 10 km', '10 to 50 km', 'more than 50 km'],
+        siteId: 2,
+        required: true,
+      })
+      await page.getByRole('table', { name: 'Volunteer questions' }).getByText(changed).waitFor()
+      const audit = (await call(`/api/v1/audit?entityType=question&entityId=${questionId}`)).json as {
+        items: { action: string }[]
+      }
+      assert.ok(audit.items.some((r) => r.action === 'recruit.question.update'))
+
+      // A question volunteers have answered keeps its answer type: the server says so, nothing changes.
+      const smoke = 'Do you currently smoke?'
+      const before = (
+        (await call('/api/v1/volunteer-questions?limit=1000')).json as {
+          items: { questionId: number; text: string }[]
+        }
+      ).items.find((q) => q.text === smoke)
+      assert.ok(before)
+      await page.getByRole('button', { name: `Edit question: ${smoke}` }).click()
+      await dialog.getByLabel('Answer', { exact: true }).selectOption('text')
+      await dialog.getByRole('button', { name: 'Save question' }).click()
+      await dialog
+        .getByRole('alert')
+        .getByText(/its answer type cannot change/)
+        .waitFor()
+      await check(page, 'question-refused')
+      await dialog.getByRole('button', { name: 'Cancel' }).click()
+      await dialog.waitFor({ state: 'detached' })
+      assert.deepEqual(await question(before.questionId), before, 'nothing changed')
       await ctx.close()
     })
   })

@@ -7,6 +7,7 @@ import { buildApp, type App } from '../../src/app.js'
 import type { Database } from '../../src/db/database.js'
 import { seedDemo } from '../../src/seed/demo.js'
 import { testConfig, testDatabases } from '../support/harness.js'
+import { createBaselinePlan, weeklyPlan } from '../support/track.js'
 import {
   CHROMIUM,
   ensureWebBuilt,
@@ -101,12 +102,21 @@ for (const target of testDatabases()) {
     let app: App
     let appOrigin: string
     let browser: Browser
+    let bigPlanId: number
     const shots = target.name === 'sqlite'
 
     before(async () => {
       const webRoot = ensureWebBuilt()
       database = await target.open()
       await seedDemo(database.db, () => undefined)
+      const demo = await database.db
+        .selectFrom('tenants')
+        .select('id')
+        .where('code', '=', DEMO.code)
+        .executeTakeFirstOrThrow()
+      bigPlanId = await createBaselinePlan(database.db, target.name, demo.id, (studyId) =>
+        weeklyPlan(studyId, 50, 260),
+      )
       app = await buildApp(testConfig({ webRoot }), { database })
       appOrigin = await app.listen({ port: 0, host: '127.0.0.1' })
       browser = await launchChromium()
@@ -149,6 +159,17 @@ for (const target of testDatabases()) {
     void test('edits three actuals on plan 10802’s Subjects tab with the keyboard and saves them', async () => {
       const { ctx, page } = await openSubjects()
       await check(page, 'subjects')
+      // The totals of the USA's actual line and of every location's: the edits below must move both.
+      const lineTotal = async (where: string) => {
+        const row = page
+          .locator('[role=row][data-kind="actual"]')
+          .filter({ has: page.getByRole('rowheader', { name: where, exact: true }) })
+        return Number((await row.locator('[aria-colindex="3"]').textContent())?.replace(/,/g, '') || 0)
+      }
+      const start = await subjects()
+      const was = (id: number, date: string) => actual(start, id, date) ?? 0
+      const usaBefore = await lineTotal('USA')
+      const allBefore = await lineTotal('Total')
       await cell(page, 'USA', '15-Apr-2010').click()
       await page.keyboard.type('5')
       await page.keyboard.press('Tab')
@@ -163,6 +184,13 @@ for (const target of testDatabases()) {
       await page.keyboard.type('4')
       await page.getByText('3 unsaved changes').waitFor()
       assert.equal(await page.locator('[data-changed]').count(), 3, 'the three changed cells are marked')
+      const usaDelta = 5 - was(100, '15-Apr-2010') + 6 - was(100, '22-Apr-2010')
+      assert.equal(await lineTotal('USA'), usaBefore + usaDelta, 'the edited line’s total follows the edits')
+      assert.equal(
+        await lineTotal('Total'),
+        allBefore + usaDelta + 4 - was(123, '15-Apr-2010'),
+        'and so does the total over the locations',
+      )
       await check(page, 'subjects-edited')
       const saved = page.waitForResponse(
         (r) => r.request().method() === 'POST' && r.url().includes('/actuals/'),
@@ -293,6 +321,35 @@ for (const target of testDatabases()) {
       await page.getByRole('button', { name: 'Discard changes' }).click()
       await page.getByText('unsaved changes').waitFor({ state: 'detached' })
       assert.equal(await cell(page, 'USA', '27-May-2010').inputValue(), '')
+      await ctx.close()
+    })
+
+    void test('a 50 × 260 grid keeps only the cells in view in the page, and the keys move through the rest', async () => {
+      const ctx = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        reducedMotion: 'reduce',
+      })
+      const page = await ctx.newPage()
+      await signIn(page, appOrigin)
+      await page.goto(`${appOrigin}/track/${bigPlanId}/subjects`)
+      await cell(page, 'Country 1', '02-Jan-2020').click()
+      // Thirty entities down and 25 weeks right, far beyond the rows and columns rendered at first, pressed as
+      // fast as Playwright can: every press counts even while the cell it moves to is still being rendered.
+      for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowDown')
+      for (let i = 0; i < 25; i++) await page.keyboard.press('Tab')
+      await page.keyboard.type('7')
+      assert.equal(
+        await page.evaluate("document.activeElement?.getAttribute('aria-label')"),
+        'Country 31 actual 25-Jun-2020',
+      )
+      await page.getByText('1 unsaved change').waitFor()
+      assert.equal(await cell(page, 'Country 31', '25-Jun-2020').inputValue(), '7')
+      const inDom = await page.locator('[role=grid] [role=gridcell]').count()
+      assert.ok(inDom < 1000, `${inDom} grid cells in the page, of 13,000 and their lines`)
+      assert.equal(await cell(page, 'Country 1', '02-Jan-2020').count(), 0, 'the first cell left the page')
+      await check(page, 'large-grid')
+      await page.getByRole('button', { name: 'Discard changes' }).click()
+      await page.getByText('unsaved change').waitFor({ state: 'detached' })
       await ctx.close()
     })
 

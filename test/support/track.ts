@@ -154,6 +154,33 @@ export async function createBaselinePlan(
   return plan.id
 }
 
+/**
+ * A weekly plan of `locations` × `weeks` from 02-Jan-2020 (locations 1000…, named "Country 1"…), planned 1–7 per
+ * week, the same series for sites, subjects and CRF pages: the large grid of the web bench and its browser test.
+ */
+export function weeklyPlan(studyId: number, locations: number, weeks: number): PlanDocument {
+  const dates = Array.from({ length: weeks }, (_, i) =>
+    new Date(Date.UTC(2020, 0, 2) + 7 * i * 86_400_000).toISOString().slice(0, 10),
+  )
+  const list = Array.from({ length: locations }, (_, i) => ({
+    locationId: 1000 + i,
+    name: `Country ${i + 1}`,
+  }))
+  const series = list.map((l, i) => ({
+    locationId: l.locationId,
+    periods: dates.map((date, w) => ({ date, plannedValue: ((i + w) % 7) + 1 })),
+  }))
+  return {
+    studyId,
+    name: `Weekly ${locations} × ${weeks}`,
+    planState: 'Final',
+    startDate: dates[0] ?? '2020-01-02',
+    currency: 'USD',
+    locations: list,
+    weekly: { sites: series, subjects: series, crfs: series },
+  }
+}
+
 /** GET and POST of Track resources as a tenant's user (Basic + customerCode). */
 /** What `trackClient` needs of the test harness (kept structural: `src/` does not import `test/`). */
 interface ClientHarness {

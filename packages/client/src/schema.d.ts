@@ -1153,7 +1153,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Screening appointment slots of a study site, past ones included
+         * Screening appointment slots of a study site, past ones included, or those starting from/to
          * @description Requires role action `studies.view` (and `api` for Basic or Bearer calls).
          */
         get: operations["listSlots"];
@@ -1607,9 +1607,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "username": "text",
-                 *       "password": "text",
-                 *       "customerCode": "text"
+                 *       "username": "admin",
+                 *       "password": "adm1n-p@55w0rd",
+                 *       "customerCode": "DEMO"
                  *     }
                  */
                 "application/json": {
@@ -1631,17 +1631,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "expiresAt": "2026-04-01T09:30:00.000Z",
-                     *       "idleExpiresAt": "2026-04-01T09:30:00.000Z",
-                     *       "mustChangePassword": true,
+                     *       "expiresAt": "2026-04-01T20:01:00.000Z",
+                     *       "idleExpiresAt": "2026-04-01T08:31:00.000Z",
+                     *       "mustChangePassword": false,
                      *       "user": {
-                     *         "id": 1,
-                     *         "username": "text",
-                     *         "displayName": "text"
+                     *         "id": 2,
+                     *         "username": "admin",
+                     *         "displayName": "Demo administrator"
                      *       },
                      *       "tenant": {
-                     *         "code": "text",
-                     *         "name": "text"
+                     *         "code": "DEMO",
+                     *         "name": "Demo Clinic"
                      *       }
                      *     }
                      */
@@ -2046,8 +2046,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "currentPassword": "text",
-                 *       "newPassword": "text"
+                 *       "currentPassword": "Welcome-to-DEMO-2026",
+                 *       "newPassword": "Main-Street-Phase-I-42"
                  *     }
                  */
                 "application/json": {
@@ -2250,7 +2250,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "text"
+                     *       "status": "ok"
                      *     }
                      */
                     "application/json": {
@@ -2277,7 +2277,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "text"
+                     *       "status": "ready"
                      *     }
                      */
                     "application/json": {
@@ -2477,8 +2477,8 @@ export interface operations {
                      *           "roles": [
                      *             "api-integrator"
                      *           ],
-                     *           "createdAt": "2026-12-02T06:10:42.589Z",
-                     *           "updatedAt": "2026-12-02T06:10:42.589Z"
+                     *           "createdAt": "2026-04-01T08:00:00.000Z",
+                     *           "updatedAt": "2026-04-01T08:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDE"
@@ -2635,14 +2635,12 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "username": "text",
-                 *       "password": "text",
-                 *       "displayName": "text",
-                 *       "email": "volunteer@example.org",
-                 *       "active": true,
-                 *       "basicAuthEnabled": false,
+                 *       "username": "m.jones",
+                 *       "password": "Welcome-to-DEMO-2026",
+                 *       "displayName": "Mia Jones",
+                 *       "email": "mia.jones@example.org",
                  *       "roles": [
-                 *         "text"
+                 *         "study-coordinator"
                  *       ]
                  *     }
                  */
@@ -2672,21 +2670,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "username": "text",
-                     *       "displayName": "text",
-                     *       "email": "text",
+                     *       "id": 4,
+                     *       "username": "m.jones",
+                     *       "displayName": "Mia Jones",
+                     *       "email": "mia.jones@example.org",
                      *       "active": true,
-                     *       "basicAuthEnabled": true,
-                     *       "lockedUntil": "2026-04-01T09:30:00.000Z",
-                     *       "locked": true,
+                     *       "basicAuthEnabled": false,
+                     *       "lockedUntil": null,
+                     *       "locked": false,
                      *       "mustChangePassword": true,
-                     *       "lastLoginAt": "2026-04-01T09:30:00.000Z",
+                     *       "lastLoginAt": null,
                      *       "roles": [
-                     *         "text"
+                     *         "study-coordinator"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z",
-                     *       "updatedAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-04-01T08:04:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:04:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -2942,8 +2940,8 @@ export interface operations {
                      *       "roles": [
                      *         "api-integrator"
                      *       ],
-                     *       "createdAt": "2026-12-02T06:10:42.589Z",
-                     *       "updatedAt": "2026-12-02T06:10:42.589Z"
+                     *       "createdAt": "2026-04-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:00:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -3116,15 +3114,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "displayName": "text",
-                 *       "email": "volunteer@example.org",
-                 *       "active": true,
-                 *       "basicAuthEnabled": true,
+                 *       "displayName": "Mia Jones (Main Street Clinic)",
                  *       "roles": [
-                 *         "text"
-                 *       ],
-                 *       "password": "text",
-                 *       "unlock": true
+                 *         "study-coordinator",
+                 *         "viewer"
+                 *       ]
                  *     }
                  */
                 "application/json": {
@@ -3153,21 +3147,22 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "username": "text",
-                     *       "displayName": "text",
-                     *       "email": "text",
+                     *       "id": 4,
+                     *       "username": "m.jones",
+                     *       "displayName": "Mia Jones (Main Street Clinic)",
+                     *       "email": "mia.jones@example.org",
                      *       "active": true,
-                     *       "basicAuthEnabled": true,
-                     *       "lockedUntil": "2026-04-01T09:30:00.000Z",
-                     *       "locked": true,
+                     *       "basicAuthEnabled": false,
+                     *       "lockedUntil": null,
+                     *       "locked": false,
                      *       "mustChangePassword": true,
-                     *       "lastLoginAt": "2026-04-01T09:30:00.000Z",
+                     *       "lastLoginAt": null,
                      *       "roles": [
-                     *         "text"
+                     *         "study-coordinator",
+                     *         "viewer"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z",
-                     *       "updatedAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-04-01T08:04:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:05:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -3615,8 +3610,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "expiresAt": "2026-04-01T09:30:00.000Z",
+                 *       "name": "Track nightly sync",
                  *       "expiresIn": "90d"
                  *     }
                  */
@@ -3642,14 +3636,14 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": 1,
-                     *       "name": "text",
-                     *       "prefix": "text",
+                     *       "name": "Track nightly sync",
+                     *       "prefix": "td_EefH5r",
                      *       "status": "active",
-                     *       "createdAt": "2026-04-01T09:30:00.000Z",
-                     *       "expiresAt": "2026-04-01T09:30:00.000Z",
-                     *       "lastUsedAt": "2026-04-01T09:30:00.000Z",
-                     *       "revokedAt": "2026-04-01T09:30:00.000Z",
-                     *       "secret": "text"
+                     *       "createdAt": "2026-04-01T08:08:00.000Z",
+                     *       "expiresAt": "2026-06-30T08:08:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "revokedAt": null,
+                     *       "secret": "td_EefH5rfC2kHlGcqOc3rbWPslwseRTJZeYyytqGXG9tc"
                      *     }
                      */
                     "application/json": {
@@ -4037,7 +4031,7 @@ export interface operations {
                      *           "actions": [
                      *             "admin.roles.manage"
                      *           ],
-                     *           "createdAt": "2026-12-02T06:10:42.569Z"
+                     *           "createdAt": "2026-04-01T08:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -4176,10 +4170,13 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "description": "text",
+                 *       "name": "study-coordinator",
+                 *       "description": "Sets up studies for recruitment and runs their reports",
                  *       "actions": [
-                 *         "api"
+                 *         "studies.view",
+                 *         "studies.manage",
+                 *         "recruit.use",
+                 *         "reports.run"
                  *       ]
                  *     }
                  */
@@ -4199,14 +4196,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "name": "text",
-                     *       "description": "text",
-                     *       "builtIn": true,
+                     *       "id": 5,
+                     *       "name": "study-coordinator",
+                     *       "description": "Sets up studies for recruitment and runs their reports",
+                     *       "builtIn": false,
                      *       "actions": [
-                     *         "api"
+                     *         "recruit.use",
+                     *         "reports.run",
+                     *         "studies.manage",
+                     *         "studies.view"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-04-01T08:02:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -4438,7 +4438,7 @@ export interface operations {
                      *       "actions": [
                      *         "admin.roles.manage"
                      *       ],
-                     *       "createdAt": "2026-12-02T06:10:42.569Z"
+                     *       "createdAt": "2026-04-01T08:00:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -4593,10 +4593,13 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "description": "text",
+                 *       "description": "Sets up studies for recruitment, runs their reports and follows their Track actuals",
                  *       "actions": [
-                 *         "api"
+                 *         "studies.view",
+                 *         "studies.manage",
+                 *         "recruit.use",
+                 *         "reports.run",
+                 *         "track.view"
                  *       ]
                  *     }
                  */
@@ -4619,14 +4622,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "name": "text",
-                     *       "description": "text",
-                     *       "builtIn": true,
+                     *       "id": 5,
+                     *       "name": "study-coordinator",
+                     *       "description": "Sets up studies for recruitment, runs their reports and follows their Track actuals",
+                     *       "builtIn": false,
                      *       "actions": [
-                     *         "api"
+                     *         "recruit.use",
+                     *         "reports.run",
+                     *         "studies.manage",
+                     *         "studies.view",
+                     *         "track.view"
                      *       ],
-                     *       "createdAt": "2026-04-01T09:30:00.000Z"
+                     *       "createdAt": "2026-04-01T08:02:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -5052,20 +5059,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "recruitEnabled": true,
-                 *       "rateLimitMax": 1,
+                 *       "rateLimitMax": 600,
                  *       "evThresholds": {
                  *         "spi": {
-                 *           "green": 0,
-                 *           "amber": 0
-                 *         },
-                 *         "cpi": {
-                 *           "green": 0,
-                 *           "amber": 0
-                 *         },
-                 *         "tcpi": {
-                 *           "green": 0,
-                 *           "amber": 0
+                 *           "green": 0.97,
+                 *           "amber": 0.92
                  *         }
                  *       }
                  *     }
@@ -5107,24 +5105,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "text",
-                     *       "name": "text",
+                     *       "code": "DEMO",
+                     *       "name": "Demo Clinic",
                      *       "recruitEnabled": true,
-                     *       "rateLimitMax": 1,
-                     *       "defaultRateLimitMax": 1,
-                     *       "rateLimitWindowSeconds": 1,
+                     *       "rateLimitMax": 600,
+                     *       "defaultRateLimitMax": 1200,
+                     *       "rateLimitWindowSeconds": 60,
                      *       "evThresholds": {
                      *         "spi": {
-                     *           "green": 0,
-                     *           "amber": 0
+                     *           "green": 0.97,
+                     *           "amber": 0.92
                      *         },
                      *         "cpi": {
-                     *           "green": 0,
-                     *           "amber": 0
+                     *           "green": 0.95,
+                     *           "amber": 0.9
                      *         },
                      *         "tcpi": {
-                     *           "green": 0,
-                     *           "amber": 0
+                     *           "green": 1.05,
+                     *           "amber": 1.1
                      *         }
                      *       }
                      *     }
@@ -5388,7 +5386,7 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "seq": 38,
-                     *           "at": "2026-12-02T06:10:42.785Z",
+                     *           "at": "2026-04-01T08:00:00.000Z",
                      *           "actor": {
                      *             "kind": "system",
                      *             "userId": null,
@@ -5403,8 +5401,8 @@ export interface operations {
                      *           },
                      *           "reasonForChange": null,
                      *           "requestId": null,
-                     *           "prevHash": "e8f283f64be6389c22f604bc4a97d899f105eaa89a1e91460a5afc7cb7c0681f",
-                     *           "hash": "41baacb172f47ee78f54924cbcb603b620fe9f7bfd7207d204303bbb917b5c81"
+                     *           "prevHash": "617fb78c8cc483d2d9875a4842783433d96623c1d07c5cb5d9601a7a6bf5ccf0",
+                     *           "hash": "013e5695c03b74c47be0c1d596533c760ba5b421062d16c5779071b9724263ba"
                      *         }
                      *       ],
                      *       "nextCursor": "cDM4"
@@ -5697,8 +5695,8 @@ export interface operations {
                      *           "compound": "DP-101",
                      *           "status": "active",
                      *           "description": null,
-                     *           "createdAt": "2026-12-02T06:10:42.613Z",
-                     *           "updatedAt": "2026-12-02T06:10:42.613Z"
+                     *           "createdAt": "2026-04-01T08:00:00.000Z",
+                     *           "updatedAt": "2026-04-01T08:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDE"
@@ -5869,16 +5867,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "protocol": "text",
-                     *       "name": "text",
-                     *       "phase": "text",
-                     *       "sponsor": "text",
-                     *       "compound": "text",
-                     *       "status": "text",
-                     *       "description": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "id": 7,
+                     *       "protocol": "DEMO-PK-02",
+                     *       "name": "Demo PK study, part 2",
+                     *       "phase": "I",
+                     *       "sponsor": null,
+                     *       "compound": null,
+                     *       "status": "planned",
+                     *       "description": null,
+                     *       "createdAt": "2026-04-01T08:10:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:10:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -6114,8 +6112,8 @@ export interface operations {
                      *       "compound": null,
                      *       "status": "active",
                      *       "description": null,
-                     *       "createdAt": "2026-12-02T06:10:42.682Z",
-                     *       "updatedAt": "2026-12-02T06:10:42.682Z"
+                     *       "createdAt": "2026-04-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:00:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -6273,12 +6271,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "phase": "text",
-                 *       "sponsor": "text",
-                 *       "compound": "text",
-                 *       "status": "planned",
-                 *       "description": "text"
+                 *       "phase": "I",
+                 *       "sponsor": "Demo Pharma",
+                 *       "compound": "DP-204",
+                 *       "description": "Single and multiple oral doses of DP-204 in healthy adults"
                  *     }
                  */
                 "application/json": {
@@ -6301,16 +6297,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
-                     *       "protocol": "text",
-                     *       "name": "text",
-                     *       "phase": "text",
-                     *       "sponsor": "text",
-                     *       "compound": "text",
-                     *       "status": "text",
-                     *       "description": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "id": 3,
+                     *       "protocol": "RECRUIT-PK-01",
+                     *       "name": "Healthy Volunteer PK Study",
+                     *       "phase": "I",
+                     *       "sponsor": "Demo Pharma",
+                     *       "compound": "DP-204",
+                     *       "status": "active",
+                     *       "description": "Single and multiple oral doses of DP-204 in healthy adults",
+                     *       "createdAt": "2026-04-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:11:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -6573,8 +6569,8 @@ export interface operations {
                      *           "currency": "USD",
                      *           "isBaseline": true,
                      *           "trackUrl": "/cleartrial-ws/actuals/10802",
-                     *           "createdAt": "2026-12-02T06:10:42.615Z",
-                     *           "updatedAt": "2026-12-02T06:10:42.627Z"
+                     *           "createdAt": "2026-04-01T08:00:00.000Z",
+                     *           "updatedAt": "2026-04-01T08:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDEwODAy"
@@ -6720,120 +6716,134 @@ export interface operations {
                 /**
                  * @example {
                  *       "studyId": 1,
-                 *       "name": "text",
-                 *       "code": "text",
-                 *       "description": "text",
+                 *       "name": "Re-forecast, April 2010",
+                 *       "code": "CT-10802-R1",
+                 *       "description": "Japan starts a week later than the baseline; the USA as planned",
                  *       "planState": "Draft",
-                 *       "startDate": "2026-04-01",
+                 *       "startDate": "2010-04-01",
                  *       "currency": "USD",
                  *       "locations": [
                  *         {
-                 *           "locationId": 0,
-                 *           "name": "text",
-                 *           "numSites": 0
+                 *           "locationId": 100,
+                 *           "name": "USA",
+                 *           "numSites": 40
+                 *         },
+                 *         {
+                 *           "locationId": 123,
+                 *           "name": "Japan",
+                 *           "numSites": 12
                  *         }
                  *       ],
                  *       "weekly": {
                  *         "sites": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 4
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 5
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 1
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 2
                  *               }
                  *             ]
                  *           }
                  *         ],
                  *         "subjects": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 5
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 7
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 1
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 2
                  *               }
                  *             ]
                  *           }
                  *         ],
                  *         "crfs": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 13
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 23
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 1
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 6
                  *               }
                  *             ]
                  *           }
                  *         ]
-                 *       },
-                 *       "serviceProviders": [
-                 *         {
-                 *           "id": 0,
-                 *           "name": "text",
-                 *           "type": "Sponsor",
-                 *           "trackingLevel": "Globally",
-                 *           "majorTasks": [
-                 *             {
-                 *               "id": 1,
-                 *               "name": "text",
-                 *               "isTrackedAsPercentage": true,
-                 *               "trackingLevel": "study",
-                 *               "budget": -1000000000000000,
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ],
-                 *           "fees": [
-                 *             {
-                 *               "majorTaskId": 0,
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ],
-                 *           "costs": [
-                 *             {
-                 *               "id": 1,
-                 *               "name": "text",
-                 *               "type": "Miscellaneous",
-                 *               "earnedValueTrackingLevel": "Auto-tracked (set EV to AC)",
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ]
-                 *         }
-                 *       ]
+                 *       }
                  *     }
                  */
                 "application/json": {
@@ -6957,18 +6967,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
+                     *       "id": 47324,
                      *       "studyId": 1,
-                     *       "name": "text",
-                     *       "code": "text",
-                     *       "description": "text",
-                     *       "planState": "text",
-                     *       "startDate": "text",
-                     *       "currency": "text",
-                     *       "isBaseline": true,
-                     *       "trackUrl": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "name": "Re-forecast, April 2010",
+                     *       "code": "CT-10802-R1",
+                     *       "description": "Japan starts a week later than the baseline; the USA as planned",
+                     *       "planState": "Draft",
+                     *       "startDate": "2010-04-01",
+                     *       "currency": "USD",
+                     *       "isBaseline": false,
+                     *       "trackUrl": null,
+                     *       "createdAt": "2026-04-01T08:12:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:12:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -7207,8 +7217,8 @@ export interface operations {
                      *       "currency": "USD",
                      *       "isBaseline": true,
                      *       "trackUrl": "/cleartrial-ws/actuals/10802",
-                     *       "createdAt": "2026-12-02T06:10:42.615Z",
-                     *       "updatedAt": "2026-12-02T06:10:42.627Z"
+                     *       "createdAt": "2026-04-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:00:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -7368,120 +7378,134 @@ export interface operations {
                 /**
                  * @example {
                  *       "studyId": 1,
-                 *       "name": "text",
-                 *       "code": "text",
-                 *       "description": "text",
-                 *       "planState": "Draft",
-                 *       "startDate": "2026-04-01",
+                 *       "name": "Re-forecast, April 2010",
+                 *       "code": "CT-10802-R1",
+                 *       "description": "Japan starts two weeks later than the baseline; the USA as planned",
+                 *       "planState": "Final",
+                 *       "startDate": "2010-04-01",
                  *       "currency": "USD",
                  *       "locations": [
                  *         {
-                 *           "locationId": 0,
-                 *           "name": "text",
-                 *           "numSites": 0
+                 *           "locationId": 100,
+                 *           "name": "USA",
+                 *           "numSites": 40
+                 *         },
+                 *         {
+                 *           "locationId": 123,
+                 *           "name": "Japan",
+                 *           "numSites": 10
                  *         }
                  *       ],
                  *       "weekly": {
                  *         "sites": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 4
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 5
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 1
                  *               }
                  *             ]
                  *           }
                  *         ],
                  *         "subjects": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 5
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 7
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 1
                  *               }
                  *             ]
                  *           }
                  *         ],
                  *         "crfs": [
                  *           {
-                 *             "locationId": 0,
+                 *             "locationId": 100,
                  *             "periods": [
                  *               {
-                 *                 "date": "2026-04-01",
-                 *                 "plannedValue": -1000000000000000
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 3
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 13
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 23
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "locationId": 123,
+                 *             "periods": [
+                 *               {
+                 *                 "date": "2010-04-01",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-08",
+                 *                 "plannedValue": 0
+                 *               },
+                 *               {
+                 *                 "date": "2010-04-15",
+                 *                 "plannedValue": 5
                  *               }
                  *             ]
                  *           }
                  *         ]
-                 *       },
-                 *       "serviceProviders": [
-                 *         {
-                 *           "id": 0,
-                 *           "name": "text",
-                 *           "type": "Sponsor",
-                 *           "trackingLevel": "Globally",
-                 *           "majorTasks": [
-                 *             {
-                 *               "id": 1,
-                 *               "name": "text",
-                 *               "isTrackedAsPercentage": true,
-                 *               "trackingLevel": "study",
-                 *               "budget": -1000000000000000,
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ],
-                 *           "fees": [
-                 *             {
-                 *               "majorTaskId": 0,
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ],
-                 *           "costs": [
-                 *             {
-                 *               "id": 1,
-                 *               "name": "text",
-                 *               "type": "Miscellaneous",
-                 *               "earnedValueTrackingLevel": "Auto-tracked (set EV to AC)",
-                 *               "locations": [
-                 *                 {
-                 *                   "locationId": 0,
-                 *                   "periods": [
-                 *                     {
-                 *                       "startDate": "2026-04-01",
-                 *                       "endDate": "2026-04-01",
-                 *                       "plannedValue": -1000000000000000
-                 *                     }
-                 *                   ]
-                 *                 }
-                 *               ]
-                 *             }
-                 *           ]
-                 *         }
-                 *       ]
+                 *       }
                  *     }
                  */
                 "application/json": {
@@ -7605,18 +7629,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
+                     *       "id": 47324,
                      *       "studyId": 1,
-                     *       "name": "text",
-                     *       "code": "text",
-                     *       "description": "text",
-                     *       "planState": "text",
-                     *       "startDate": "text",
-                     *       "currency": "text",
-                     *       "isBaseline": true,
-                     *       "trackUrl": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "name": "Re-forecast, April 2010",
+                     *       "code": "CT-10802-R1",
+                     *       "description": "Japan starts two weeks later than the baseline; the USA as planned",
+                     *       "planState": "Final",
+                     *       "startDate": "2010-04-01",
+                     *       "currency": "USD",
+                     *       "isBaseline": false,
+                     *       "trackUrl": null,
+                     *       "createdAt": "2026-04-01T08:12:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:13:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -7864,18 +7888,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1,
+                     *       "id": 47324,
                      *       "studyId": 1,
-                     *       "name": "text",
-                     *       "code": "text",
-                     *       "description": "text",
-                     *       "planState": "text",
-                     *       "startDate": "text",
-                     *       "currency": "text",
+                     *       "name": "Re-forecast, April 2010",
+                     *       "code": "CT-10802-R1",
+                     *       "description": "Japan starts two weeks later than the baseline; the USA as planned",
+                     *       "planState": "Final",
+                     *       "startDate": "2010-04-01",
+                     *       "currency": "USD",
                      *       "isBaseline": true,
-                     *       "trackUrl": "text",
-                     *       "createdAt": "text",
-                     *       "updatedAt": "text"
+                     *       "trackUrl": "/cleartrial-ws/actuals/47324",
+                     *       "createdAt": "2026-04-01T08:12:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:14:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -8126,7 +8150,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "statusDate": "2026-12-02",
+                     *       "statusDate": "2026-04-01",
                      *       "plan": {
                      *         "bac": 0,
                      *         "pv": 0,
@@ -12519,18 +12543,18 @@ export interface operations {
                      *       "List": [
                      *         {
                      *           "id": 1,
-                     *           "name": "text",
-                     *           "protocol": "text",
-                     *           "phase": "text",
-                     *           "sponsor": "text",
-                     *           "compound": "text",
-                     *           "status": "text",
-                     *           "actualsPlanId": 1,
-                     *           "actualsPlanUrl": "text",
-                     *           "plansUrl": "text",
-                     *           "createdDate": "text",
-                     *           "lastModifiedDate": "text",
-                     *           "url": "text"
+                     *           "name": "Track demo: sites, subjects and CRF pages",
+                     *           "protocol": "CT-TRACK-10802",
+                     *           "phase": "Phase II",
+                     *           "sponsor": "Demo Pharma",
+                     *           "compound": "DP-101",
+                     *           "status": "active",
+                     *           "actualsPlanId": 10802,
+                     *           "actualsPlanUrl": "/cleartrial-ws/actuals/10802",
+                     *           "plansUrl": "/cleartrial-ws/plans?studyId=1",
+                     *           "createdDate": "01-Apr-2026",
+                     *           "lastModifiedDate": "01-Apr-2026",
+                     *           "url": "/cleartrial-ws/studies/1"
                      *         }
                      *       ]
                      *     }
@@ -12554,6 +12578,7 @@ export interface operations {
                             url: string;
                         }[];
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><studyRepresentations><study><id>1</id><name>Track demo: sites, subjects and CRF pages</name><protocol>CT-TRACK-10802</protocol><phase>Phase II</phase><sponsor>Demo Pharma</sponsor><compound>DP-101</compound><status>active</status><actualsPlanId>10802</actualsPlanId><actualsPlanUrl>/cleartrial-ws/actuals/10802</actualsPlanUrl><plansUrl>/cleartrial-ws/plans?studyId=1</plansUrl><createdDate>01-Apr-2026</createdDate><lastModifiedDate>01-Apr-2026</lastModifiedDate><url>/cleartrial-ws/studies/1</url></study></studyRepresentations> */
                     "application/xml": string;
                 };
             };
@@ -12678,18 +12703,18 @@ export interface operations {
                      * @example {
                      *       "study": {
                      *         "id": 1,
-                     *         "name": "text",
-                     *         "protocol": "text",
-                     *         "phase": "text",
-                     *         "sponsor": "text",
-                     *         "compound": "text",
-                     *         "status": "text",
-                     *         "actualsPlanId": 1,
-                     *         "actualsPlanUrl": "text",
-                     *         "plansUrl": "text",
-                     *         "createdDate": "text",
-                     *         "lastModifiedDate": "text",
-                     *         "url": "text"
+                     *         "name": "Track demo: sites, subjects and CRF pages",
+                     *         "protocol": "CT-TRACK-10802",
+                     *         "phase": "Phase II",
+                     *         "sponsor": "Demo Pharma",
+                     *         "compound": "DP-101",
+                     *         "status": "active",
+                     *         "actualsPlanId": 10802,
+                     *         "actualsPlanUrl": "/cleartrial-ws/actuals/10802",
+                     *         "plansUrl": "/cleartrial-ws/plans?studyId=1",
+                     *         "createdDate": "01-Apr-2026",
+                     *         "lastModifiedDate": "01-Apr-2026",
+                     *         "url": "/cleartrial-ws/studies/1"
                      *       }
                      *     }
                      */
@@ -12712,6 +12737,7 @@ export interface operations {
                             url: string;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><study><id>1</id><name>Track demo: sites, subjects and CRF pages</name><protocol>CT-TRACK-10802</protocol><phase>Phase II</phase><sponsor>Demo Pharma</sponsor><compound>DP-101</compound><status>active</status><actualsPlanId>10802</actualsPlanId><actualsPlanUrl>/cleartrial-ws/actuals/10802</actualsPlanUrl><plansUrl>/cleartrial-ws/plans?studyId=1</plansUrl><createdDate>01-Apr-2026</createdDate><lastModifiedDate>01-Apr-2026</lastModifiedDate><url>/cleartrial-ws/studies/1</url></study> */
                     "application/xml": string;
                 };
             };
@@ -12855,24 +12881,24 @@ export interface operations {
                      * @example {
                      *       "List": [
                      *         {
-                     *           "id": 1,
-                     *           "name": "text",
-                     *           "code": "text",
-                     *           "description": "text",
-                     *           "planState": "text",
+                     *           "id": 10802,
+                     *           "name": "Baseline plan",
+                     *           "code": "CT-10802-B",
+                     *           "description": null,
+                     *           "planState": "Final",
                      *           "isBaseline": true,
-                     *           "startDate": "text",
-                     *           "currency": "text",
+                     *           "startDate": "01-Apr-2010",
+                     *           "currency": "USD",
                      *           "studyId": 1,
-                     *           "studyUrl": "text",
-                     *           "locationsUrl": "text",
-                     *           "serviceProviderUrl": "text",
-                     *           "costUrl": "text",
-                     *           "subjectEnrollmentScheduleUrl": "text",
-                     *           "actualsUrl": "text",
-                     *           "createdDate": "text",
-                     *           "lastModifiedDate": "text",
-                     *           "url": "text"
+                     *           "studyUrl": "/cleartrial-ws/studies/1",
+                     *           "locationsUrl": "/cleartrial-ws/plans/10802/locations",
+                     *           "serviceProviderUrl": "/cleartrial-ws/plans/10802/serviceProvider",
+                     *           "costUrl": "/cleartrial-ws/plans/10802/cost",
+                     *           "subjectEnrollmentScheduleUrl": "/cleartrial-ws/plans/10802/subjectEnrollmentSchedule",
+                     *           "actualsUrl": "/cleartrial-ws/actuals/10802",
+                     *           "createdDate": "01-Apr-2026",
+                     *           "lastModifiedDate": "01-Apr-2026",
+                     *           "url": "/cleartrial-ws/plans/10802"
                      *         }
                      *       ]
                      *     }
@@ -12901,6 +12927,7 @@ export interface operations {
                             url: string;
                         }[];
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><planRepresentations><plan><id>10802</id><name>Baseline plan</name><code>CT-10802-B</code><description/><planState>Final</planState><isBaseline>true</isBaseline><startDate>01-Apr-2010</startDate><currency>USD</currency><studyId>1</studyId><studyUrl>/cleartrial-ws/studies/1</studyUrl><locationsUrl>/cleartrial-ws/plans/10802/locations</locationsUrl><serviceProviderUrl>/cleartrial-ws/plans/10802/serviceProvider</serviceProviderUrl><costUrl>/cleartrial-ws/plans/10802/cost</costUrl><subjectEnrollmentScheduleUrl>/cleartrial-ws/plans/10802/subjectEnrollmentSchedule</subjectEnrollmentScheduleUrl><actualsUrl>/cleartrial-ws/actuals/10802</actualsUrl><createdDate>01-Apr-2026</createdDate><lastModifiedDate>01-Apr-2026</lastModifiedDate><url>/cleartrial-ws/plans/10802</url></plan></planRepresentations> */
                     "application/xml": string;
                 };
             };
@@ -13043,17 +13070,37 @@ export interface operations {
                     /**
                      * @example {
                      *       "actuals": {
-                     *         "planId": 1,
-                     *         "planName": "text",
+                     *         "planId": 10802,
+                     *         "planName": "Baseline plan",
                      *         "studyId": 1,
                      *         "resource": [
                      *           {
                      *             "name": "sites",
                      *             "url": "/cleartrial-ws/actuals/10802/sites"
+                     *           },
+                     *           {
+                     *             "name": "subjects",
+                     *             "url": "/cleartrial-ws/actuals/10802/subjects"
+                     *           },
+                     *           {
+                     *             "name": "crfs",
+                     *             "url": "/cleartrial-ws/actuals/10802/crfs"
+                     *           },
+                     *           {
+                     *             "name": "units",
+                     *             "url": "/cleartrial-ws/actuals/10802/units"
+                     *           },
+                     *           {
+                     *             "name": "fees",
+                     *             "url": "/cleartrial-ws/actuals/10802/fees"
+                     *           },
+                     *           {
+                     *             "name": "costs",
+                     *             "url": "/cleartrial-ws/actuals/10802/costs"
                      *           }
                      *         ],
-                     *         "planUrl": "text",
-                     *         "url": "text"
+                     *         "planUrl": "/cleartrial-ws/plans/10802",
+                     *         "url": "/cleartrial-ws/actuals/10802"
                      *       }
                      *     }
                      */
@@ -13078,6 +13125,7 @@ export interface operations {
                             url: string;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><actuals><planId>10802</planId><planName>Baseline plan</planName><studyId>1</studyId><resource><name>sites</name><url>/cleartrial-ws/actuals/10802/sites</url></resource><resource><name>subjects</name><url>/cleartrial-ws/actuals/10802/subjects</url></resource><resource><name>crfs</name><url>/cleartrial-ws/actuals/10802/crfs</url></resource><resource><name>units</name><url>/cleartrial-ws/actuals/10802/units</url></resource><resource><name>fees</name><url>/cleartrial-ws/actuals/10802/fees</url></resource><resource><name>costs</name><url>/cleartrial-ws/actuals/10802/costs</url></resource><planUrl>/cleartrial-ws/plans/10802</planUrl><url>/cleartrial-ws/actuals/10802</url></actuals> */
                     "application/xml": string;
                 };
             };
@@ -13220,24 +13268,24 @@ export interface operations {
                     /**
                      * @example {
                      *       "plan": {
-                     *         "id": 1,
-                     *         "name": "text",
-                     *         "code": "text",
-                     *         "description": "text",
-                     *         "planState": "text",
+                     *         "id": 10802,
+                     *         "name": "Baseline plan",
+                     *         "code": "CT-10802-B",
+                     *         "description": null,
+                     *         "planState": "Final",
                      *         "isBaseline": true,
-                     *         "startDate": "text",
-                     *         "currency": "text",
+                     *         "startDate": "01-Apr-2010",
+                     *         "currency": "USD",
                      *         "studyId": 1,
-                     *         "studyUrl": "text",
-                     *         "locationsUrl": "text",
-                     *         "serviceProviderUrl": "text",
-                     *         "costUrl": "text",
-                     *         "subjectEnrollmentScheduleUrl": "text",
-                     *         "actualsUrl": "text",
-                     *         "createdDate": "text",
-                     *         "lastModifiedDate": "text",
-                     *         "url": "text"
+                     *         "studyUrl": "/cleartrial-ws/studies/1",
+                     *         "locationsUrl": "/cleartrial-ws/plans/10802/locations",
+                     *         "serviceProviderUrl": "/cleartrial-ws/plans/10802/serviceProvider",
+                     *         "costUrl": "/cleartrial-ws/plans/10802/cost",
+                     *         "subjectEnrollmentScheduleUrl": "/cleartrial-ws/plans/10802/subjectEnrollmentSchedule",
+                     *         "actualsUrl": "/cleartrial-ws/actuals/10802",
+                     *         "createdDate": "01-Apr-2026",
+                     *         "lastModifiedDate": "01-Apr-2026",
+                     *         "url": "/cleartrial-ws/plans/10802"
                      *       }
                      *     }
                      */
@@ -13265,6 +13313,7 @@ export interface operations {
                             url: string;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><plan><id>10802</id><name>Baseline plan</name><code>CT-10802-B</code><description/><planState>Final</planState><isBaseline>true</isBaseline><startDate>01-Apr-2010</startDate><currency>USD</currency><studyId>1</studyId><studyUrl>/cleartrial-ws/studies/1</studyUrl><locationsUrl>/cleartrial-ws/plans/10802/locations</locationsUrl><serviceProviderUrl>/cleartrial-ws/plans/10802/serviceProvider</serviceProviderUrl><costUrl>/cleartrial-ws/plans/10802/cost</costUrl><subjectEnrollmentScheduleUrl>/cleartrial-ws/plans/10802/subjectEnrollmentSchedule</subjectEnrollmentScheduleUrl><actualsUrl>/cleartrial-ws/actuals/10802</actualsUrl><createdDate>01-Apr-2026</createdDate><lastModifiedDate>01-Apr-2026</lastModifiedDate><url>/cleartrial-ws/plans/10802</url></plan> */
                     "application/xml": string;
                 };
             };
@@ -13406,7 +13455,22 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "planLocations": {}
+                     *       "planLocations": {
+                     *         "planId": 10802,
+                     *         "planLocation": [
+                     *           {
+                     *             "locationId": 100,
+                     *             "locationName": "USA",
+                     *             "numSites": 40
+                     *           },
+                     *           {
+                     *             "locationId": 123,
+                     *             "locationName": "Japan",
+                     *             "numSites": 12
+                     *           }
+                     *         ],
+                     *         "url": "/cleartrial-ws/plans/10802/locations"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -13414,6 +13478,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><planLocations><planId>10802</planId><planLocation><locationId>100</locationId><locationName>USA</locationName><numSites>40</numSites></planLocation><planLocation><locationId>123</locationId><locationName>Japan</locationName><numSites>12</numSites></planLocation><url>/cleartrial-ws/plans/10802/locations</url></planLocations> */
                     "application/xml": string;
                 };
             };
@@ -13555,7 +13620,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "serviceProviders": {}
+                     *       "serviceProviders": {
+                     *         "planId": 47323,
+                     *         "serviceProvider": [
+                     *           {
+                     *             "id": 10104,
+                     *             "name": "Cleartrial Operations",
+                     *             "type": "CRO",
+                     *             "trackingLevel": "Globally"
+                     *           },
+                     *           {
+                     *             "id": 19003,
+                     *             "name": "!! 1",
+                     *             "type": "Sponsor",
+                     *             "trackingLevel": "Pay for work completed upon milestone achieved"
+                     *           }
+                     *         ],
+                     *         "url": "/cleartrial-ws/plans/47323/serviceProvider"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -13563,6 +13645,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><serviceProviders><planId>47323</planId><serviceProvider><id>10104</id><name>Cleartrial Operations</name><type>CRO</type><trackingLevel>Globally</trackingLevel></serviceProvider><serviceProvider><id>19003</id><name>!! 1</name><type>Sponsor</type><trackingLevel>Pay for work completed upon milestone achieved</trackingLevel></serviceProvider><url>/cleartrial-ws/plans/47323/serviceProvider</url></serviceProviders> */
                     "application/xml": string;
                 };
             };
@@ -13704,7 +13787,47 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "costs": {}
+                     *       "costs": {
+                     *         "planId": 47323,
+                     *         "cost": [
+                     *           {
+                     *             "id": 1,
+                     *             "name": "Advertising (additional)",
+                     *             "type": "Miscellaneous",
+                     *             "serviceProviderId": 19003,
+                     *             "earnedValueTrackingLevel": "Auto-tracked (set EV to AC)",
+                     *             "location": []
+                     *           },
+                     *           {
+                     *             "id": 27,
+                     *             "name": "Call Center ",
+                     *             "type": "Miscellaneous",
+                     *             "serviceProviderId": 19003,
+                     *             "earnedValueTrackingLevel": "Auto-tracked (set EV to AC)",
+                     *             "location": []
+                     *           },
+                     *           {
+                     *             "id": 38,
+                     *             "name": "Clinical Trial Insurance",
+                     *             "type": "Pass Through",
+                     *             "serviceProviderId": 19003,
+                     *             "earnedValueTrackingLevel": "Auto-tracked (set EV to AC)",
+                     *             "location": [
+                     *               {
+                     *                 "locationId": 157,
+                     *                 "locationName": "Australia",
+                     *                 "startDate": "01-Oct-2012",
+                     *                 "endDate": "31-Mar-2013",
+                     *                 "amount": {
+                     *                   "currency": "USD",
+                     *                   "totalAmount": 6250
+                     *                 }
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "url": "/cleartrial-ws/plans/47323/cost"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -13712,6 +13835,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><costs><planId>47323</planId><cost><id>1</id><name>Advertising (additional)</name><type>Miscellaneous</type><serviceProviderId>19003</serviceProviderId><earnedValueTrackingLevel>Auto-tracked (set EV to AC)</earnedValueTrackingLevel></cost><cost><id>27</id><name>Call Center </name><type>Miscellaneous</type><serviceProviderId>19003</serviceProviderId><earnedValueTrackingLevel>Auto-tracked (set EV to AC)</earnedValueTrackingLevel></cost><cost><id>38</id><name>Clinical Trial Insurance</name><type>Pass Through</type><serviceProviderId>19003</serviceProviderId><earnedValueTrackingLevel>Auto-tracked (set EV to AC)</earnedValueTrackingLevel><location><locationId>157</locationId><locationName>Australia</locationName><startDate>01-Oct-2012</startDate><endDate>31-Mar-2013</endDate><amount><currency>USD</currency><totalAmount>6250.0</totalAmount></amount></location></cost><url>/cleartrial-ws/plans/47323/cost</url></costs> */
                     "application/xml": string;
                 };
             };
@@ -13853,7 +13977,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "subjectEnrollmentSchedule": {}
+                     *       "subjectEnrollmentSchedule": {
+                     *         "planId": 10802,
+                     *         "location": [
+                     *           {
+                     *             "locationId": 100,
+                     *             "locationName": "USA",
+                     *             "periods": [
+                     *               {
+                     *                 "startDate": "01-Apr-2010",
+                     *                 "endDate": "07-Apr-2010",
+                     *                 "numSubjectsEnrolled": 3,
+                     *                 "cumulativeSubjectsEnrolled": 3
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "url": "/cleartrial-ws/plans/10802/subjectEnrollmentSchedule"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -13861,6 +14002,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><subjectEnrollmentSchedule><planId>10802</planId><location><locationId>100</locationId><locationName>USA</locationName><periods><startDate>01-Apr-2010</startDate><endDate>07-Apr-2010</endDate><numSubjectsEnrolled>3</numSubjectsEnrolled><cumulativeSubjectsEnrolled>3</cumulativeSubjectsEnrolled></periods></location><url>/cleartrial-ws/plans/10802/subjectEnrollmentSchedule</url></subjectEnrollmentSchedule> */
                     "application/xml": string;
                 };
             };
@@ -14071,7 +14213,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "volunteerId": 1
+                     *       "volunteerId": 4
                      *     }
                      */
                     "application/json": {
@@ -14304,32 +14446,13 @@ export interface operations {
                 /**
                  * @example {
                  *       "volunteerId": 1,
-                 *       "firstName": "text",
-                 *       "lastName": "text",
-                 *       "dateOfBirth": "2026-04-01",
-                 *       "sex": "M",
-                 *       "email": "volunteer@example.org",
-                 *       "phone": "text",
+                 *       "phone": "+44 161 496 0123",
                  *       "address": {
-                 *         "line1": "text",
-                 *         "line2": "text",
-                 *         "city": "text",
-                 *         "region": "text",
-                 *         "postalCode": "text",
-                 *         "country": "text"
-                 *       },
-                 *       "heightCm": 0.5,
-                 *       "weightKg": 0.5,
-                 *       "healthyVolunteer": true,
-                 *       "sitePreferenceId": 1,
-                 *       "consentToContact": true,
-                 *       "answers": [
-                 *         {
-                 *           "question": "text",
-                 *           "answer": "text"
-                 *         }
-                 *       ],
-                 *       "source": "text"
+                 *         "line1": "12 Canal Street",
+                 *         "city": "Manchester",
+                 *         "postalCode": "M1 3HE",
+                 *         "country": "United Kingdom"
+                 *       }
                  *     }
                  */
                 "application/json": {
@@ -14988,8 +15111,8 @@ export interface operations {
                      *         "appointmentId": 1,
                      *         "studyId": 3,
                      *         "siteId": 1,
-                     *         "start": "2026-12-05T09:00:00.000Z",
-                     *         "end": "2026-12-05T11:00:00.000Z",
+                     *         "start": "2026-04-04T09:00:00.000Z",
+                     *         "end": "2026-04-04T11:00:00.000Z",
                      *         "placesLeft": 4
                      *       }
                      *     ]
@@ -15164,10 +15287,10 @@ export interface operations {
                      * @example {
                      *       "volunteerId": 1,
                      *       "appointmentId": 1,
-                     *       "studyId": 1,
+                     *       "studyId": 3,
                      *       "siteId": 1,
-                     *       "start": "2026-04-01T09:30:00.000Z",
-                     *       "end": "2026-04-01T09:30:00.000Z",
+                     *       "start": "2026-04-04T09:00:00.000Z",
+                     *       "end": "2026-04-04T11:00:00.000Z",
                      *       "status": "booked"
                      *     }
                      */
@@ -15407,7 +15530,7 @@ export interface operations {
                  * @example {
                  *       "volunteerId": 1,
                  *       "appointmentId": 1,
-                 *       "reason": "text"
+                 *       "reason": "Cannot come in the morning; asked for a later slot"
                  *     }
                  */
                 "application/json": {
@@ -15428,11 +15551,11 @@ export interface operations {
                      * @example {
                      *       "volunteerId": 1,
                      *       "appointmentId": 1,
-                     *       "studyId": 1,
+                     *       "studyId": 3,
                      *       "siteId": 1,
-                     *       "start": "2026-04-01T09:30:00.000Z",
-                     *       "end": "2026-04-01T09:30:00.000Z",
-                     *       "status": "booked"
+                     *       "start": "2026-04-04T09:00:00.000Z",
+                     *       "end": "2026-04-04T11:00:00.000Z",
+                     *       "status": "cancelled"
                      *     }
                      */
                     "application/json": {
@@ -15670,7 +15793,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "volunteerId": 1,
-                 *       "studyId": 1,
+                 *       "studyId": 3,
                  *       "cohortId": 1
                  *     }
                  */
@@ -15692,9 +15815,9 @@ export interface operations {
                      * @example {
                      *       "interestId": 1,
                      *       "volunteerId": 1,
-                     *       "studyId": 1,
+                     *       "studyId": 3,
                      *       "cohortId": 1,
-                     *       "createdAt": "text"
+                     *       "createdAt": "2026-04-01T08:26:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -15927,17 +16050,16 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "volunteerId": 1,
-                 *       "dateOfBirth": "2026-04-01",
-                 *       "sex": "M",
-                 *       "heightCm": 0.5,
-                 *       "weightKg": 0.5,
+                 *       "dateOfBirth": "1991-03-14",
+                 *       "sex": "F",
+                 *       "heightCm": 165,
+                 *       "weightKg": 61.5,
                  *       "healthyVolunteer": true,
                  *       "sitePreferenceId": 1,
                  *       "answers": [
                  *         {
-                 *           "question": "text",
-                 *           "answer": "text"
+                 *           "question": "Do you currently smoke?",
+                 *           "answer": false
                  *         }
                  *       ]
                  *     }
@@ -15980,22 +16102,22 @@ export interface operations {
                      * @example {
                      *       "matching": [
                      *         {
-                     *           "studyId": 1,
-                     *           "studyName": "text",
-                     *           "publicTitle": "text",
-                     *           "compensation": "text"
+                     *           "studyId": 3,
+                     *           "studyName": "Healthy Volunteer PK Study",
+                     *           "publicTitle": "How the body handles a new pain medicine",
+                     *           "compensation": "Up to $2,400 for completed participation"
                      *         }
                      *       ],
                      *       "notMatching": [
                      *         {
-                     *           "studyId": 1,
-                     *           "studyName": "text",
-                     *           "publicTitle": "text",
-                     *           "compensation": "text",
+                     *           "studyId": 4,
+                     *           "studyName": "Mild Asthma Study",
+                     *           "publicTitle": "A new inhaler for adults with mild asthma",
+                     *           "compensation": "Up to $900",
                      *           "failedCriteria": [
                      *             {
-                     *               "criterion": "age",
-                     *               "message": "text"
+                     *               "criterion": "healthyVolunteers",
+                     *               "message": "the study enrols patients only"
                      *             }
                      *           ]
                      *         }
@@ -16244,34 +16366,29 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "firstName": "text",
-                 *       "lastName": "text",
-                 *       "dateOfBirth": "2026-04-01",
+                 *       "firstName": "Tom",
+                 *       "lastName": "Okafor",
+                 *       "dateOfBirth": "1994-08-30",
                  *       "sex": "M",
-                 *       "email": "volunteer@example.org",
-                 *       "phone": "text",
-                 *       "address": {
-                 *         "line1": "text",
-                 *         "line2": "text",
-                 *         "city": "text",
-                 *         "region": "text",
-                 *         "postalCode": "text",
-                 *         "country": "text"
-                 *       },
-                 *       "heightCm": 0.5,
-                 *       "weightKg": 0.5,
+                 *       "email": "tom.okafor@example.org",
+                 *       "heightCm": 178,
+                 *       "weightKg": 74,
                  *       "healthyVolunteer": true,
-                 *       "sitePreferenceId": 1,
+                 *       "sitePreferenceId": 2,
                  *       "consentToContact": true,
                  *       "answers": [
                  *         {
-                 *           "question": "text",
-                 *           "answer": "text"
+                 *           "question": "Do you currently smoke?",
+                 *           "answer": false
+                 *         },
+                 *         {
+                 *           "question": "Can you stay overnight at the Riverside Unit?",
+                 *           "answer": true
                  *         }
                  *       ],
-                 *       "source": "text",
-                 *       "studyId": 1,
-                 *       "cohortId": 1
+                 *       "source": "website",
+                 *       "studyId": 3,
+                 *       "cohortId": 2
                  *     }
                  */
                 "application/json": {
@@ -16329,8 +16446,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "volunteerRequestId": 1,
-                     *       "volunteerId": 1
+                     *       "volunteerRequestId": 2,
+                     *       "volunteerId": 5
                      *     }
                      */
                     "application/json": {
@@ -16735,9 +16852,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "siteId": 1,
-                 *       "name": "text",
-                 *       "locationOid": "text"
+                 *       "siteId": 2,
+                 *       "name": "Riverside Unit",
+                 *       "locationOid": "LOC-RIVER"
                  *     }
                  */
                 "application/json": {
@@ -16757,10 +16874,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "studyId": 1,
-                     *       "siteId": 1,
-                     *       "name": "text",
-                     *       "locationOid": "text"
+                     *       "studyId": 4,
+                     *       "siteId": 2,
+                     *       "name": "Riverside Unit",
+                     *       "locationOid": "LOC-RIVER"
                      *     }
                      */
                     "application/json": {
@@ -16994,8 +17111,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "locationOid": "text"
+                 *       "name": "Main Street Clinic, Phase I unit",
+                 *       "locationOid": "LOC-MAIN"
                  *     }
                  */
                 "application/json": {
@@ -17013,10 +17130,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "studyId": 1,
+                     *       "studyId": 3,
                      *       "siteId": 1,
-                     *       "name": "text",
-                     *       "locationOid": "text"
+                     *       "name": "Main Street Clinic, Phase I unit",
+                     *       "locationOid": "LOC-MAIN"
                      *     }
                      */
                     "application/json": {
@@ -17631,8 +17748,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "description": "text"
+                 *       "name": "Part B",
+                 *       "description": "Adults already on a low-dose inhaled steroid"
                  *     }
                  */
                 "application/json": {
@@ -17650,10 +17767,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "cohortId": 1,
-                     *       "studyId": 1,
-                     *       "name": "text",
-                     *       "description": "text"
+                     *       "cohortId": 4,
+                     *       "studyId": 4,
+                     *       "name": "Part B",
+                     *       "description": "Adults already on a low-dose inhaled steroid"
                      *     }
                      */
                     "application/json": {
@@ -17887,8 +18004,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "text",
-                 *       "description": "text"
+                 *       "name": "Cohort 1 (single dose)",
+                 *       "description": "One 50 mg dose, fasted; two overnight stays"
                  *     }
                  */
                 "application/json": {
@@ -17907,9 +18024,9 @@ export interface operations {
                     /**
                      * @example {
                      *       "cohortId": 1,
-                     *       "studyId": 1,
-                     *       "name": "text",
-                     *       "description": "text"
+                     *       "studyId": 3,
+                     *       "name": "Cohort 1 (single dose)",
+                     *       "description": "One 50 mg dose, fasted; two overnight stays"
                      *     }
                      */
                     "application/json": {
@@ -18374,7 +18491,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "compensation": "Up to $2,400 for completed participation",
-                     *       "updatedAt": "2026-12-02T06:10:42.683Z"
+                     *       "updatedAt": "2026-04-01T08:00:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -18543,22 +18660,19 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "status": "not-recruiting",
-                 *       "publicTitle": "text",
-                 *       "publicDescription": "text",
-                 *       "minAge": 0,
-                 *       "maxAge": 0,
-                 *       "sex": "M",
-                 *       "minBmi": 0,
-                 *       "maxBmi": 0,
-                 *       "healthyVolunteers": true,
+                 *       "status": "recruiting",
+                 *       "publicTitle": "A new inhaler for adults with mild asthma",
+                 *       "publicDescription": "Adults with mild asthma, six clinic visits over eight weeks; no overnight stays.",
+                 *       "minAge": 18,
+                 *       "maxAge": 70,
+                 *       "healthyVolunteers": false,
                  *       "requiredAnswers": [
                  *         {
-                 *           "question": "text",
-                 *           "answer": "text"
+                 *           "question": "Do you currently smoke?",
+                 *           "answer": false
                  *         }
                  *       ],
-                 *       "compensation": "text"
+                 *       "compensation": "Up to $900"
                  *     }
                  */
                 "application/json": {
@@ -18599,24 +18713,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "studyId": 1,
-                     *       "status": "not-recruiting",
-                     *       "publicTitle": "text",
-                     *       "publicDescription": "text",
-                     *       "minAge": 1,
-                     *       "maxAge": 1,
-                     *       "sex": "M",
-                     *       "minBmi": -1000000000000000,
-                     *       "maxBmi": -1000000000000000,
-                     *       "healthyVolunteers": true,
+                     *       "studyId": 4,
+                     *       "status": "recruiting",
+                     *       "publicTitle": "A new inhaler for adults with mild asthma",
+                     *       "publicDescription": "Adults with mild asthma, six clinic visits over eight weeks; no overnight stays.",
+                     *       "minAge": 18,
+                     *       "maxAge": 70,
+                     *       "sex": null,
+                     *       "minBmi": null,
+                     *       "maxBmi": null,
+                     *       "healthyVolunteers": false,
                      *       "requiredAnswers": [
                      *         {
-                     *           "question": "text",
-                     *           "answer": "text"
+                     *           "question": "Do you currently smoke?",
+                     *           "answer": false
                      *         }
                      *       ],
-                     *       "compensation": "text",
-                     *       "updatedAt": "text"
+                     *       "compensation": "Up to $900",
+                     *       "updatedAt": "2026-04-01T08:19:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -18858,6 +18972,10 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page; omit for the first */
                 cursor?: string;
+                /** @description Only slots starting at or after (inclusive) */
+                from?: string;
+                /** @description Only slots starting before (exclusive) */
+                to?: string;
             };
             header?: {
                 /** @description The tenant (customer) whose account the Basic credentials name. Optional when the host name says it or only one tenant exists; a Bearer token knows its tenant (a customerCode that disagrees with it → 401). */
@@ -18871,7 +18989,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK: Screening appointment slots of a study site, past ones included */
+            /** @description OK: Screening appointment slots of a study site, past ones included, or those starting from/to */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -18884,8 +19002,8 @@ export interface operations {
                      *           "appointmentId": 1,
                      *           "studyId": 3,
                      *           "siteId": 1,
-                     *           "start": "2026-12-05T09:00:00.000Z",
-                     *           "end": "2026-12-05T11:00:00.000Z",
+                     *           "start": "2026-04-04T09:00:00.000Z",
+                     *           "end": "2026-04-04T11:00:00.000Z",
                      *           "capacity": 4,
                      *           "booked": 0,
                      *           "placesLeft": 4
@@ -19050,9 +19168,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "start": "2026-04-01T09:30:00.000Z",
-                 *       "end": "2026-04-01T09:30:00.000Z",
-                 *       "capacity": 1
+                 *       "start": "2026-04-14T09:00:00.000Z",
+                 *       "end": "2026-04-14T11:00:00.000Z",
+                 *       "capacity": 2
                  *     }
                  */
                 "application/json": {
@@ -19073,14 +19191,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "appointmentId": 1,
-                     *       "studyId": 1,
-                     *       "siteId": 1,
-                     *       "start": "text",
-                     *       "end": "text",
-                     *       "capacity": 0,
+                     *       "appointmentId": 10,
+                     *       "studyId": 3,
+                     *       "siteId": 2,
+                     *       "start": "2026-04-14T09:00:00.000Z",
+                     *       "end": "2026-04-14T11:00:00.000Z",
+                     *       "capacity": 2,
                      *       "booked": 0,
-                     *       "placesLeft": 0
+                     *       "placesLeft": 2
                      *     }
                      */
                     "application/json": {
@@ -19701,13 +19819,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "text": "text",
-                 *       "answerType": "text",
-                 *       "options": [
-                 *         "text"
-                 *       ],
-                 *       "siteId": 1,
-                 *       "required": true
+                 *       "text": "Are you taking any prescription medicines?",
+                 *       "answerType": "yesno",
+                 *       "required": false
                  *     }
                  */
                 "application/json": {
@@ -19731,14 +19845,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "questionId": 1,
-                     *       "text": "text",
-                     *       "answerType": "text",
-                     *       "options": [
-                     *         "text"
-                     *       ],
-                     *       "siteId": 1,
-                     *       "required": true
+                     *       "questionId": 5,
+                     *       "text": "Are you taking any prescription medicines?",
+                     *       "answerType": "yesno",
+                     *       "options": null,
+                     *       "siteId": null,
+                     *       "required": false
                      *     }
                      */
                     "application/json": {
@@ -19974,13 +20086,16 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "text": "text",
-                 *       "answerType": "text",
+                 *       "text": "How did you hear about us?",
+                 *       "answerType": "choice",
                  *       "options": [
-                 *         "text"
+                 *         "Search",
+                 *         "Friend",
+                 *         "Radio",
+                 *         "Social media",
+                 *         "Other"
                  *       ],
-                 *       "siteId": 1,
-                 *       "required": true
+                 *       "required": false
                  *     }
                  */
                 "application/json": {
@@ -20004,14 +20119,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "questionId": 1,
-                     *       "text": "text",
-                     *       "answerType": "text",
+                     *       "questionId": 2,
+                     *       "text": "How did you hear about us?",
+                     *       "answerType": "choice",
                      *       "options": [
-                     *         "text"
+                     *         "Search",
+                     *         "Friend",
+                     *         "Radio",
+                     *         "Social media",
+                     *         "Other"
                      *       ],
-                     *       "siteId": 1,
-                     *       "required": true
+                     *       "siteId": null,
+                     *       "required": false
                      *     }
                      */
                     "application/json": {
@@ -20488,8 +20607,8 @@ export interface operations {
                      *           "sitePreferenceId": 1,
                      *           "consentToContact": false,
                      *           "source": "demo",
-                     *           "createdAt": "2026-12-02T06:10:42.704Z",
-                     *           "updatedAt": "2026-12-02T06:10:42.704Z"
+                     *           "createdAt": "2026-04-01T08:00:00.000Z",
+                     *           "updatedAt": "2026-04-01T08:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": "cDM"
@@ -20689,8 +20808,8 @@ export interface operations {
                      *       "sitePreferenceId": 1,
                      *       "consentToContact": true,
                      *       "source": "demo",
-                     *       "createdAt": "2026-12-02T06:10:42.702Z",
-                     *       "updatedAt": "2026-12-02T06:10:42.702Z",
+                     *       "createdAt": "2026-04-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T08:00:00.000Z",
                      *       "answers": [
                      *         {
                      *           "question": "Do you currently smoke?",
@@ -21464,13 +21583,11 @@ export interface operations {
                 /**
                  * @example [
                  *       {
-                 *         "subjectNumber": "text",
-                 *         "siteId": 1,
-                 *         "cohort": "text",
+                 *         "subjectNumber": "1025",
+                 *         "siteId": 101,
+                 *         "cohort": "Cohort 4",
                  *         "status": "enrolled",
-                 *         "enrolledOn": "2026-04-01",
-                 *         "randomisedOn": "2026-04-01",
-                 *         "volunteerId": 1
+                 *         "enrolledOn": "2026-03-30"
                  *       }
                  *     ]
                  */
@@ -21508,14 +21625,14 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "id": 1,
-                     *         "subjectNumber": "text",
-                     *         "siteId": 1,
-                     *         "cohort": "text",
-                     *         "status": "text",
-                     *         "enrolledOn": "text",
-                     *         "randomisedOn": "text",
-                     *         "volunteerId": 1
+                     *         "id": 25,
+                     *         "subjectNumber": "1025",
+                     *         "siteId": 101,
+                     *         "cohort": "Cohort 4",
+                     *         "status": "enrolled",
+                     *         "enrolledOn": "2026-03-30",
+                     *         "randomisedOn": null,
+                     *         "volunteerId": null
                      *       }
                      *     ]
                      */
@@ -21908,8 +22025,8 @@ export interface operations {
                 /**
                  * @example [
                  *       {
-                 *         "name": "text",
-                 *         "studyDay": -365,
+                 *         "name": "End of study",
+                 *         "studyDay": 29,
                  *         "offsetMinutes": 0
                  *       }
                  *     ]
@@ -21932,10 +22049,10 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "id": 1,
-                     *         "name": "text",
-                     *         "studyDay": -365,
-                     *         "offsetMinutes": -100000
+                     *         "id": 11,
+                     *         "name": "End of study",
+                     *         "studyDay": 29,
+                     *         "offsetMinutes": 0
                      *       }
                      *     ]
                      */
@@ -22330,12 +22447,12 @@ export interface operations {
                 /**
                  * @example [
                  *       {
-                 *         "code": "text",
-                 *         "label": "text",
-                 *         "dataType": "text",
-                 *         "unit": "text",
-                 *         "form": "text",
-                 *         "itemGroup": "text"
+                 *         "code": "WEIGHT",
+                 *         "label": "Body weight",
+                 *         "dataType": "decimal",
+                 *         "unit": "kg",
+                 *         "form": "VS",
+                 *         "itemGroup": "VS_OTHER"
                  *       }
                  *     ]
                  */
@@ -22360,13 +22477,13 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "id": 1,
-                     *         "code": "text",
-                     *         "label": "text",
-                     *         "dataType": "text",
-                     *         "unit": "text",
-                     *         "form": "text",
-                     *         "itemGroup": "text"
+                     *         "id": 9,
+                     *         "code": "WEIGHT",
+                     *         "label": "Body weight",
+                     *         "dataType": "decimal",
+                     *         "unit": "kg",
+                     *         "form": "VS",
+                     *         "itemGroup": "VS_OTHER"
                      *       }
                      *     ]
                      */
@@ -22770,13 +22887,20 @@ export interface operations {
                 /**
                  * @example [
                  *       {
-                 *         "subject": "text",
-                 *         "timepoint": "text",
-                 *         "item": "text",
-                 *         "value": "text",
-                 *         "unit": "text",
-                 *         "collectedAt": "2026-04-01T09:30:00.000Z",
-                 *         "locked": false
+                 *         "subject": "1025",
+                 *         "timepoint": "Screening",
+                 *         "item": "SYSBP",
+                 *         "value": "118",
+                 *         "unit": "mmHg",
+                 *         "collectedAt": "2026-03-30T08:15:00.000Z"
+                 *       },
+                 *       {
+                 *         "subject": "1025",
+                 *         "timepoint": "Screening",
+                 *         "item": "WEIGHT",
+                 *         "value": "72.4",
+                 *         "unit": "kg",
+                 *         "collectedAt": "2026-03-30T08:20:00.000Z"
                  *       }
                  *     ]
                  */
@@ -22806,7 +22930,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "rows": 0
+                     *       "rows": 2
                      *     }
                      */
                     "application/json": {
@@ -23016,8 +23140,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {"subject":"1025","timepoint":"Screening","item":"DIABP","value":"76","unit":"mmHg","collectedAt":"2026-03-30T08:15:00.000Z"}
+                 *     {"subject":"1025","timepoint":"Screening","item":"PULSE","value":"64","unit":"beats/min","collectedAt":"2026-03-30T08:15:00.000Z"}
+                 */
                 "application/x-ndjson": string;
+                /**
+                 * @example {"subject":"1025","timepoint":"Screening","item":"DIABP","value":"76","unit":"mmHg","collectedAt":"2026-03-30T08:15:00.000Z"}
+                 *     {"subject":"1025","timepoint":"Screening","item":"PULSE","value":"64","unit":"beats/min","collectedAt":"2026-03-30T08:15:00.000Z"}
+                 */
                 "application/ndjson": string;
+                /**
+                 * @example subject,timepoint,item,value,unit,collectedAt,locked
+                 *     1025,Screening,TEMP,36.7,C,2026-03-30T08:25:00.000Z,false
+                 *     1025,Screening,SPO2,98,%,2026-03-30T08:25:00.000Z,false
+                 */
                 "text/csv": string;
             };
         };
@@ -23030,7 +23167,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "rows": 0
+                     *       "rows": 2
                      *     }
                      */
                     "application/json": {
@@ -23571,24 +23708,167 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example STUDYID,USUBJID,SUBJID,VISIT,VISITDY,TPTOFFSET,FORM,ITEMGROUP,ITEM,LABEL,VALUE,UNIT,COLLECTED_AT,LOCKED
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_BP,SYSBP,Systolic blood pressure,120,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_BP,DIABP,Diastolic blood pressure,73,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_OTHER,PULSE,Pulse rate,65,beats/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_OTHER,RESP,Respiratory rate,13,breaths/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_OTHER,TEMP,Body temperature,36.6,C,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1002,1002,Screening,-14,0,VS,VS_OTHER,SPO2,Oxygen saturation,97,%,2026-02-15T08:00:00.000Z,Y
+                     */
                     "text/csv": string;
                     /**
                      * @example [
                      *       {
                      *         "STUDYID": "DEMO-PK-01",
-                     *         "SUBJID": "1001",
-                     *         "VISIT": "Day 1",
-                     *         "VALUE": 12.5
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "SYSBP",
+                     *         "LABEL": "Systolic blood pressure",
+                     *         "VALUE": "120",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "DIABP",
+                     *         "LABEL": "Diastolic blood pressure",
+                     *         "VALUE": "73",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "PULSE",
+                     *         "LABEL": "Pulse rate",
+                     *         "VALUE": "65",
+                     *         "UNIT": "beats/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "RESP",
+                     *         "LABEL": "Respiratory rate",
+                     *         "VALUE": "13",
+                     *         "UNIT": "breaths/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "TEMP",
+                     *         "LABEL": "Body temperature",
+                     *         "VALUE": "36.6",
+                     *         "UNIT": "C",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1002",
+                     *         "SUBJID": "1002",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "SPO2",
+                     *         "LABEL": "Oxygen saturation",
+                     *         "VALUE": "97",
+                     *         "UNIT": "%",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
                      *       }
                      *     ]
                      */
                     "application/json": {
                         [key: string]: string | number | boolean | null;
                     }[];
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <report name="transfer" study="DEMO-PK-01">
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>SYSBP</ITEM><LABEL>Systolic blood pressure</LABEL><VALUE>120</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>DIABP</ITEM><LABEL>Diastolic blood pressure</LABEL><VALUE>73</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>PULSE</ITEM><LABEL>Pulse rate</LABEL><VALUE>65</VALUE><UNIT>beats/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>RESP</ITEM><LABEL>Respiratory rate</LABEL><VALUE>13</VALUE><UNIT>breaths/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>TEMP</ITEM><LABEL>Body temperature</LABEL><VALUE>36.6</VALUE><UNIT>C</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1002</USUBJID><SUBJID>1002</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>SPO2</ITEM><LABEL>Oxygen saturation</LABEL><VALUE>97</VALUE><UNIT>%</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     </report>
+                     */
                     "application/xml": string;
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="trialdeck.transfer.DEMO-PK-01.2026-04-01T08:00:00.000Z" CreationDateTime="2026-04-01T08:00:00.000Z" Granularity="SingleSubject" SourceSystem="Trialdeck">
+                     *     <ClinicalData StudyOID="DEMO-PK-01" MetaDataVersionOID="MDV.DEMO-PK-01">
+                     *     <SubjectData SubjectKey="1002">
+                     *     <SiteRef LocationOID="101"/>
+                     *     <StudyEventData StudyEventOID="SE.SCREENING">
+                     *     <FormData FormOID="F.VS">
+                     *     <ItemGroupData ItemGroupOID="IG.VS_BP">
+                     *     <ItemData ItemOID="I.SYSBP" Value="120"/>
+                     *     <ItemData ItemOID="I.DIABP" Value="73"/>
+                     *     </ItemGroupData>
+                     *     <ItemGroupData ItemGroupOID="IG.VS_OTHER">
+                     *     <ItemData ItemOID="I.PULSE" Value="65"/>
+                     *     <ItemData ItemOID="I.RESP" Value="13"/>
+                     *     <ItemData ItemOID="I.TEMP" Value="36.6"/>
+                     *     <ItemData ItemOID="I.SPO2" Value="97"/>
+                     *     </ItemGroupData>
+                     *     </FormData>
+                     *     </StudyEventData>
+                     *     </SubjectData>
+                     *     </ClinicalData>
+                     *     </ODM>
+                     */
                     "application/vnd.cdisc.odm+xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "application/x-sas-xport": string;
+                    /**
+                     * @example {"datasetJSONCreationDateTime":"2026-04-01T08:00:00.000Z","datasetJSONVersion":"1.1.0","fileOID":"trialdeck/transfer/DEMO-PK-01/2026-04-01T08:00:00.000Z","originator":"Trialdeck","sourceSystem":{"name":"Trialdeck","version":"0.1.0"},"studyOID":"DEMO-PK-01","itemGroupOID":"IG.TRANSFER","records":6,"name":"TRANSFER","label":"Data transfer","columns":[{"itemOID":"IT.TRANSFER.STUDYID","name":"STUDYID","label":"Study Identifier","dataType":"string","length":10,"keySequence":1},{"itemOID":"IT.TRANSFER.USUBJID","name":"USUBJID","label":"Unique Subject Identifier","dataType":"string","length":19,"keySequence":2},{"itemOID":"IT.TRANSFER.SUBJID","name":"SUBJID","label":"Subject Identifier for the Study","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.VISIT","name":"VISIT","label":"Visit Name","dataType":"string","length":9,"keySequence":3},{"itemOID":"IT.TRANSFER.VISITDY","name":"VISITDY","label":"Planned Study Day of Visit","dataType":"integer"},{"itemOID":"IT.TRANSFER.TPTOFFSET","name":"TPTOFFSET","label":"Planned Offset from Visit (minutes)","dataType":"integer"},{"itemOID":"IT.TRANSFER.FORM","name":"FORM","label":"Form","dataType":"string","length":2},{"itemOID":"IT.TRANSFER.ITEMGROUP","name":"ITEMGROUP","label":"Item Group","dataType":"string","length":9},{"itemOID":"IT.TRANSFER.ITEM","name":"ITEM","label":"Item Code","dataType":"string","length":6,"keySequence":4},{"itemOID":"IT.TRANSFER.LABEL","name":"LABEL","label":"Item Label","dataType":"string","length":24},{"itemOID":"IT.TRANSFER.VALUE","name":"VALUE","label":"Collected Value","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.UNIT","name":"UNIT","label":"Unit","dataType":"string","length":11},{"itemOID":"IT.TRANSFER.COLLECTED_AT","name":"COLLECTED_AT","label":"Date/Time of Collection","dataType":"datetime"},{"itemOID":"IT.TRANSFER.LOCKED","name":"LOCKED","label":"Locked (Y/N)","dataType":"string","length":1}]}
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_BP","SYSBP","Systolic blood pressure","120","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_BP","DIABP","Diastolic blood pressure","73","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_OTHER","PULSE","Pulse rate","65","beats/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_OTHER","RESP","Respiratory rate","13","breaths/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_OTHER","TEMP","Body temperature","36.6","C","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1002","1002","Screening",-14,0,"VS","VS_OTHER","SPO2","Oxygen saturation","97","%","2026-02-15T08:00:00.000Z","Y"]
+                     */
                     "application/x-ndjson": string;
                 };
             };
@@ -23757,7 +24037,12 @@ export interface operations {
                  * @example {
                  *       "reportName": "transfer",
                  *       "studyName": "DEMO-PK-01",
-                 *       "format": "csv",
+                 *       "subjects": [
+                 *         "1001"
+                 *       ],
+                 *       "timepoints": [
+                 *         "Screening"
+                 *       ],
                  *       "includeSiteId": true
                  *     }
                  */
@@ -23794,24 +24079,173 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example STUDYID,SITEID,USUBJID,SUBJID,VISIT,VISITDY,TPTOFFSET,FORM,ITEMGROUP,ITEM,LABEL,VALUE,UNIT,COLLECTED_AT,LOCKED
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_BP,SYSBP,Systolic blood pressure,112,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_BP,DIABP,Diastolic blood pressure,70,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_OTHER,PULSE,Pulse rate,60,beats/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_OTHER,RESP,Respiratory rate,12,breaths/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_OTHER,TEMP,Body temperature,36.5,C,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,101,DEMO-PK-01-101-1001,1001,Screening,-14,0,VS,VS_OTHER,SPO2,Oxygen saturation,96,%,2026-02-15T08:00:00.000Z,Y
+                     */
                     "text/csv": string;
                     /**
                      * @example [
                      *       {
                      *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
                      *         "SUBJID": "1001",
-                     *         "VISIT": "Day 1",
-                     *         "VALUE": 12.5
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "SYSBP",
+                     *         "LABEL": "Systolic blood pressure",
+                     *         "VALUE": "112",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
+                     *         "SUBJID": "1001",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "DIABP",
+                     *         "LABEL": "Diastolic blood pressure",
+                     *         "VALUE": "70",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
+                     *         "SUBJID": "1001",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "PULSE",
+                     *         "LABEL": "Pulse rate",
+                     *         "VALUE": "60",
+                     *         "UNIT": "beats/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
+                     *         "SUBJID": "1001",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "RESP",
+                     *         "LABEL": "Respiratory rate",
+                     *         "VALUE": "12",
+                     *         "UNIT": "breaths/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
+                     *         "SUBJID": "1001",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "TEMP",
+                     *         "LABEL": "Body temperature",
+                     *         "VALUE": "36.5",
+                     *         "UNIT": "C",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "SITEID": 101,
+                     *         "USUBJID": "DEMO-PK-01-101-1001",
+                     *         "SUBJID": "1001",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "SPO2",
+                     *         "LABEL": "Oxygen saturation",
+                     *         "VALUE": "96",
+                     *         "UNIT": "%",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
                      *       }
                      *     ]
                      */
                     "application/json": {
                         [key: string]: string | number | boolean | null;
                     }[];
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <report name="transfer" study="DEMO-PK-01">
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>SYSBP</ITEM><LABEL>Systolic blood pressure</LABEL><VALUE>112</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>DIABP</ITEM><LABEL>Diastolic blood pressure</LABEL><VALUE>70</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>PULSE</ITEM><LABEL>Pulse rate</LABEL><VALUE>60</VALUE><UNIT>beats/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>RESP</ITEM><LABEL>Respiratory rate</LABEL><VALUE>12</VALUE><UNIT>breaths/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>TEMP</ITEM><LABEL>Body temperature</LABEL><VALUE>36.5</VALUE><UNIT>C</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><SITEID>101</SITEID><USUBJID>DEMO-PK-01-101-1001</USUBJID><SUBJID>1001</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>SPO2</ITEM><LABEL>Oxygen saturation</LABEL><VALUE>96</VALUE><UNIT>%</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     </report>
+                     */
                     "application/xml": string;
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="trialdeck.transfer.DEMO-PK-01.2026-04-01T08:39:00.000Z" CreationDateTime="2026-04-01T08:39:00.000Z" Granularity="SingleSubject" SourceSystem="Trialdeck">
+                     *     <ClinicalData StudyOID="DEMO-PK-01" MetaDataVersionOID="MDV.DEMO-PK-01">
+                     *     <SubjectData SubjectKey="1001">
+                     *     <SiteRef LocationOID="101"/>
+                     *     <StudyEventData StudyEventOID="SE.SCREENING">
+                     *     <FormData FormOID="F.VS">
+                     *     <ItemGroupData ItemGroupOID="IG.VS_BP">
+                     *     <ItemData ItemOID="I.SYSBP" Value="112"/>
+                     *     <ItemData ItemOID="I.DIABP" Value="70"/>
+                     *     </ItemGroupData>
+                     *     <ItemGroupData ItemGroupOID="IG.VS_OTHER">
+                     *     <ItemData ItemOID="I.PULSE" Value="60"/>
+                     *     <ItemData ItemOID="I.RESP" Value="12"/>
+                     *     <ItemData ItemOID="I.TEMP" Value="36.5"/>
+                     *     <ItemData ItemOID="I.SPO2" Value="96"/>
+                     *     </ItemGroupData>
+                     *     </FormData>
+                     *     </StudyEventData>
+                     *     </SubjectData>
+                     *     </ClinicalData>
+                     *     </ODM>
+                     */
                     "application/vnd.cdisc.odm+xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "application/x-sas-xport": string;
+                    /**
+                     * @example {"datasetJSONCreationDateTime":"2026-04-01T08:40:00.000Z","datasetJSONVersion":"1.1.0","fileOID":"trialdeck/transfer/DEMO-PK-01/2026-04-01T08:40:00.000Z","originator":"Trialdeck","sourceSystem":{"name":"Trialdeck","version":"0.1.0"},"studyOID":"DEMO-PK-01","itemGroupOID":"IG.TRANSFER","records":6,"name":"TRANSFER","label":"Data transfer","columns":[{"itemOID":"IT.TRANSFER.STUDYID","name":"STUDYID","label":"Study Identifier","dataType":"string","length":10,"keySequence":1},{"itemOID":"IT.TRANSFER.SITEID","name":"SITEID","label":"Study Site Identifier","dataType":"integer"},{"itemOID":"IT.TRANSFER.USUBJID","name":"USUBJID","label":"Unique Subject Identifier","dataType":"string","length":19,"keySequence":2},{"itemOID":"IT.TRANSFER.SUBJID","name":"SUBJID","label":"Subject Identifier for the Study","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.VISIT","name":"VISIT","label":"Visit Name","dataType":"string","length":9,"keySequence":3},{"itemOID":"IT.TRANSFER.VISITDY","name":"VISITDY","label":"Planned Study Day of Visit","dataType":"integer"},{"itemOID":"IT.TRANSFER.TPTOFFSET","name":"TPTOFFSET","label":"Planned Offset from Visit (minutes)","dataType":"integer"},{"itemOID":"IT.TRANSFER.FORM","name":"FORM","label":"Form","dataType":"string","length":2},{"itemOID":"IT.TRANSFER.ITEMGROUP","name":"ITEMGROUP","label":"Item Group","dataType":"string","length":9},{"itemOID":"IT.TRANSFER.ITEM","name":"ITEM","label":"Item Code","dataType":"string","length":6,"keySequence":4},{"itemOID":"IT.TRANSFER.LABEL","name":"LABEL","label":"Item Label","dataType":"string","length":24},{"itemOID":"IT.TRANSFER.VALUE","name":"VALUE","label":"Collected Value","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.UNIT","name":"UNIT","label":"Unit","dataType":"string","length":11},{"itemOID":"IT.TRANSFER.COLLECTED_AT","name":"COLLECTED_AT","label":"Date/Time of Collection","dataType":"datetime"},{"itemOID":"IT.TRANSFER.LOCKED","name":"LOCKED","label":"Locked (Y/N)","dataType":"string","length":1}]}
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_BP","SYSBP","Systolic blood pressure","112","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_BP","DIABP","Diastolic blood pressure","70","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_OTHER","PULSE","Pulse rate","60","beats/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_OTHER","RESP","Respiratory rate","12","breaths/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_OTHER","TEMP","Body temperature","36.5","C","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01",101,"DEMO-PK-01-101-1001","1001","Screening",-14,0,"VS","VS_OTHER","SPO2","Oxygen saturation","96","%","2026-02-15T08:00:00.000Z","Y"]
+                     */
                     "application/x-ndjson": string;
                 };
             };
@@ -24010,25 +24444,44 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 1,
-                     *           "status": "queued",
-                     *           "reportName": "text",
-                     *           "format": "csv",
-                     *           "parameters": {},
-                     *           "rows": 0,
-                     *           "attempts": 0,
-                     *           "errors": [
-                     *             "text"
-                     *           ],
-                     *           "createdAt": "text",
-                     *           "startedAt": "text",
-                     *           "finishedAt": "text",
-                     *           "expiresAt": "text",
-                     *           "sizeBytes": 0,
-                     *           "resultUrl": "text"
+                     *           "id": 6,
+                     *           "status": "succeeded",
+                     *           "reportName": "transfer",
+                     *           "format": "dataset-ndjson",
+                     *           "parameters": {
+                     *             "reportName": "transfer",
+                     *             "studyName": "DEMO-PK-01",
+                     *             "subjects": [
+                     *               "1003"
+                     *             ],
+                     *             "timepoints": [
+                     *               "Screening"
+                     *             ],
+                     *             "format": "dataset-ndjson",
+                     *             "delimiter": ",",
+                     *             "uniqueRowId": false,
+                     *             "includeUnlockedForms": false,
+                     *             "includeSiteId": false,
+                     *             "usubjidSeparator": "-",
+                     *             "usubjidParts": [
+                     *               "study",
+                     *               "site",
+                     *               "subject"
+                     *             ],
+                     *             "truncate": false
+                     *           },
+                     *           "rows": 6,
+                     *           "attempts": 1,
+                     *           "errors": [],
+                     *           "createdAt": "2026-04-01T08:46:00.000Z",
+                     *           "startedAt": "2026-04-01T08:46:00.000Z",
+                     *           "finishedAt": "2026-04-01T08:46:00.000Z",
+                     *           "expiresAt": "2026-04-02T08:46:00.000Z",
+                     *           "sizeBytes": 2807,
+                     *           "resultUrl": "/api/v1/reports/jobs/6/result"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "nextCursor": "cDY"
                      *     }
                      */
                     "application/json": {
@@ -24176,21 +24629,15 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reportName": "text",
-                 *       "studyId": 1,
-                 *       "studyName": "text",
-                 *       "subjects": "text",
-                 *       "timepoints": "text",
-                 *       "dateFrom": "text",
-                 *       "dateTo": "text",
-                 *       "format": "csv",
-                 *       "delimiter": ",",
-                 *       "uniqueRowId": true,
-                 *       "includeUnlockedForms": true,
-                 *       "includeSiteId": true,
-                 *       "usubjidSeparator": "text",
-                 *       "usubjidParts": "text",
-                 *       "truncate": true
+                 *       "reportName": "transfer",
+                 *       "studyName": "DEMO-PK-01",
+                 *       "subjects": [
+                 *         "1001",
+                 *         "1002",
+                 *         "1003"
+                 *       ],
+                 *       "format": "xpt",
+                 *       "includeUnlockedForms": true
                  *     }
                  */
                 "application/json": {
@@ -24230,20 +24677,38 @@ export interface operations {
                      * @example {
                      *       "id": 1,
                      *       "status": "queued",
-                     *       "reportName": "text",
-                     *       "format": "csv",
-                     *       "parameters": {},
+                     *       "reportName": "transfer",
+                     *       "format": "xpt",
+                     *       "parameters": {
+                     *         "reportName": "transfer",
+                     *         "studyName": "DEMO-PK-01",
+                     *         "subjects": [
+                     *           "1001",
+                     *           "1002",
+                     *           "1003"
+                     *         ],
+                     *         "format": "xpt",
+                     *         "delimiter": ",",
+                     *         "uniqueRowId": false,
+                     *         "includeUnlockedForms": true,
+                     *         "includeSiteId": false,
+                     *         "usubjidSeparator": "-",
+                     *         "usubjidParts": [
+                     *           "study",
+                     *           "site",
+                     *           "subject"
+                     *         ],
+                     *         "truncate": false
+                     *       },
                      *       "rows": 0,
                      *       "attempts": 0,
-                     *       "errors": [
-                     *         "text"
-                     *       ],
-                     *       "createdAt": "text",
-                     *       "startedAt": "text",
-                     *       "finishedAt": "text",
-                     *       "expiresAt": "text",
-                     *       "sizeBytes": 0,
-                     *       "resultUrl": "text"
+                     *       "errors": [],
+                     *       "createdAt": "2026-04-01T08:41:00.000Z",
+                     *       "startedAt": null,
+                     *       "finishedAt": null,
+                     *       "expiresAt": null,
+                     *       "sizeBytes": null,
+                     *       "resultUrl": null
                      *     }
                      */
                     "application/json": {
@@ -24460,21 +24925,39 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": 1,
-                     *       "status": "queued",
-                     *       "reportName": "text",
-                     *       "format": "csv",
-                     *       "parameters": {},
-                     *       "rows": 0,
-                     *       "attempts": 0,
-                     *       "errors": [
-                     *         "text"
-                     *       ],
-                     *       "createdAt": "text",
-                     *       "startedAt": "text",
-                     *       "finishedAt": "text",
-                     *       "expiresAt": "text",
-                     *       "sizeBytes": 0,
-                     *       "resultUrl": "text"
+                     *       "status": "succeeded",
+                     *       "reportName": "transfer",
+                     *       "format": "xpt",
+                     *       "parameters": {
+                     *         "reportName": "transfer",
+                     *         "studyName": "DEMO-PK-01",
+                     *         "subjects": [
+                     *           "1001",
+                     *           "1002",
+                     *           "1003"
+                     *         ],
+                     *         "format": "xpt",
+                     *         "delimiter": ",",
+                     *         "uniqueRowId": false,
+                     *         "includeUnlockedForms": true,
+                     *         "includeSiteId": false,
+                     *         "usubjidSeparator": "-",
+                     *         "usubjidParts": [
+                     *           "study",
+                     *           "site",
+                     *           "subject"
+                     *         ],
+                     *         "truncate": false
+                     *       },
+                     *       "rows": 205,
+                     *       "attempts": 1,
+                     *       "errors": [],
+                     *       "createdAt": "2026-04-01T08:41:00.000Z",
+                     *       "startedAt": "2026-04-01T08:46:00.000Z",
+                     *       "finishedAt": "2026-04-01T08:46:00.000Z",
+                     *       "expiresAt": "2026-04-02T08:46:00.000Z",
+                     *       "sizeBytes": 36960,
+                     *       "resultUrl": "/api/v1/reports/jobs/1/result"
                      *     }
                      */
                     "application/json": {
@@ -24643,24 +25126,167 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example STUDYID,USUBJID,SUBJID,VISIT,VISITDY,TPTOFFSET,FORM,ITEMGROUP,ITEM,LABEL,VALUE,UNIT,COLLECTED_AT,LOCKED
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_BP,SYSBP,Systolic blood pressure,117,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_BP,DIABP,Diastolic blood pressure,76,mmHg,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_OTHER,PULSE,Pulse rate,70,beats/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_OTHER,RESP,Respiratory rate,14,breaths/min,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_OTHER,TEMP,Body temperature,36.7,C,2026-02-15T08:00:00.000Z,Y
+                     *     DEMO-PK-01,DEMO-PK-01-101-1003,1003,Screening,-14,0,VS,VS_OTHER,SPO2,Oxygen saturation,98,%,2026-02-15T08:00:00.000Z,Y
+                     */
                     "text/csv": string;
                     /**
                      * @example [
                      *       {
                      *         "STUDYID": "DEMO-PK-01",
-                     *         "SUBJID": "1001",
-                     *         "VISIT": "Day 1",
-                     *         "VALUE": 12.5
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "SYSBP",
+                     *         "LABEL": "Systolic blood pressure",
+                     *         "VALUE": "117",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_BP",
+                     *         "ITEM": "DIABP",
+                     *         "LABEL": "Diastolic blood pressure",
+                     *         "VALUE": "76",
+                     *         "UNIT": "mmHg",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "PULSE",
+                     *         "LABEL": "Pulse rate",
+                     *         "VALUE": "70",
+                     *         "UNIT": "beats/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "RESP",
+                     *         "LABEL": "Respiratory rate",
+                     *         "VALUE": "14",
+                     *         "UNIT": "breaths/min",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "TEMP",
+                     *         "LABEL": "Body temperature",
+                     *         "VALUE": "36.7",
+                     *         "UNIT": "C",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
+                     *       },
+                     *       {
+                     *         "STUDYID": "DEMO-PK-01",
+                     *         "USUBJID": "DEMO-PK-01-101-1003",
+                     *         "SUBJID": "1003",
+                     *         "VISIT": "Screening",
+                     *         "VISITDY": -14,
+                     *         "TPTOFFSET": 0,
+                     *         "FORM": "VS",
+                     *         "ITEMGROUP": "VS_OTHER",
+                     *         "ITEM": "SPO2",
+                     *         "LABEL": "Oxygen saturation",
+                     *         "VALUE": "98",
+                     *         "UNIT": "%",
+                     *         "COLLECTED_AT": "2026-02-15T08:00:00.000Z",
+                     *         "LOCKED": "Y"
                      *       }
                      *     ]
                      */
                     "application/json": {
                         [key: string]: string | number | boolean | null;
                     }[];
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <report name="transfer" study="DEMO-PK-01">
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>SYSBP</ITEM><LABEL>Systolic blood pressure</LABEL><VALUE>117</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_BP</ITEMGROUP><ITEM>DIABP</ITEM><LABEL>Diastolic blood pressure</LABEL><VALUE>76</VALUE><UNIT>mmHg</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>PULSE</ITEM><LABEL>Pulse rate</LABEL><VALUE>70</VALUE><UNIT>beats/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>RESP</ITEM><LABEL>Respiratory rate</LABEL><VALUE>14</VALUE><UNIT>breaths/min</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>TEMP</ITEM><LABEL>Body temperature</LABEL><VALUE>36.7</VALUE><UNIT>C</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     <row><STUDYID>DEMO-PK-01</STUDYID><USUBJID>DEMO-PK-01-101-1003</USUBJID><SUBJID>1003</SUBJID><VISIT>Screening</VISIT><VISITDY>-14</VISITDY><TPTOFFSET>0</TPTOFFSET><FORM>VS</FORM><ITEMGROUP>VS_OTHER</ITEMGROUP><ITEM>SPO2</ITEM><LABEL>Oxygen saturation</LABEL><VALUE>98</VALUE><UNIT>%</UNIT><COLLECTED_AT>2026-02-15T08:00:00.000Z</COLLECTED_AT><LOCKED>Y</LOCKED></row>
+                     *     </report>
+                     */
                     "application/xml": string;
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="trialdeck.transfer.DEMO-PK-01.2026-04-01T08:46:00.000Z" CreationDateTime="2026-04-01T08:46:00.000Z" Granularity="SingleSubject" SourceSystem="Trialdeck">
+                     *     <ClinicalData StudyOID="DEMO-PK-01" MetaDataVersionOID="MDV.DEMO-PK-01">
+                     *     <SubjectData SubjectKey="1003">
+                     *     <SiteRef LocationOID="101"/>
+                     *     <StudyEventData StudyEventOID="SE.SCREENING">
+                     *     <FormData FormOID="F.VS">
+                     *     <ItemGroupData ItemGroupOID="IG.VS_BP">
+                     *     <ItemData ItemOID="I.SYSBP" Value="117"/>
+                     *     <ItemData ItemOID="I.DIABP" Value="76"/>
+                     *     </ItemGroupData>
+                     *     <ItemGroupData ItemGroupOID="IG.VS_OTHER">
+                     *     <ItemData ItemOID="I.PULSE" Value="70"/>
+                     *     <ItemData ItemOID="I.RESP" Value="14"/>
+                     *     <ItemData ItemOID="I.TEMP" Value="36.7"/>
+                     *     <ItemData ItemOID="I.SPO2" Value="98"/>
+                     *     </ItemGroupData>
+                     *     </FormData>
+                     *     </StudyEventData>
+                     *     </SubjectData>
+                     *     </ClinicalData>
+                     *     </ODM>
+                     */
                     "application/vnd.cdisc.odm+xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "application/x-sas-xport": string;
+                    /**
+                     * @example {"datasetJSONCreationDateTime":"2026-04-01T08:46:00.000Z","datasetJSONVersion":"1.1.0","fileOID":"trialdeck/transfer/DEMO-PK-01/2026-04-01T08:46:00.000Z","originator":"Trialdeck","sourceSystem":{"name":"Trialdeck","version":"0.1.0"},"studyOID":"DEMO-PK-01","itemGroupOID":"IG.TRANSFER","records":6,"name":"TRANSFER","label":"Data transfer","columns":[{"itemOID":"IT.TRANSFER.STUDYID","name":"STUDYID","label":"Study Identifier","dataType":"string","length":10,"keySequence":1},{"itemOID":"IT.TRANSFER.USUBJID","name":"USUBJID","label":"Unique Subject Identifier","dataType":"string","length":19,"keySequence":2},{"itemOID":"IT.TRANSFER.SUBJID","name":"SUBJID","label":"Subject Identifier for the Study","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.VISIT","name":"VISIT","label":"Visit Name","dataType":"string","length":9,"keySequence":3},{"itemOID":"IT.TRANSFER.VISITDY","name":"VISITDY","label":"Planned Study Day of Visit","dataType":"integer"},{"itemOID":"IT.TRANSFER.TPTOFFSET","name":"TPTOFFSET","label":"Planned Offset from Visit (minutes)","dataType":"integer"},{"itemOID":"IT.TRANSFER.FORM","name":"FORM","label":"Form","dataType":"string","length":2},{"itemOID":"IT.TRANSFER.ITEMGROUP","name":"ITEMGROUP","label":"Item Group","dataType":"string","length":9},{"itemOID":"IT.TRANSFER.ITEM","name":"ITEM","label":"Item Code","dataType":"string","length":6,"keySequence":4},{"itemOID":"IT.TRANSFER.LABEL","name":"LABEL","label":"Item Label","dataType":"string","length":24},{"itemOID":"IT.TRANSFER.VALUE","name":"VALUE","label":"Collected Value","dataType":"string","length":4},{"itemOID":"IT.TRANSFER.UNIT","name":"UNIT","label":"Unit","dataType":"string","length":11},{"itemOID":"IT.TRANSFER.COLLECTED_AT","name":"COLLECTED_AT","label":"Date/Time of Collection","dataType":"datetime"},{"itemOID":"IT.TRANSFER.LOCKED","name":"LOCKED","label":"Locked (Y/N)","dataType":"string","length":1}]}
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_BP","SYSBP","Systolic blood pressure","117","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_BP","DIABP","Diastolic blood pressure","76","mmHg","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_OTHER","PULSE","Pulse rate","70","beats/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_OTHER","RESP","Respiratory rate","14","breaths/min","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_OTHER","TEMP","Body temperature","36.7","C","2026-02-15T08:00:00.000Z","Y"]
+                     *     ["DEMO-PK-01","DEMO-PK-01-101-1003","1003","Screening",-14,0,"VS","VS_OTHER","SPO2","Oxygen saturation","98","%","2026-02-15T08:00:00.000Z","Y"]
+                     */
                     "application/x-ndjson": string;
                 };
             };

@@ -11,6 +11,7 @@ const health: ModulePlugin = async (app, { ctx }) => {
     '/healthz',
     {
       config: { action: 'public', surface: 'system' },
+      compress: false, // a probe's answer is 15 bytes: no compression hooks on the path load balancers poll
       schema: {
         summary: 'The process is up',
         tags: ['operations'],
@@ -24,6 +25,7 @@ const health: ModulePlugin = async (app, { ctx }) => {
     '/readyz',
     {
       config: { action: 'public', surface: 'system' },
+      compress: false,
       schema: {
         summary: 'The database answers',
         tags: ['operations'],

@@ -5,21 +5,15 @@ import { REPORT_FORMATS } from './catalogue.js'
 import { Amount, Count, Id, Nullable } from '../../http/schemas.js'
 import { Page } from '../../http/pagination.js'
 
-const ParameterSchema = Type.Object(
-  {
-    name: Type.String(),
-    type: Type.Enum(['string', 'integer', 'boolean', 'date', 'list']),
-    required: Type.Boolean(),
-    description: Type.String(),
-    default: Type.Optional(Type.Union([Type.String(), Amount(), Type.Boolean(), Type.Array(Type.String())])),
-    values: Type.Optional(Type.Array(Type.String())),
-  },
-  {
-    examples: [
-      { name: 'studyName', type: 'string', required: true, description: 'The study, by name or protocol' },
-    ],
-  },
-)
+// No example of its own: the catalogue's example is the demo's (GET /api/v1/reports as the demo answers it).
+const ParameterSchema = Type.Object({
+  name: Type.String(),
+  type: Type.Enum(['string', 'integer', 'boolean', 'date', 'list']),
+  required: Type.Boolean(),
+  description: Type.String(),
+  default: Type.Optional(Type.Union([Type.String(), Amount(), Type.Boolean(), Type.Array(Type.String())])),
+  values: Type.Optional(Type.Array(Type.String())),
+})
 
 const ReportInfoSchema = Type.Object({
   name: Type.String(),
@@ -43,7 +37,6 @@ export const ReportFileSchema = Type.Unsafe<unknown>({
     type: 'array',
     description: 'The rows, each an object keyed by column name',
     items: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } },
-    examples: [[{ STUDYID: 'DEMO-PK-01', SUBJID: '1001', VISIT: 'Day 1', VALUE: 12.5 }]],
   },
 })
 

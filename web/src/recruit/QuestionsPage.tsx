@@ -1,15 +1,18 @@
-import { Anchor, Group, Text } from '@mantine/core'
+import { Anchor, Button, Group, Text } from '@mantine/core'
 import { createColumnHelper } from '@tanstack/react-table'
-import { Link } from 'react-router'
+import { useMemo } from 'react'
+import { Link, useSearchParams } from 'react-router'
+import { can, useMe } from '../session/hooks'
 import { DataTable } from '../ui/DataTable'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { PageHeader } from '../ui/PageHeader'
 import { Tag } from '../ui/Tag'
 import { Empty, Loading } from '../ui/states'
 import { useQuestions, type Question } from './hooks'
+import { EditQuestionDialog } from './QuestionDialog'
 
 const col = createColumnHelper<Question>()
-const columns = [
+const COLUMNS = [
   col.accessor('text', { header: 'Question (the website sends it exactly)' }),
   col.accessor('answerType', { header: 'Answer' }),
   col.accessor('options', { header: 'Options', cell: (c) => c.getValue()?.join(' · ') ?? '—' }),
@@ -23,9 +26,40 @@ const columns = [
   }),
 ]
 
-/** The tenant's volunteer questions, asked at registration. */
+/** The tenant's volunteer questions, asked at registration; `?edit=ID` opens one in the edit dialog. */
 export function QuestionsPage() {
   const questions = useQuestions()
+  const me = useMe()
+  const manage = can(me.data, 'studies.manage')
+  const [search, setSearch] = useSearchParams()
+  const editing = manage
+    ? questions.data?.find((q) => String(q.questionId) === search.get('edit'))
+    : undefined
+  const columns = useMemo(
+    () =>
+      manage
+        ? [
+            ...COLUMNS,
+            col.display({
+              id: 'edit',
+              header: 'Actions',
+              cell: (c) => (
+                <Button
+                  size="xs"
+                  variant="default"
+                  aria-label={`Edit question: ${c.row.original.text}`}
+                  onClick={() => {
+                    setSearch({ edit: String(c.row.original.questionId) })
+                  }}
+                >
+                  Edit
+                </Button>
+              ),
+            }),
+          ]
+        : COLUMNS,
+    [manage, setSearch],
+  )
   return (
     <>
       <PageHeader
@@ -56,6 +90,12 @@ export function QuestionsPage() {
           </Text>
         </>
       )}
+      <EditQuestionDialog
+        question={editing}
+        onClose={() => {
+          setSearch({})
+        }}
+      />
     </>
   )
 }

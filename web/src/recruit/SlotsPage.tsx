@@ -18,23 +18,7 @@ import { PageHeader } from '../ui/PageHeader'
 import { Tag } from '../ui/Tag'
 import { Loading } from '../ui/states'
 import { useCreateSlot, useDeleteSlot, useSites, useSlots, useStudy, type Slot } from './hooks'
-
-/** `YYYY-MM-DD` of a local date. */
-const isoDay = (d: Date) =>
-  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-
-/** The Monday (local time) of the week holding `d`. */
-function mondayOf(d: Date): Date {
-  const m = new Date(d.getFullYear(), d.getMonth(), d.getDate())
-  m.setDate(m.getDate() - ((m.getDay() + 6) % 7))
-  return m
-}
-
-function parseWeek(s: string | null): Date {
-  const m = s ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) : null
-  const d = m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : new Date()
-  return mondayOf(Number.isNaN(d.getTime()) ? new Date() : d)
-}
+import { addDays, datesOf, daysOf, isoDay, isWeek, rangeOf, searchOf, weekOf, type Dates } from './slotDates'
 
 const dayLabel = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' })
 const timeLabel = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
@@ -163,40 +147,83 @@ function AddSlot({ studyId, siteId, day }: { studyId: number; siteId: number; da
   )
 }
 
-/** `/recruit/studies/:studyId/sites/:siteId/slots?week=YYYY-MM-DD`: a site's screening slots, one week at a time. */
+/** Any dates, as a form: what the address says until the user shows others. */
+function DatesForm({ dates, onShow }: { dates: Dates; onShow: (from: string, to: string) => void }) {
+  const [from, setFrom] = useState(isoDay(dates.first))
+  const [to, setTo] = useState(isoDay(dates.last))
+  return (
+    <form
+      aria-label="Dates"
+      onSubmit={(e) => {
+        e.preventDefault()
+        onShow(from, to)
+      }}
+    >
+      <Group align="flex-end" gap="sm">
+        <TextInput
+          label="First day"
+          type="date"
+          required
+          value={from}
+          onChange={(e) => {
+            setFrom(e.currentTarget.value)
+          }}
+        />
+        <TextInput
+          label="Last day"
+          type="date"
+          required
+          value={to}
+          onChange={(e) => {
+            setTo(e.currentTarget.value)
+          }}
+        />
+        <Button type="submit" variant="default">
+          Show slots
+        </Button>
+      </Group>
+    </form>
+  )
+}
+
+/** Days with no slots are listed as such up to two weeks; a longer range lists only the days that have slots. */
+const ALL_DAYS_UP_TO = 14
+
+/**
+ * `/recruit/studies/:studyId/sites/:siteId/slots?from=YYYY-MM-DD&to=YYYY-MM-DD`: a site's screening slots on those
+ * days (a week by default, moved a week at a time), asked of the server for those dates only.
+ */
 export function SlotsPage() {
   const params = useParams()
   const studyId = Number(params.studyId)
   const siteId = Number(params.siteId)
   const [search, setSearch] = useSearchParams()
-  const monday = parseWeek(search.get('week'))
+  const dates = datesOf(search)
   const me = useMe()
   const manage = can(me.data, 'studies.manage')
   const study = useStudy(studyId)
   const sites = useSites(studyId)
-  const slots = useSlots(studyId, siteId)
+  const slots = useSlots(studyId, siteId, rangeOf(dates))
   const site = sites.data?.find((s) => s.siteId === siteId)
-  const days = Array.from(
-    { length: 7 },
-    (_, i) => new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + i),
-  )
+  const days = daysOf(dates)
   const shift = (weeks: number) => {
-    const d = new Date(monday)
-    d.setDate(d.getDate() + weeks * 7)
-    setSearch({ week: isoDay(d) })
+    setSearch(searchOf({ first: addDays(dates.first, weeks * 7), last: addDays(dates.last, weeks * 7) }))
   }
   const siteName = site ? site.name : `site ${siteId}`
   const studyName = study.data ? study.data.data.protocol : `study ${studyId}`
-  const inWeek = (slots.data ?? []).filter((s) => {
-    const t = new Date(s.start).getTime()
-    return t >= monday.getTime() && t < (days[6]?.getTime() ?? 0) + 86_400_000
-  })
+  const week = isWeek(dates)
+  const span = week
+    ? `week of ${weekLabel.format(dates.first)}`
+    : `${weekLabel.format(dates.first)} to ${weekLabel.format(dates.last)}`
+  const shown = slots.data ?? []
+  const byDay = (d: Date) =>
+    shown
+      .filter((s) => isoDay(new Date(s.start)) === isoDay(d))
+      .sort((a, b) => a.start.localeCompare(b.start))
+  const listed = days.length <= ALL_DAYS_UP_TO ? days : days.filter((d) => byDay(d).length > 0)
   return (
     <>
-      <PageHeader
-        title={`Screening slots · ${siteName}`}
-        description={`${studyName}, week of ${weekLabel.format(monday)}`}
-      />
+      <PageHeader title={`Screening slots · ${siteName}`} description={`${studyName}, ${span}`} />
       <Stack>
         <Group justify="space-between">
           <Anchor component={Link} to={`/recruit/studies/${studyId}/sites`}>
@@ -216,7 +243,7 @@ export function SlotsPage() {
               variant="default"
               size="xs"
               onClick={() => {
-                setSearch({ week: isoDay(mondayOf(new Date())) })
+                setSearch(searchOf(weekOf(new Date())))
               }}
             >
               This week
@@ -232,21 +259,27 @@ export function SlotsPage() {
             </Button>
           </Group>
         </Group>
+        <DatesForm
+          key={`${isoDay(dates.first)}/${isoDay(dates.last)}`}
+          dates={dates}
+          onShow={(from, to) => {
+            setSearch({ from, to })
+          }}
+        />
         {slots.isPending ? (
           <Loading label="Loading slots…" />
         ) : slots.error ? (
           <ErrorAlert error={slots.error} title="The slots could not be loaded" />
         ) : (
           <>
-            <Text size="sm">
-              {inWeek.length} slot{inWeek.length === 1 ? '' : 's'} this week,{' '}
-              {inWeek.reduce((n, s) => n + s.placesLeft, 0)} places left.
+            <Text size="sm" role="status">
+              {shown.length} slot{shown.length === 1 ? '' : 's'} {week ? 'this week' : 'on these dates'},{' '}
+              {shown.reduce((n, s) => n + s.placesLeft, 0)} places left.
+              {listed.length < days.length && ' Only the days with slots are shown.'}
             </Text>
-            <SimpleGrid cols={{ base: 1, sm: 4, lg: 7 }} spacing="xs" aria-label="Week">
-              {days.map((d) => {
-                const list = inWeek
-                  .filter((s) => isoDay(new Date(s.start)) === isoDay(d))
-                  .sort((a, b) => a.start.localeCompare(b.start))
+            <SimpleGrid cols={{ base: 1, sm: 4, lg: 7 }} spacing="xs" aria-label="Days">
+              {listed.map((d) => {
+                const list = byDay(d)
                 return (
                   <section key={isoDay(d)} aria-label={dayLabel.format(d)}>
                     <Text fw={700} size="sm" mb={4}>
@@ -276,7 +309,7 @@ export function SlotsPage() {
           </>
         )}
         {manage && (
-          <AddSlot key={isoDay(monday)} studyId={studyId} siteId={siteId} day={isoDay(days[0] ?? monday)} />
+          <AddSlot key={isoDay(dates.first)} studyId={studyId} siteId={siteId} day={isoDay(dates.first)} />
         )}
       </Stack>
     </>

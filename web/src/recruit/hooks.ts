@@ -9,6 +9,7 @@ export type ProfileInput = RequestBody<'putRecruitmentProfile'>
 export type Site = Body<'listStudySites'>['items'][number]
 export type Slot = Body<'listSlots'>['items'][number]
 export type Question = Body<'listVolunteerQuestions'>['items'][number]
+export type QuestionInput = RequestBody<'updateVolunteerQuestion'>
 export type Volunteer = Body<'listVolunteers'>['items'][number]
 
 export const keys = {
@@ -18,6 +19,8 @@ export const keys = {
   sites: (id: number) => ['recruit', 'study', id, 'sites'] as const,
   cohorts: (id: number) => ['recruit', 'study', id, 'cohorts'] as const,
   slots: (id: number, siteId: number) => ['recruit', 'study', id, 'sites', siteId, 'slots'] as const,
+  slotsBetween: (id: number, siteId: number, range: SlotRange) =>
+    ['recruit', 'study', id, 'sites', siteId, 'slots', range.from, range.to] as const,
   funnel: (id: number) => ['recruit', 'study', id, 'funnel'] as const,
   questions: ['recruit', 'questions'] as const,
   volunteers: ['recruit', 'volunteers'] as const,
@@ -86,17 +89,71 @@ export function useQuestions() {
   })
 }
 
-export function useSlots(studyId: number, siteId: number) {
+/** Instants (ISO): slots starting at or after `from` and before `to`. */
+export interface SlotRange {
+  from: string
+  to: string
+}
+
+/** A site's slots starting in `range` (the server filters: `listSlots` with `from` and `to`). */
+export function useSlots(studyId: number, siteId: number, range: SlotRange) {
   return useQuery({
-    queryKey: keys.slots(studyId, siteId),
+    queryKey: keys.slotsBetween(studyId, siteId, range),
     queryFn: () =>
       allItems((query) =>
         ok(
           api.GET('/api/v1/studies/{studyId}/sites/{siteId}/slots', {
-            params: { path: { studyId, siteId }, query },
+            params: { path: { studyId, siteId }, query: { ...query, ...range } },
           }),
         ),
       ),
+    placeholderData: keepPreviousData,
+  })
+}
+
+/** Every site of the tenant's studies, once per siteId (a question names a site of the tenant, not of a study). */
+export function useTenantSites() {
+  const studies = useStudies()
+  const sites = useQueries({
+    queries: (studies.data?.items ?? []).map((s) => ({
+      queryKey: keys.sites(s.id),
+      queryFn: () => sitesOf(s.id),
+    })),
+  })
+  const byId = new Map<number, Site>()
+  for (const q of sites)
+    for (const site of q.data ?? []) if (!byId.has(site.siteId)) byId.set(site.siteId, site)
+  return {
+    sites: [...byId.values()].sort((a, b) => a.siteId - b.siteId),
+    isPending: studies.isPending || sites.some((q) => q.isPending),
+    error: studies.error ?? sites.find((q) => q.error)?.error ?? null,
+  }
+}
+
+export function useUpdateQuestion(questionId: number) {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (body: QuestionInput) =>
+      ok(
+        api.PUT('/api/v1/volunteer-questions/{questionId}', {
+          params: { path: { questionId } },
+          body,
+        }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.questions }),
+  })
+}
+
+export function useDeleteSite(studyId: number) {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (siteId: number) =>
+      ok(
+        api.DELETE('/api/v1/studies/{studyId}/sites/{siteId}', {
+          params: { path: { studyId, siteId } },
+        }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.sites(studyId) }),
   })
 }
 

@@ -74,13 +74,49 @@ function entityLines(grid: Grid, e: Entity, edits: Edits): Unnumbered[] {
   return lines
 }
 
+/**
+ * Each entity's lines, kept while the entity's edits stay the same: an edit recomputes the lines of the entity it
+ * is in (and the totals), so the grid re-renders only those rows. One cache per grid component; the entities it
+ * is keyed by belong to one version of the document, so a fresh version starts afresh.
+ */
+export type LineCache = WeakMap<Entity, { edits: string; lines: Line[] }>
+
+/** The edits of each entity, as one string per entity that changes whenever one of its edits does. */
+function editsByEntity(edits: Edits): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [key, text] of edits) {
+    const entity = key.slice(0, key.indexOf('|'))
+    out.set(entity, `${out.get(entity) ?? ''}${key}\u0000${text}\u0000`)
+  }
+  return out
+}
+
 /** Every line of the grid: each entity's, then the column totals over the entities counted in units. */
-export function gridLines(grid: Grid, edits: Edits): Line[] {
-  const lines = grid.entities.flatMap((e) => entityLines(grid, e, edits).map((l, nth) => ({ ...l, nth })))
+export function gridLines(grid: Grid, edits: Edits, cache?: LineCache): Line[] {
+  const signatures = editsByEntity(edits)
+  const lines: Line[] = []
+  for (const e of grid.entities) {
+    const signature = signatures.get(e.key) ?? ''
+    const cached = cache?.get(e)
+    const own =
+      cached?.edits === signature
+        ? cached.lines
+        : entityLines(grid, e, edits).map((l, nth) => ({ ...l, nth }))
+    cache?.set(e, { edits: signature, lines: own })
+    lines.push(...own)
+  }
   const counted = lines.filter((l) => l.entity && !l.percentage)
   if (counted.length === 0) return lines
-  const column = (kind: LineKind) =>
-    grid.periods.map((_, i) => sum(counted.filter((l) => l.kind === kind).map((l) => l.values[i] ?? null)))
+  const column = (kind: LineKind) => {
+    const sums: (number | null)[] = grid.periods.map(() => null)
+    for (const l of counted) {
+      if (l.kind !== kind) continue
+      l.values.forEach((v, i) => {
+        if (v !== null) sums[i] = (sums[i] ?? 0) + v
+      })
+    }
+    return sums
+  }
   const present = grid.periods.map(() => false)
   const planned = column('planned')
   const actual = column('actual')

@@ -293,17 +293,22 @@ export class CatalogRepository {
     return q.orderBy('sl.starts_at').orderBy('sl.id').limit(1000).execute()
   }
 
-  /** Every slot of a study site (staff view), past ones included. */
-  slotsOfSite(tenantId: number, studyId: number, siteId: number): Promise<SlotRow[]> {
-    return this.db
+  /** The slots of a study site (staff view), past ones included; `from`/`to` (ISO instants) narrow them by start. */
+  slotsOfSite(
+    tenantId: number,
+    studyId: number,
+    siteId: number,
+    range: { from?: string | undefined; to?: string | undefined } = {},
+  ): Promise<SlotRow[]> {
+    let q = this.db
       .selectFrom('recruit_slots')
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('study_id', '=', studyId)
       .where('site_id', '=', siteId)
-      .orderBy('starts_at')
-      .orderBy('id')
-      .execute()
+    if (range.from !== undefined) q = q.where('starts_at', '>=', range.from)
+    if (range.to !== undefined) q = q.where('starts_at', '<', range.to)
+    return q.orderBy('starts_at').orderBy('id').execute()
   }
 
   async insertSlot(db: Kysely<DB>, row: Insertable<RecruitSlotsTable>): Promise<number> {

@@ -18,6 +18,7 @@ import {
   SiteUpdateSchema,
   SlotInputSchema,
   SlotParamsSchema,
+  SlotQuerySchema,
   SlotSchema,
 } from './schemas.js'
 import { QuestionsService } from './questions.js'
@@ -244,17 +245,20 @@ const setupRoutes: ModulePlugin = async (plugin, { ctx }) => {
       schema: {
         tags,
         operationId: 'listSlots',
-        summary: 'Screening appointment slots of a study site, past ones included',
+        summary: 'Screening appointment slots of a study site, past ones included, or those starting from/to',
         params: SiteParamsSchema,
-        querystring: PageQuerySchema,
-        response: { 200: Page(SlotSchema), ...READ },
+        querystring: SlotQuerySchema,
+        response: { 200: Page(SlotSchema), ...errorResponses([...AUTH_ERRORS, 404, 422]) },
       },
     },
-    async (req) =>
-      pageOfList(
-        await setup.listSlots(requirePrincipal(req).tenantId, req.params.studyId, req.params.siteId),
+    async (req) => {
+      const { from, to } = req.query
+      const p = req.params
+      return pageOfList(
+        await setup.listSlots(requirePrincipal(req).tenantId, p.studyId, p.siteId, { from, to }),
         req.query,
-      ),
+      )
+    },
   )
   app.post(
     `${base}/sites/:siteId/slots`,

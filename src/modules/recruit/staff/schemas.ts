@@ -105,6 +105,18 @@ export const SlotInputSchema = Type.Object(
   { additionalProperties: false },
 )
 export type SlotInput = Static<typeof SlotInputSchema>
+export const SlotQuerySchema = Type.Object(
+  {
+    ...PageQuerySchema.properties,
+    from: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Only slots starting at or after (inclusive)' }),
+    ),
+    to: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Only slots starting before (exclusive)' }),
+    ),
+  },
+  { additionalProperties: false },
+)
 export const SlotSchema = Type.Object({
   appointmentId: Id(),
   studyId: Id(),

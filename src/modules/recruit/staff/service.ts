@@ -306,9 +306,20 @@ export class RecruitSetupService {
       throw new NotFound(`Study ${studyId} has no site ${siteId}`)
   }
 
-  async listSlots(tenantId: number, studyId: number, siteId: number): Promise<Slot[]> {
+  /** A site's slots, or those starting in [from, to) when given (instants in any offset; compared in UTC). */
+  async listSlots(
+    tenantId: number,
+    studyId: number,
+    siteId: number,
+    range: { from?: string | undefined; to?: string | undefined } = {},
+  ): Promise<Slot[]> {
     await this.site(tenantId, studyId, siteId)
-    return (await this.catalog.slotsOfSite(tenantId, studyId, siteId)).map(slotOf)
+    const utc = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString())
+    const from = utc(range.from)
+    const to = utc(range.to)
+    if (from !== undefined && to !== undefined && to <= from)
+      throw ValidationFailed.one('/querystring/to', 'must be after from', 'range')
+    return (await this.catalog.slotsOfSite(tenantId, studyId, siteId, { from, to })).map(slotOf)
   }
 
   async createSlot(

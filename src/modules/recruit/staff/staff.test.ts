@@ -177,6 +177,32 @@ onEveryDatabase('Recruit staff API', (h) => {
     )
   })
 
+  test("staff list a site's slots starting in a time range, the bounds read as instants in any offset", async () => {
+    const staff = as(w.admin.basic)
+    const url = `/studies/${w.pk.studyId}/sites/1/slots`
+    const starts = async (query: string) => {
+      const res = await staff.get(`${url}${query}`)
+      assert.equal(res.statusCode, 200, res.body)
+      return res.json<{ items: { start: string }[] }>().items.map((s) => s.start)
+    }
+    // Site 1 has slots 3 and 4 days from now at 09:00 UTC.
+    assert.deepEqual(await starts(''), [daysFromNow(3, 9), daysFromNow(4, 9)])
+    assert.deepEqual(await starts(`?from=${daysFromNow(3, 0)}&to=${daysFromNow(4, 0)}`), [daysFromNow(3, 9)])
+    assert.deepEqual(await starts(`?from=${daysFromNow(3, 10)}`), [daysFromNow(4, 9)])
+    assert.deepEqual(await starts(`?to=${daysFromNow(4, 9)}`), [daysFromNow(3, 9)], '`to` is exclusive')
+    assert.deepEqual(await starts(`?from=${daysFromNow(4, 9)}`), [daysFromNow(4, 9)], '`from` is inclusive')
+    // 11:00 at +02:00 is 09:00 UTC: the slot of day 4 starts exactly then, so it is in.
+    const plusTwo = `${daysFromNow(4, 11).slice(0, 19)}%2B02:00`
+    assert.deepEqual(await starts(`?from=${plusTwo}`), [daysFromNow(4, 9)])
+    const backwards = await staff.get(`${url}?from=${daysFromNow(4, 0)}&to=${daysFromNow(3, 0)}`)
+    assert.equal(backwards.statusCode, 422)
+    assert.deepEqual(
+      backwards.json<{ errors: { path: string }[] }>().errors.map((e) => e.path),
+      ['/querystring/to'],
+    )
+    assert.equal((await staff.get(`${url}?from=next-week`)).statusCode, 422)
+  })
+
   test('staff list volunteers newest first with a cursor, search them and see one with interests and appointments', async () => {
     const staff = as(w.admin.basic)
     const surname = `Zed${Date.now()}`
