@@ -36,3 +36,17 @@ test('XML with a DOCTYPE or entity is refused', () => {
   // The words as data are data: in CDATA or a comment they are text, nothing is declared or expanded.
   assert.deepEqual(parseXml('<x><![CDATA[<!DOCTYPE y>]]><!-- <!ENTITY z "z"> --></x>'), { x: '<!DOCTYPE y>' })
 })
+
+test("XML's escapes are decoded: the five named entities and numeric references, nothing from HTML", () => {
+  const xml = toXml({ v: { name: `O'Brien & "Sons" <Ltd>`, accent: 'Zoë' } })
+  assert.deepEqual(parseXml(xml), { v: { name: `O'Brien & "Sons" <Ltd>`, accent: 'Zoë' } })
+  assert.deepEqual(
+    parseXml('<v><a>a &amp; b &lt;c&gt; &quot;q&quot; &apos;s&apos;</a><b>&#38;&#x26;&#233;</b></v>'),
+    {
+      v: { a: `a & b <c> "q" 's'`, b: '&&é' },
+    },
+  )
+  assert.deepEqual(parseXml('<v>&amp;lt;</v>'), { v: '&lt;' }) // decoded once, not twice
+  assert.throws(() => parseXml('<v>&#0;</v>'), /Malformed XML.*&#0; is not a character/)
+  assert.throws(() => parseXml('<v>&nbsp;</v>'), /Malformed XML.*&nbsp; is not an XML entity/)
+})

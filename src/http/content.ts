@@ -133,6 +133,48 @@ export function parseXml(body: string, options: XmlOptions = {}, limits?: XmlLim
   return buildXml(body, options)
 }
 
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+
+/** Whether a code point is a character XML 1.0 may carry (its production `Char`). */
+function isXmlChar(c: number): boolean {
+  return (
+    c === 0x9 ||
+    c === 0xa ||
+    c === 0xd ||
+    (c >= 0x20 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd) ||
+    (c >= 0x10000 && c <= 0x10ffff)
+  )
+}
+
+/**
+ * XML's own escapes, decoded in one pass (so `&amp;lt;` is the text `&lt;`): the five named entities and numeric
+ * character references, so `O&apos;Brien` is stored as O'Brien. Nothing else: no HTML names (`&nbsp;` is malformed), and no declared
+ * entities, since the scanner refuses every DOCTYPE and ENTITY declaration before the parser runs. A reference to
+ * a character XML cannot carry (`&#0;`) makes the document malformed.
+ */
+const XML_ESCAPES = {
+  decode: (text: string): string =>
+    text.replace(
+      /&(?:([A-Za-z_][\w.-]*)|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));/g,
+      (ref, name?: string, dec?: string, hex?: string) => {
+        if (name !== undefined) {
+          const named = NAMED[name]
+          if (named === undefined)
+            throw new Error(`${ref} is not an XML entity: write the character, or &#…;`)
+          return named
+        }
+        const code = dec !== undefined ? Number(dec) : Number.parseInt(hex ?? '', 16)
+        if (!isXmlChar(code)) throw new Error(`${ref} is not a character XML can carry`)
+        return String.fromCodePoint(code)
+      },
+    ),
+  reset: () => undefined,
+  setXmlVersion: () => undefined,
+  setExternalEntities: () => undefined,
+  addInputEntities: () => undefined,
+}
+
 /** The object of a document already scanned (`XmlScanner`: within its limits, no DOCTYPE or ENTITY declaration). */
 export function buildXml(body: string, options: XmlOptions = {}): unknown {
   try {
@@ -147,8 +189,8 @@ export function buildXml(body: string, options: XmlOptions = {}): unknown {
     ignoreAttributes: true,
     ignoreDeclaration: true,
     ignorePiTags: true,
-    processEntities: false,
-    htmlEntities: false,
+    processEntities: true,
+    entityDecoder: XML_ESCAPES,
     parseTagValue: true,
     trimValues: true,
     numberParseOptions: { hex: false, leadingZeros: false, eNotation: true },
