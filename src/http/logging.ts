@@ -40,6 +40,11 @@ export function loggersFor(config: Pick<Config, 'logLevel'>): Loggers {
   setInterval(() => {
     destination.flush()
   }, FLUSH_MS).unref()
+  return loggersOn(destination, config)
+}
+
+/** The two loggers on one destination (stdout's buffer in production; a test's stream). */
+export function loggersOn(destination: pino.DestinationStream, config: Pick<Config, 'logLevel'>): Loggers {
   return {
     logger: pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } }, destination),
     access: pino({ level: config.logLevel }, destination),

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import Fastify from 'fastify'
+import { AccessLog, loggersOn } from './logging.js'
+
+void test('one access line per request, unredacted but without the query; every other line redacted', async () => {
+  const lines: Record<string, unknown>[] = []
+  const destination = {
+    write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+  }
+  const logs = loggersOn(destination, { logLevel: 'info' })
+  const app = Fastify({ loggerInstance: logs.logger, logController: new AccessLog(logs.access) })
+  app.get('/things/:id', async (request) => {
+    request.log.info({ body: { password: 'hunter2', token: 'td_secret' } }, 'handled')
+    return { ok: true }
+  })
+  app.get('/fails', async () => {
+    throw Object.assign(new Error('boom'), { password: 'hunter2' })
+  })
+  await app.inject({ url: '/things/7?email=a.person@example.org', headers: { authorization: 'Bearer td_x' } })
+  await app.inject({ url: '/fails' })
+  await app.close()
+
+  const handled = lines.find((l) => l.msg === 'handled')
+  assert.deepEqual(handled?.body, { password: '[redacted]', token: '[redacted]' })
+  const access = lines.filter((l) => l.msg === 'request completed')
+  assert.equal(access.length, 2)
+  const [first] = access
+  assert.equal(first?.path, '/things/7')
+  assert.equal(first?.method, 'GET')
+  assert.equal(first?.statusCode, 200)
+  assert.equal(
+    first?.reqId,
+    handled?.reqId,
+    'the access line carries the request id of the request’s own lines',
+  )
+  assert.equal(typeof first?.ms, 'number')
+  assert.equal(access[1]?.statusCode, 500)
+  // The error itself is logged by the redacting logger (fastify's line for a failed handler): its fields censored.
+  const errored = lines.find((l) => l.level === 50)
+  assert.equal((errored?.err as Record<string, unknown> | undefined)?.password, '[redacted]')
+  assert.ok(!JSON.stringify(lines).includes('hunter2') && !JSON.stringify(lines).includes('example.org'))
+})
