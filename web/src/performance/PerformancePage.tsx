@@ -236,7 +236,7 @@ export function PerformancePage() {
             type="date"
             value={statusDate}
             onChange={(e) => {
-              if (e.target.value) setSearch({ date: e.target.value }, { replace: true })
+              if (e.target.value) setSearch({ date: e.target.value }, { replace: true, flushSync: true })
             }}
             w={180}
           />

@@ -202,7 +202,9 @@ export function ReportFormPage() {
     if (v === null) next.delete(name)
     else next.set(name, v)
     if (name === 'studyId') next.delete('timepoints')
-    setValues(next, { replace: true })
+    // The address is the form's state: rendered at once (not in a transition), so the next keystroke or tag
+    // builds on this value — two tags entered quickly both stay, instead of the second replacing the first.
+    setValues(next, { replace: true, flushSync: true })
     download.reset()
     submit.reset()
   }
