@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import type { Harness, TestTenant } from './harness.js'
 import { createTenant } from './harness.js'
 import {
@@ -104,4 +105,26 @@ export function volunteer(overrides: Record<string, unknown> = {}): Record<strin
     source: 'website',
     ...overrides,
   }
+}
+
+/**
+ * The Recruit API as a world's website account calls it. `world` is read at each call, since the worlds are made
+ * in a setup test after the calls are declared.
+ */
+export function recruitApi(h: Harness, world: () => RecruitWorld) {
+  const post = (url: string, payload: unknown) =>
+    h.app.inject({
+      method: 'POST',
+      url: `/api/v1/recruit/${url}`,
+      payload: payload as object,
+      headers: world().website,
+    })
+  const get = (url: string) => h.app.inject({ url: `/api/v1/recruit/${url}`, headers: world().website })
+  /** Registers a valid volunteer (`volunteer(overrides)`) and answers its id. */
+  const register = async (overrides: Record<string, unknown> = {}): Promise<number> => {
+    const res = await post('saveVolunteer', volunteer(overrides))
+    assert.equal(res.statusCode, 200, res.body)
+    return res.json<{ volunteerId: number }>().volunteerId
+  }
+  return { post, get, register }
 }

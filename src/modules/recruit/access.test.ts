@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createTenant, onEveryDatabase } from '../../../test/support/harness.js'
-import { recruitWorld, volunteer, type RecruitWorld } from '../../../test/support/recruit.js'
+import { recruitApi, recruitWorld, volunteer, type RecruitWorld } from '../../../test/support/recruit.js'
 import { createRecruitingStudy, daysFromNow } from './study-setup.js'
 
 const PARTNER_PATHS: [string, string][] = [
@@ -19,13 +19,8 @@ const PARTNER_PATHS: [string, string][] = [
 onEveryDatabase('Recruit API: access, tenants and races', (h) => {
   let a: RecruitWorld
   let b: RecruitWorld
-  const call = (world: RecruitWorld, url: string, payload: object) =>
-    h.app.inject({ method: 'POST', url: `/api/v1/recruit/${url}`, payload, headers: world.website })
-  const register = async (world: RecruitWorld, overrides: Record<string, unknown> = {}) => {
-    const res = await call(world, 'saveVolunteer', volunteer(overrides))
-    assert.equal(res.statusCode, 200, res.body)
-    return res.json<{ volunteerId: number }>().volunteerId
-  }
+  const A = recruitApi(h, () => a)
+  const B = recruitApi(h, () => b)
 
   test('setup: two clinics', async () => {
     a = await recruitWorld(h)
@@ -83,7 +78,7 @@ onEveryDatabase('Recruit API: access, tenants and races', (h) => {
   })
 
   test("another tenant's volunteers, studies and slots are invisible", async () => {
-    const mine = await register(a)
+    const mine = await A.register()
     const sites = await h.app.inject({ url: '/api/v1/recruit/findActiveStudySites', headers: b.website })
     const studyIds = new Set(sites.json<{ studyId: number }[]>().map((s) => s.studyId))
     assert.ok(!studyIds.has(a.pk.studyId) && studyIds.has(b.pk.studyId))
@@ -93,34 +88,34 @@ onEveryDatabase('Recruit API: access, tenants and races', (h) => {
     })
     const slotIds = slots.json<{ appointmentId: number }[]>().map((s) => s.appointmentId)
     assert.ok(slotIds.length > 0 && !slotIds.some((id) => a.pk.slotIds.includes(id)))
-    const bookForeignVolunteer = await call(b, 'assignAppointment', {
+    const bookForeignVolunteer = await B.post('assignAppointment', {
       volunteerId: mine,
       appointmentId: b.pk.slotIds[2]!,
     })
     assert.equal(bookForeignVolunteer.statusCode, 404)
-    const theirs = await register(b)
-    const bookForeignSlot = await call(b, 'assignAppointment', {
+    const theirs = await B.register()
+    const bookForeignSlot = await B.post('assignAppointment', {
       volunteerId: theirs,
       appointmentId: a.pk.slotIds[2]!,
     })
     assert.equal(bookForeignSlot.statusCode, 404)
     assert.equal(
-      (await call(b, 'updateVolunteer?reasonForChange=x', { volunteerId: mine, phone: '1' })).statusCode,
+      (await B.post('updateVolunteer?reasonForChange=x', { volunteerId: mine, phone: '1' })).statusCode,
       404,
     )
-    assert.equal((await call(b, 'findMatchingStudies', { volunteerId: mine })).statusCode, 404)
+    assert.equal((await B.post('findMatchingStudies', { volunteerId: mine })).statusCode, 404)
     assert.equal(
-      (await call(b, 'expressInterest', { volunteerId: mine, studyId: a.pk.studyId })).statusCode,
+      (await B.post('expressInterest', { volunteerId: mine, studyId: a.pk.studyId })).statusCode,
       404,
     )
     assert.equal(
-      (await call(b, 'expressInterest', { volunteerId: theirs, studyId: a.pk.studyId })).statusCode,
+      (await B.post('expressInterest', { volunteerId: theirs, studyId: a.pk.studyId })).statusCode,
       422,
     )
     // The same person may register with both clinics: duplicates are per tenant.
     const person = volunteer()
-    await register(a, person)
-    await register(b, person)
+    await A.register(person)
+    await B.register(person)
   })
 
   test('many concurrent bookings for few places: exactly capacity succeed, the rest get 409', async () => {
@@ -132,10 +127,10 @@ onEveryDatabase('Recruit API: access, tenants and races', (h) => {
       profile: { status: 'recruiting' },
       slots: [{ siteId: 1, start: daysFromNow(2), end: daysFromNow(2, 11), capacity }],
     })
-    const volunteers = await Promise.all(Array.from({ length: 24 }, () => register(a)))
+    const volunteers = await Promise.all(Array.from({ length: 24 }, () => A.register()))
     const results = await Promise.all(
       volunteers.map((volunteerId) =>
-        call(a, 'assignAppointment', { volunteerId, appointmentId: race.slotIds[0]! }),
+        A.post('assignAppointment', { volunteerId, appointmentId: race.slotIds[0]! }),
       ),
     )
     const codes = results.map((r) => r.statusCode)
@@ -157,18 +152,18 @@ onEveryDatabase('Recruit API: access, tenants and races', (h) => {
   })
 
   test('one volunteer booking two slots of a study at once gets one of them', async () => {
-    const id = await register(a)
+    const id = await A.register()
     const [r1, r2] = await Promise.all(
       a.pk.slotIds
         .slice(0, 2)
-        .map((appointmentId) => call(a, 'assignAppointment', { volunteerId: id, appointmentId })),
+        .map((appointmentId) => A.post('assignAppointment', { volunteerId: id, appointmentId })),
     )
     assert.deepEqual([r1!.statusCode, r2!.statusCode].sort(), [200, 409])
   })
 
   test('concurrent registrations of the same person create one volunteer', async () => {
     const person = volunteer()
-    const results = await Promise.all(Array.from({ length: 8 }, () => call(a, 'saveVolunteer', person)))
+    const results = await Promise.all(Array.from({ length: 8 }, () => A.post('saveVolunteer', person)))
     const codes = results.map((r) => r.statusCode).sort()
     assert.deepEqual(codes, [200, 422, 422, 422, 422, 422, 422, 422])
     for (const r of results.filter((x) => x.statusCode === 422))

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { onEveryDatabase } from '../../../../test/support/harness.js'
-import { CIGARETTES, recruitWorld, volunteer, type RecruitWorld } from '../../../../test/support/recruit.js'
+import {
+  CIGARETTES,
+  recruitApi,
+  recruitWorld,
+  volunteer,
+  type RecruitWorld,
+} from '../../../../test/support/recruit.js'
 
 interface Problem {
   errors?: { path: string; message: string; rule: string }[]
@@ -9,18 +15,7 @@ interface Problem {
 
 onEveryDatabase('Recruit API: updateVolunteer', (h) => {
   let w: RecruitWorld
-  const post = (url: string, payload: unknown) =>
-    h.app.inject({
-      method: 'POST',
-      url: `/api/v1/recruit/${url}`,
-      payload: payload as object,
-      headers: w.website,
-    })
-  const register = async (overrides: Record<string, unknown> = {}) => {
-    const res = await post('saveVolunteer', volunteer(overrides))
-    assert.equal(res.statusCode, 200, res.body)
-    return res.json<{ volunteerId: number }>().volunteerId
-  }
+  const { post, register } = recruitApi(h, () => w)
 
   test('setup: a clinic with recruiting studies and its website account', async () => {
     w = await recruitWorld(h)

@@ -7,6 +7,7 @@ import { RecruitSetupService } from '../staff/service.js'
 import {
   CIGARETTES,
   LEEDS_TRAVEL,
+  recruitApi,
   recruitWorld,
   SMOKE,
   volunteer,
@@ -27,19 +28,7 @@ interface OpenSlot {
 
 onEveryDatabase('Recruit API: the website flow', (h) => {
   let w: RecruitWorld
-  const post = (url: string, payload: unknown) =>
-    h.app.inject({
-      method: 'POST',
-      url: `/api/v1/recruit/${url}`,
-      payload: payload as object,
-      headers: w.website,
-    })
-  const get = (url: string) => h.app.inject({ url: `/api/v1/recruit/${url}`, headers: w.website })
-  const register = async (overrides: Record<string, unknown> = {}) => {
-    const res = await post('saveVolunteer', volunteer(overrides))
-    assert.equal(res.statusCode, 200, res.body)
-    return res.json<{ volunteerId: number }>().volunteerId
-  }
+  const { post, get, register } = recruitApi(h, () => w)
   const openSlots = async (query: string) =>
     (await get(`findUnassignedAppointments?${query}`)).json<OpenSlot[]>()
 
