@@ -103,8 +103,9 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
 
   const [focusTarget, setFocusTarget] = useState<{ line: number; col: number } | null>(null)
   // Where the last move went while its cell is not focused yet (not yet rendered): the next key moves on from
-  // there, so quick presses are not lost.
-  const pending = useRef<{ line: number; col: number } | null>(null)
+  // there, so quick presses are not lost, and what is typed meanwhile goes into that cell (`typed`), not into the
+  // one still focused.
+  const pending = useRef<{ line: number; col: number; typed: string | null } | null>(null)
   useEffect(() => {
     if (!focusTarget) return
     let tries = 0
@@ -113,11 +114,10 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
       const input = scrollRef.current?.querySelector<HTMLInputElement>(
         `input[data-cell="${focusTarget.line}:${focusTarget.col}"]`,
       )
-      if (input) {
-        pending.current = null
-        input.focus({ preventScroll: false })
-        input.select()
-      } else if (tries++ < 10) frame = requestAnimationFrame(attempt)
+      // Focusing it settles the move (onFocus); a move back to the cell that still has focus settles here.
+      if (input && input === document.activeElement) settle(input)
+      else if (input) input.focus({ preventScroll: false })
+      else if (tries++ < 10) frame = requestAnimationFrame(attempt)
       else pending.current = null
     }
     attempt()
@@ -129,8 +129,17 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
   const moveTo = (line: number, col: number) => {
     rows.scrollToIndex(line)
     columns.scrollToIndex(col)
-    pending.current = { line, col }
+    pending.current = { line, col, typed: null }
     setFocusTarget({ line, col })
+  }
+
+  // Focus has reached the cell a move went to (or one clicked): later keys move from here. The cell is selected
+  // whole, so typing replaces it, unless something was typed on the way, which the caret then follows.
+  const settle = (input: HTMLInputElement) => {
+    const typed = pending.current?.typed ?? null
+    pending.current = null
+    if (typed === null) input.select()
+    else input.setSelectionRange(input.value.length, input.value.length)
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
@@ -146,6 +155,16 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
       if (nextLine === undefined || nextCol < 0 || nextCol > last) return
       e.preventDefault()
       moveTo(nextLine, nextCol)
+    }
+    // A character typed before the cell moved to has focus: it is that cell's, replacing what it held.
+    const typing = e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey
+    if (typing && pending.current) {
+      const entity = lines[line]?.entity
+      const period = grid.periods[col]
+      e.preventDefault()
+      pending.current.typed = (pending.current.typed ?? '') + e.key
+      if (entity && period) onEdit([[cellKey(entity.key, period.key), pending.current.typed]])
+      return
     }
     // A cell moved to is selected whole when it gets focus, so a pending move counts as a selection.
     const selected = pending.current !== null || input.selectionStart !== input.selectionEnd
@@ -207,9 +226,7 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
   const onFocus = (e: FocusEvent<HTMLElement>) => {
     const at = cellOf(e.target)
     if (!at) return
-    // Focus landed on a cell (moved to, or clicked): later keys move from this one.
-    pending.current = null
-    at.input.select()
+    settle(at.input)
   }
 
   const virtualCols = columns.getVirtualItems()
