@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import Fastify from 'fastify'
-import { AccessLog, loggersOn } from './logging.js'
+import { pino } from 'pino'
+import { AccessLog, LineBuffer, loggersOn } from './logging.js'
 
 void test('one access line per request, unredacted but without the query; every other line redacted', async () => {
   const lines: Record<string, unknown>[] = []
@@ -42,4 +43,34 @@ void test('one access line per request, unredacted but without the query; every 
   const errored = lines.find((l) => l.level === 50)
   assert.equal((errored?.err as Record<string, unknown> | undefined)?.password, '[redacted]')
   assert.ok(!JSON.stringify(lines).includes('hunter2') && !JSON.stringify(lines).includes('example.org'))
+})
+
+void test('the line buffer hands its lines on in one piece once they reach its limit, and what is left on flush', () => {
+  const written: string[] = []
+  const buffer = new LineBuffer({ write: (text: string) => written.push(text) }, 10)
+  buffer.write('abcd\n')
+  assert.deepEqual(written, [])
+  buffer.write('efgh\n')
+  assert.deepEqual(written, ['abcd\nefgh\n'])
+  buffer.write('ij\n')
+  buffer.flush()
+  buffer.flush()
+  assert.deepEqual(written, ['abcd\nefgh\n', 'ij\n'])
+})
+
+void test('the access line is the line pino writes for the same fields, and none above level info', () => {
+  const lines: string[] = []
+  const record = { reqId: 'r"1', method: 'GET', path: '/x/\u00e9"\\', statusCode: 200, ms: 0.4 }
+  loggersOn({ write: (line: string) => void lines.push(line) }, { logLevel: 'info' }).access(record)
+  pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }).info(
+    record,
+    'request completed',
+  )
+  const [ours, theirs] = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+  assert.ok(ours && theirs)
+  assert.deepEqual(Object.keys(ours), Object.keys(theirs))
+  assert.deepEqual({ ...ours, time: 0 }, { ...theirs, time: 0 })
+  const quiet: string[] = []
+  loggersOn({ write: (line: string) => void quiet.push(line) }, { logLevel: 'warn' }).access(record)
+  assert.deepEqual(quiet, [])
 })

@@ -27,3 +27,18 @@ test('a key with a lone surrogate, a NUL or invalid UTF-8 is a 422 naming it; tw
   assert.deepEqual(failures({ 'a\uFFFD': 1 }, true), ['/body/a\uFFFD unicode'])
   assert.deepEqual(failures({ 'e\u0301': 1, '\u00e9': 2 }), ['/body/\u00e9 duplicate'])
 })
+
+test('a flat object of printable ASCII is returned as it is; anything else in it still gets the whole check', () => {
+  const plain = { planId: '10802', studyName: 'RECRUIT-PK-01', empty: '' }
+  assert.equal(normaliseInput(plain, 'params'), plain)
+  const refused = (value: unknown) => {
+    assert.throws(() => normaliseInput(value, 'querystring'))
+  }
+  refused(JSON.parse('{"__proto__":"x"}'))
+  refused({ constructor: 'x' })
+  refused({ q: 'a\u0000b' })
+  refused({ q: 'a\ud800' })
+  assert.deepEqual(normaliseInput({ q: 'e\u0301' }, 'querystring'), { q: '\u00e9' })
+  assert.deepEqual(normaliseInput({ 'e\u0301': 'x' }, 'querystring'), { '\u00e9': 'x' })
+  assert.deepEqual(normaliseInput({ n: -0 }, 'body'), { n: 0 })
+})

@@ -15,6 +15,23 @@ function pointer(path: readonly (string | number)[]): string {
   return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')
 }
 
+/** Printable ASCII only: already NFC, no surrogates, no NUL, no U+FFFD. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
+
+/**
+ * A flat object of printable-ASCII keys and strings and no prototype-named key (what most paths and query strings
+ * are): the walk below would neither change nor refuse anything in it, so it is skipped — it allocated its state
+ * for every request, 0.7 µs for an empty object.
+ */
+function isPlainAscii(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string' || PROTO_KEYS.has(key)) return false
+    if (!PRINTABLE_ASCII.test(key) || !PRINTABLE_ASCII.test(item)) return false
+  }
+  return true
+}
+
 /**
  * Decodes a request body as UTF-8. Bytes that are not UTF-8 become U+FFFD here and are reported, with the field
  * they are in, by `normaliseInput` (`invalidUtf8: true`), so they are refused rather than stored.
@@ -33,6 +50,7 @@ export function normaliseInput(
   where: string,
   options: { invalidUtf8?: boolean } = {},
 ): unknown {
+  if (isPlainAscii(value)) return value
   const errors: FieldError[] = []
   let more = 0
   const fail = (path: (string | number)[], message: string, rule: string): void => {
