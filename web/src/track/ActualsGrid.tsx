@@ -142,6 +142,13 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
     else input.setSelectionRange(input.value.length, input.value.length)
   }
 
+  /** Sets (text) or drops (undefined) the edit of the cell at `line:col`. */
+  const editAt = (line: number, col: number, text: string | undefined) => {
+    const entity = lines[line]?.entity
+    const period = grid.periods[col]
+    if (entity && period) onEdit([[cellKey(entity.key, period.key), text]])
+  }
+
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
     const at = cellOf(e.target)
     if (!at) return
@@ -159,11 +166,9 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
     // A character typed before the cell moved to has focus: it is that cell's, replacing what it held.
     const typing = e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey
     if (typing && pending.current) {
-      const entity = lines[line]?.entity
-      const period = grid.periods[col]
       e.preventDefault()
       pending.current.typed = (pending.current.typed ?? '') + e.key
-      if (entity && period) onEdit([[cellKey(entity.key, period.key), pending.current.typed]])
+      editAt(line, col, pending.current.typed)
       return
     }
     // A cell moved to is selected whole when it gets focus, so a pending move counts as a selection.
@@ -189,12 +194,9 @@ export function ActualsGrid({ grid, edits, editable, onEdit, cellErrors, entityE
         // Tab moves right along the row and leaves the grid at its end; Shift+Tab back.
         go(0, e.shiftKey ? -1 : 1)
         break
-      case 'Escape': {
-        const entity = lines[line]?.entity
-        const period = grid.periods[col]
-        if (entity && period) onEdit([[cellKey(entity.key, period.key), undefined]])
+      case 'Escape':
+        editAt(line, col, undefined)
         break
-      }
     }
   }
 
