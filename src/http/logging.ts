@@ -101,7 +101,8 @@ export function loggersOn(destination: pino.DestinationStream, config: Pick<Conf
 
 function accessLines(destination: pino.DestinationStream, level: Config['logLevel']): Loggers['access'] {
   // pino's numbers for the levels: info is 30, silent Infinity.
-  if (!((pino.levels.values[level] ?? Infinity) <= 30)) return () => {}
+  const threshold = pino.levels.values[level] ?? Infinity
+  if (threshold > 30) return () => {}
   // pino's base fields, the same on every line of this process.
   const base = `"pid":${process.pid},"hostname":${JSON.stringify(hostname())}`
   const text = JSON.stringify
