@@ -7,7 +7,7 @@ import type { Database } from './db/database.js'
 import { registerBodyParsers } from './http/body.js'
 import { registerContentNegotiation } from './http/content.js'
 import { registerErrorHandling, sendFrameworkError, surfaceOfPath } from './http/errors.js'
-import { AccessLog, loggersFor } from './http/logging.js'
+import { AccessLog, loggersFor, requestLogger } from './http/logging.js'
 import { describeAuthorisation, registerOpenApi } from './http/openapi.js'
 import { requestIdOf } from './http/request-id.js'
 import { registerTextNormalisation } from './http/text.js'
@@ -37,6 +37,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     loggerInstance: logs.logger,
     logController: new AccessLog(logs.access),
+    childLoggerFactory: requestLogger,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     genReqId: requestIdOf,

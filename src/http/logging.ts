@@ -1,6 +1,6 @@
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
 import { hostname } from 'node:os'
-import { pino } from 'pino'
+import { pino, type Bindings, type ChildLoggerOptions, type LogFn } from 'pino'
 import type { Config } from '../config.js'
 
 /** Redacted wherever they appear in a log line. */
@@ -111,6 +111,73 @@ function accessLines(destination: pino.DestinationStream, level: Config['logLeve
       `{"level":30,"time":${Date.now()},${base},"reqId":${text(r.reqId)},"method":${text(r.method)},` +
         `"path":${text(r.path)},"statusCode":${r.statusCode},"ms":${r.ms},"msg":"request completed"}\n`,
     )
+  }
+}
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+/**
+ * `request.log`, made when the request first logs: fastify's `childLoggerFactory`. Most requests never do (their
+ * access line comes from the template above), and a pino child of the redacting logger runs its bindings (the
+ * request id) through every redaction path when it is made: about 2 KB of garbage and a microsecond for each
+ * request that was then never used (docs/benchmarks.md).
+ */
+export function requestLogger(
+  this: unknown,
+  parent: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
+  return new RequestLogger(parent, bindings, options)
+}
+
+class RequestLogger implements FastifyBaseLogger {
+  private made: FastifyBaseLogger | undefined
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  private get logger(): FastifyBaseLogger {
+    return (this.made ??= this.parent.child(this.bindings, this.options))
+  }
+
+  private write(level: Level, args: unknown[]): void {
+    this.logger[level](...(args as Parameters<LogFn>))
+  }
+
+  get level(): string {
+    return this.made?.level ?? this.options.level ?? this.parent.level
+  }
+  set level(level: string) {
+    this.logger.level = level
+  }
+
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args)
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args)
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args)
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args)
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args)
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args)
+  }
+  silent(...args: unknown[]): void {
+    this.write('silent', args)
+  }
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.logger.child(bindings, options)
   }
 }
 
