@@ -1,4 +1,5 @@
 import type { RoleAction } from '../modules/identity/actions.js'
+import type { Reading } from '../modules/identity/auth/credentials-watch.js'
 
 /** The API families Trialdeck serves; each renders errors its own way (see `errors.ts`). */
 export type Surface = 'native' | 'partner' | 'cleartrial' | 'system'
@@ -47,5 +48,7 @@ declare module 'fastify' {
     format: MediaFormat
     /** Who is calling; set by the identity module before the handler runs on any non-public route. */
     principal: Principal | null
+    /** The request's one look at the database (see readingOf); null until something needs it. */
+    reading: Reading | null
   }
 }

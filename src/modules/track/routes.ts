@@ -6,6 +6,7 @@ import { TRACK_RESOURCES } from '../plans/repository.js'
 import { actualsSchema, PlanIdParams } from './schemas.js'
 import { TrackService } from './service.js'
 import { actorOf, requirePrincipal } from '../../http/principal.js'
+import { readingOf } from '../identity/auth/credentials-watch.js'
 
 const TRACK_ERRORS = errorResponses([400, 401, 403, 404, 406, 409, 415, 429], TrackErrorSchema)
 
@@ -48,7 +49,8 @@ const track: ModulePlugin = async (plugin, { ctx }) => {
       async (request, reply) => {
         const p = requirePrincipal(request)
         const format = request.format === 'xml' ? 'xml' : 'json'
-        const rendered = await service.get(p.tenantId, request.params.baselinePlanId, resource, format)
+        const { data } = readingOf(request, ctx.credentials)
+        const rendered = await service.get(p.tenantId, request.params.baselinePlanId, resource, format, data)
         return reply.type(contentType(format)).send(rendered.bytes)
       },
     )

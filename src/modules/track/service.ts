@@ -17,21 +17,35 @@ export interface Rendered {
   bytes: Buffer
 }
 
-/** Serialised representations by plan, resource and format, valid while their lockToken is current. */
+/**
+ * Serialised representations by plan, resource and format, valid while their lockToken is current. An entry also
+ * remembers the data version (see `Reading`) under which its token was last read from the database: while the
+ * database's data version is still that, nothing has been committed since and the token is still current.
+ */
 class RenderCache {
-  private readonly entries = new Map<string, Rendered>()
+  private readonly entries = new Map<string, Rendered & { confirmedAt: number | undefined }>()
   private size = 0
   constructor(private readonly maxBytes: number) {}
 
-  get(key: string, lockToken: number): Rendered | undefined {
+  /** The entry whose token was read under this data version, if any: current without asking the database. */
+  current(key: string, dataVersion: number | undefined): Rendered | undefined {
+    if (dataVersion === undefined) return undefined
     const hit = this.entries.get(key)
-    return hit?.lockToken === lockToken ? hit : undefined
+    return hit?.confirmedAt === dataVersion ? hit : undefined
   }
 
-  set(key: string, value: Rendered): void {
+  /** The entry for this token, now confirmed under `dataVersion` (undefined: not confirmed). */
+  get(key: string, lockToken: number, dataVersion: number | undefined): Rendered | undefined {
+    const hit = this.entries.get(key)
+    if (hit?.lockToken !== lockToken) return undefined
+    hit.confirmedAt = dataVersion
+    return hit
+  }
+
+  set(key: string, value: Rendered, dataVersion: number | undefined): void {
     this.delete(key)
     if (value.bytes.length > this.maxBytes) return
-    this.entries.set(key, value)
+    this.entries.set(key, { ...value, confirmedAt: dataVersion })
     this.size += value.bytes.length
     for (const [oldest, entry] of this.entries) {
       if (this.size <= this.maxBytes) break
@@ -88,6 +102,11 @@ export class TrackService {
     planId: number,
     resource: TrackResource,
   ) => Promise<number | undefined>
+  /**
+   * Whether a write is under way on the shared SQLite connection: then the token lookup may see what that write
+   * has not committed (and may yet roll back), so what it reads is not remembered as of a data version.
+   */
+  private readonly writing: () => boolean
 
   constructor(database: Database) {
     this.db = database.db
@@ -97,6 +116,7 @@ export class TrackService {
       raw.kind === 'sqlite'
         ? sqliteTokenReader(raw.sqlite)
         : (tenantId, planId, resource) => this.repo.lockTokenOf(tenantId, planId, resource)
+    this.writing = raw.kind === 'sqlite' ? () => raw.sqlite.inTransaction : () => false
   }
 
   /** What the routes build it from (see CONTRIBUTING.md, "Services"). */
@@ -110,24 +130,33 @@ export class TrackService {
     return token
   }
 
-  /** The representation of a resource: one token query, then cached bytes unless the token has changed. */
+  /**
+   * The representation of a resource: cached bytes while their lockToken is current. `dataVersion` is the
+   * request's reading of the database (`readingOf(request).data`): when the cached token was read under that very
+   * version, nothing has been committed since and the database is not asked again; otherwise one token query.
+   */
   async get(
     tenantId: number,
     planId: number,
     resource: TrackResource,
     format: TrackFormat,
+    dataVersion: number | undefined,
   ): Promise<Rendered> {
     const key = `${tenantId}/${planId}/${resource}/${format}`
+    const current = this.cache.current(key, dataVersion)
+    if (current) return current
     for (;;) {
+      // Taken before the token is read (the lookup itself runs at once, on this turn).
+      const readUnder = this.writing() ? undefined : dataVersion
       const lockToken = await this.currentToken(tenantId, planId, resource)
-      const hit = this.cache.get(key, lockToken)
+      const hit = this.cache.get(key, lockToken, readUnder)
       if (hit) return hit
       const model = await loadModel(this.repo, this.db, tenantId, planId, resource)
       // A write that committed while the model was read changed the token: read again, so the token and
       // the values shown always belong together.
       if ((await this.currentToken(tenantId, planId, resource)) !== lockToken) continue
       const rendered = { lockToken, bytes: render(model, lockToken, format) }
-      this.cache.set(key, rendered)
+      this.cache.set(key, rendered, readUnder)
       return rendered
     }
   }
@@ -185,7 +214,7 @@ export class TrackService {
     })
     applyChanges(model, changes)
     const rendered = { lockToken: next, bytes: render(model, next, format) }
-    this.cache.set(`${tenantId}/${planId}/${resource}/${format}`, rendered)
+    this.cache.set(`${tenantId}/${planId}/${resource}/${format}`, rendered, undefined)
     return rendered
   }
 }

@@ -7,7 +7,7 @@ import { Forbidden, Unauthenticated } from '../../../errors.js'
 import type { Principal } from '../../../http/route-config.js'
 import { isRoleAction, type RoleAction } from '../actions.js'
 import { AuthLookups } from './lookups.js'
-import type { CredentialsWatch } from './credentials-watch.js'
+import { readingOf, type CredentialsWatch } from './credentials-watch.js'
 import { RateLimiter } from './rate-limit.js'
 import { PasswordLogin, type SignedIn } from './password-login.js'
 import { IdentityRepository } from '../repository.js'
@@ -118,16 +118,21 @@ export class Authenticator {
       )
     }
     const { scheme, credential } = partsOf(header)
-    if (scheme === 'bearer') return this.bearer(credential, customerCodeOf(headers), now)
+    if (scheme === 'bearer') return this.bearer(request, credential, customerCodeOf(headers), now)
     if (scheme === 'basic') return this.basic(request, credential, customerCodeOf(headers), now)
     throw unauthenticated(`Unsupported authorization scheme ${scheme}; use Basic or Bearer`)
   }
 
-  private async bearer(secret: string, customerCode: string | undefined, now: number): Promise<Principal> {
+  private async bearer(
+    request: FastifyRequest,
+    secret: string,
+    customerCode: string | undefined,
+    now: number,
+  ): Promise<Principal> {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) throw unauthenticated('Invalid API token')
     const hash = sha256Hex(secret)
     // Read before the rows are: a change committed meanwhile moves the epoch past this stamp.
-    const epoch = this.watch.epoch()
+    const { epoch } = readingOf(request, this.watch)
     const hit = this.tokens.get(hash)
     const token = hit !== undefined && hit.epoch === epoch ? hit : await this.loadToken(hash, epoch)
     if (token.expiresAt <= now) throw unauthenticated('This API token has expired')
@@ -179,7 +184,7 @@ export class Authenticator {
     const scope =
       customerCode === undefined ? `host:${request.hostname}` : `code:${customerCode.toLowerCase()}`
     const key = credentialCacheKey(this.cacheKey, scope, credential)
-    const epoch = this.watch.epoch()
+    const { epoch } = readingOf(request, this.watch)
     const hit = this.basics.get(key)
     if (
       hit !== undefined &&
@@ -286,6 +291,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   const limiter = new RateLimiter(ctx, app.log)
   app.addHook('onClose', () => Promise.all([limiter.close(), passwords.close()]).then(() => undefined))
   app.decorateRequest('principal', null)
+  app.decorateRequest('reading', null)
   app.decorate('passwordLogin', passwords)
   async function admit(request: FastifyRequest, reply: FastifyReply, action: RoleAction | 'authenticated') {
     const principal = await authenticator.authenticate(request, Date.now())

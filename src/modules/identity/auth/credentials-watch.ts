@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import pg from 'pg'
-import type { FastifyBaseLogger } from 'fastify'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import { openSqlite, type Database } from '../../../db/database.js'
 import { CREDENTIALS_CHANNEL } from '../migrations/0007-credentials-epoch.js'
 
@@ -16,6 +16,8 @@ import { CREDENTIALS_CHANNEL } from '../migrations/0007-credentials-epoch.js'
 export interface CredentialsWatch {
   /** The current epoch, or `undefined` when changes elsewhere cannot be seen just now: then do not cache. */
   epoch(): number | undefined
+  /** The epoch and the data version, from one look at the database (see Reading); a request takes it once. */
+  read(): Reading
   /** Something credentials depend on was committed (or rolled back) by this process. */
   changed(): void
   /**
@@ -25,6 +27,28 @@ export interface CredentialsWatch {
    */
   sync(): Promise<void>
   close(): Promise<void>
+}
+
+/** What one look at the database tells (`CredentialsWatch.read`). */
+export interface Reading {
+  /** As `epoch()`. */
+  epoch: number | undefined
+  /**
+   * A number that moves whenever anything at all is committed to the database, by any connection of any process
+   * (SQLite's `PRAGMA data_version` on the watch's own connection). While it stands, nothing read from the
+   * database since has changed. Undefined where that cannot be known without a query of its own (PostgreSQL, an
+   * in-memory database): then read what you need.
+   */
+  data: number | undefined
+}
+
+/**
+ * The request's reading, taken when the request first needs it and kept for the rest of the request: what a
+ * request takes from memory (authentication results, Track's lockTokens) is checked against this one look at
+ * the database instead of one look each. A change committed before the request began is always seen.
+ */
+export function readingOf(request: FastifyRequest, watch: CredentialsWatch): Reading {
+  return (request.reading ??= watch.read())
 }
 
 /**
@@ -74,6 +98,11 @@ class SqliteWatch implements CredentialsWatch {
   epoch(): number {
     this.check()
     return this.local
+  }
+
+  read(): Reading {
+    this.check()
+    return { epoch: this.local, data: this.readDataVersion ? this.dataVersion : undefined }
   }
 
   changed(): void {
@@ -154,6 +183,10 @@ class PostgresWatch implements CredentialsWatch {
 
   epoch(): number | undefined {
     return this.live ? this.local : undefined
+  }
+
+  read(): Reading {
+    return { epoch: this.epoch(), data: undefined }
   }
 
   changed(): void {

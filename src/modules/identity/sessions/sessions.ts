@@ -7,7 +7,7 @@ import { Forbidden, Unauthenticated } from '../../../errors.js'
 import type { Principal } from '../../../http/route-config.js'
 import { recordAudit, type Actor } from '../../audit/service.js'
 import { isRoleAction } from '../actions.js'
-import type { CredentialsWatch } from '../auth/credentials-watch.js'
+import { readingOf, type CredentialsWatch } from '../auth/credentials-watch.js'
 import { IdentityRepository } from '../repository.js'
 import { SessionRepository, type SessionLookup } from './repository.js'
 import { sha256Hex } from '../secrets.js'
@@ -141,7 +141,7 @@ export class Sessions {
     checkCsrf(request)
     if (!SESSION_ID.test(id)) throw this.ended(request, 'Your session has ended; sign in again')
     const hash = sha256Hex(id)
-    const epoch = this.watch.epoch()
+    const { epoch } = readingOf(request, this.watch)
     const row = await this.repo.lookup(hash)
     if (!row) throw this.ended(request, 'Your session has ended; sign in again')
     const lastSeen = Date.parse(row.last_seen_at)
