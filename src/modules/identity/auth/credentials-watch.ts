@@ -6,22 +6,20 @@ import { CREDENTIALS_CHANNEL } from '../migrations/0007-credentials-epoch.js'
 
 /**
  * Whether anything an authentication result depends on may have changed since it was cached. Results are
- * stamped with `epoch()` *before* their rows are read; a result is good while its stamp is still the epoch.
+ * stamped with `read().epoch` *before* their rows are read; a result is good while its stamp is still the epoch.
  * Changes are seen as follows:
  * - made in this process: `changed()`, called by whoever commits the change, after the commit (or the rollback);
  * - made anywhere else (another instance, the CLI, SQL by hand), through the triggers of migration 0007:
- *   on SQLite at once (every `epoch()` asks the database, see SqliteWatch); on PostgreSQL as soon as LISTEN/NOTIFY
+ *   on SQLite at once (every `read()` asks the database, see SqliteWatch); on PostgreSQL as soon as LISTEN/NOTIFY
  *   delivers it, well under a millisecond on one host. `sync()` waits for it.
  */
 export interface CredentialsWatch {
-  /** The current epoch, or `undefined` when changes elsewhere cannot be seen just now: then do not cache. */
-  epoch(): number | undefined
   /** The epoch and the data version, from one look at the database (see Reading); a request takes it once. */
   read(): Reading
   /** Something credentials depend on was committed (or rolled back) by this process. */
   changed(): void
   /**
-   * Resolves once every change committed before the call is reflected in `epoch()`. Immediate on SQLite; on
+   * Resolves once every change committed before the call is reflected in `read()`. Immediate on SQLite; on
    * PostgreSQL one round trip on the listening connection (notifications are delivered before its answer).
    * For tests and tools; requests never wait for it.
    */
@@ -31,7 +29,7 @@ export interface CredentialsWatch {
 
 /** What one look at the database tells (`CredentialsWatch.read`). */
 export interface Reading {
-  /** As `epoch()`. */
+  /** The current epoch, or `undefined` when changes elsewhere cannot be seen just now: then do not cache. */
   epoch: number | undefined
   /**
    * A number that moves whenever anything at all is committed to the database, by any connection of any process
@@ -52,7 +50,7 @@ export function readingOf(request: FastifyRequest, watch: CredentialsWatch): Rea
 }
 
 /**
- * SQLite: exact. Every `epoch()` reads `PRAGMA data_version` on a read-only connection of the watch's own; it moves
+ * SQLite: exact. Every `read()` reads `PRAGMA data_version` on a read-only connection of the watch's own; it moves
  * whenever any other connection commits — this process's main connection, another process, the CLI, sqlite3 by
  * hand — and only then is the epoch row read. So a cached result is checked against the database on every request
  * that uses it, and a change committed anywhere is seen by the next request. The pragma opens and closes a read
@@ -95,11 +93,6 @@ class SqliteWatch implements CredentialsWatch {
     }
   }
 
-  epoch(): number {
-    this.check()
-    return this.local
-  }
-
   read(): Reading {
     this.check()
     return { epoch: this.local, data: this.readDataVersion ? this.dataVersion : undefined }
@@ -125,7 +118,7 @@ const RECONNECT_MS = 1000
 
 /**
  * PostgreSQL: a connection of its own LISTENs for the triggers' notifications (payload: the schema). While it is
- * not connected, `epoch()` is undefined and every request reads the database, as it would with no cache at all.
+ * not connected, the epoch is undefined and every request reads the database, as it would with no cache at all.
  */
 class PostgresWatch implements CredentialsWatch {
   private local = 0
@@ -181,12 +174,8 @@ class PostgresWatch implements CredentialsWatch {
     }
   }
 
-  epoch(): number | undefined {
-    return this.live ? this.local : undefined
-  }
-
   read(): Reading {
-    return { epoch: this.epoch(), data: undefined }
+    return { epoch: this.live ? this.local : undefined, data: undefined }
   }
 
   changed(): void {
